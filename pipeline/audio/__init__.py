@@ -1,0 +1,91 @@
+"""Decode any recording to 16 kHz float32 through PyAV (its wheels bundle FFmpeg: no system ffmpeg needed).
+
+Channels are kept (mono or stereo) until diarization decides whether they carry separate parties.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import AudioError
+from ..types import SAMPLE_RATE, Audio
+
+# What we look for in an inbox. Decoding is by content, not by name: a mislabelled file still decodes.
+AUDIO_EXTENSIONS = frozenset({
+    ".wav", ".wave", ".mp3", ".m4a", ".aac", ".mp4", ".ogg", ".oga", ".opus", ".flac", ".webm", ".mka",
+    ".wma", ".amr", ".au", ".aif", ".aiff", ".caf", ".3gp",
+})
+ACCEPTED = "wav, mp3, m4a/aac, ogg/opus, flac, webm (mono or stereo, any sample rate, PCM or mu-law)"
+
+MAX_DURATION_S = 4 * 3600.0  # a guard against runaway inputs; long calls are fine up to this
+
+
+def is_audio_path(path: Path) -> bool:
+    return path.suffix.lower() in AUDIO_EXTENSIONS and not path.name.startswith(".")
+
+
+def decode(path: str | Path, max_duration_s: float = MAX_DURATION_S) -> Audio:
+    """Decode ``path`` to an ``Audio`` at 16 kHz, keeping up to two channels.
+
+    Raises ``AudioError`` with a one-line reason for empty, unreadable or audio-less files.
+    """
+    import av  # imported here so that --help and the unit tests stay fast
+
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise AudioError(f"cannot read {path.name}: {e.strerror}") from None
+    if size == 0:
+        raise AudioError(f"{path.name} is an empty file (0 bytes)")
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except (av.FFmpegError, UnicodeDecodeError, ValueError) as e:
+        raise AudioError(f"{path.name} is not a readable recording ({_reason(e)}); accepted: {ACCEPTED}") from None
+    with container:
+        streams = container.streams.audio
+        if not streams:
+            raise AudioError(f"{path.name} has no audio stream; accepted: {ACCEPTED}")
+        stream = streams[0]
+        src_rate = int(stream.codec_context.sample_rate or stream.rate or 0)
+        src_channels = int(stream.codec_context.channels or 0) or 1
+        layout = "stereo" if src_channels == 2 else "mono"  # 3+ channels are mixed down to mono
+        resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
+        chunks: list[np.ndarray] = []
+        n = 0
+        limit = int(max_duration_s * SAMPLE_RATE)
+        try:
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    arr = out.to_ndarray()
+                    chunks.append(arr)
+                    n += arr.shape[1]
+                if n > limit:
+                    raise AudioError(f"{path.name} is longer than the {max_duration_s / 3600:.1f} h limit")
+            for out in resampler.resample(None):
+                chunks.append(out.to_ndarray())
+        except av.FFmpegError as e:
+            # A truncated or partly corrupt file: keep what decoded, fail only if nothing did.
+            if not chunks:
+                raise AudioError(f"{path.name} could not be decoded ({_reason(e)}); accepted: {ACCEPTED}") from None
+        codec = stream.codec_context.name or ""
+    if not chunks:
+        raise AudioError(f"{path.name} holds no audio samples")
+    samples = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
+    np.clip(samples, -1.0, 1.0, out=samples)
+    return Audio(samples=samples, source_sample_rate=src_rate, source_channels=src_channels, codec=codec)
+
+
+def _reason(e: Exception) -> str:
+    msg = getattr(e, "strerror", None) or str(e)
+    return " ".join(str(msg).split())[:160]
+
+
+def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> None:
+    """Write float32 samples, shape (channels, n) or (n,), as 16-bit PCM WAV (tests and tools)."""
+    import soundfile as sf
+
+    data = samples.T if samples.ndim == 2 else samples
+    sf.write(str(path), data, sample_rate, subtype="PCM_16")

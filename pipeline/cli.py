@@ -1,0 +1,186 @@
+"""``callreview``: a thin command line over the library. Our own errors become one stderr line and exit 1."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import __version__
+from .errors import CallReviewError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Review recorded sales calls: speaker-attributed transcripts, offline, on real models.")
+
+
+def _fail(msg: str, code: int = 1) -> None:
+    typer.echo(f"callreview: error: {msg}", err=True)
+    raise typer.Exit(code)
+
+
+class RepChannel(str, Enum):
+    auto = "auto"
+    left = "left"
+    right = "right"
+
+
+class DiarizerName(str, Enum):
+    embedded = "embedded"
+    pyannote = "pyannote"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"callreview {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="Print the version and exit.")) -> None:
+    """Analyse recorded sales calls: transcript, who spoke when, rep versus buyer."""
+
+
+@app.command()
+def run(
+    inbox: Path = typer.Argument(..., help="Folder of recordings (searched recursively)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder: one sub-folder per call."),
+    model: str = typer.Option("base", help="ASR model: base (default) or tiny.en (faster, worse on phone audio)."),
+    speakers: int = typer.Option(2, "--speakers", min=0, max=8,
+                                 help="Number of speakers; 0 estimates it (for calls with 3-4 parties)."),
+    rep_channel: RepChannel = typer.Option(RepChannel.auto, "--rep-channel",
+                                           help="Stereo calls: which channel is the rep (auto: guess from the transcript)."),
+    diarizer: DiarizerName = typer.Option(DiarizerName.embedded, help="Diarization backend."),
+    pyannote_pipeline: Optional[str] = typer.Option(
+        None, envvar="CALLREVIEW_PYANNOTE_PIPELINE",
+        help="With --diarizer pyannote: a local pipeline config.yaml (or its folder), or a hub name (token in $HF_TOKEN)."),
+    filler_prompt: bool = typer.Option(False, "--filler-prompt",
+                                       help="Prompt Whisper with fillers: more um/uh kept, but measured to drop passages."),
+    force: bool = typer.Option(False, "--force", help="Redo calls already analysed with the same settings."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Analyse every recording under INBOX into OUT/<call id>/ (analysis.json, diarization.rttm)."""
+    from dataclasses import replace
+
+    from .models import ASR_MODELS
+    from .run import RunOptions, run_batch
+    from .transcribe import FILLER_PROMPT, TranscribeOptions
+
+    if not inbox.is_dir():
+        _fail(f"inbox {inbox} is not a folder")
+    if model not in ASR_MODELS:
+        _fail(f"unknown model {model!r}; available: {', '.join(ASR_MODELS)}")
+    topts = TranscribeOptions(model=model)
+    if filler_prompt:
+        topts = replace(topts, initial_prompt=FILLER_PROMPT)
+    options = RunOptions(transcribe=topts, diarizer=diarizer.value, num_speakers=speakers or None,
+                         rep_channel=rep_channel.value, pyannote_pipeline=pyannote_pipeline)
+    try:
+        results = _with_progress(lambda progress: run_batch(inbox, out, options, progress=progress), quiet)
+    except CallReviewError as e:
+        _fail(str(e))
+    failed = [r for r in results if r.status == "failed"]
+    for r in failed:
+        typer.echo(f"callreview: failed: {r.source}: {r.error}", err=True)
+    done = sum(r.status == "done" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
+    typer.echo(f"{len(results)} recording(s): {done} analysed, {skipped} already done, {len(failed)} failed. "
+               f"Results in {out}/")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _with_progress(work, quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return work(None)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), transient=False) as bar:
+        task = bar.add_task("calls", total=None)
+
+        def progress(event: str, completed: int, total: int, source: str) -> None:
+            bar.update(task, completed=completed, total=total, description=source[-40:])
+
+        return work(progress)
+
+
+@app.command()
+def models(
+    prepare: bool = typer.Option(False, "--prepare", help="Verify every model and convert the Whisper ones now."),
+) -> None:
+    """List the models: name, source package, verified, license, location. Nothing is ever downloaded."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .models import ASR_MODELS, all_model_status, prepare_whisper
+
+    if prepare:
+        for name in ASR_MODELS:
+            try:
+                prepare_whisper(name)
+            except CallReviewError as e:
+                _fail(str(e))
+    statuses = all_model_status()
+    table = Table("model", "kind", "source package", "verified", "license", "location")
+    for s in statuses:
+        table.add_row(s.name, s.kind, s.source, "yes" if s.verified else "NO", s.license, s.location or s.message)
+    Console(width=200).print(table)
+    bad = [s for s in statuses if not s.verified and s.kind != "nlp"]
+    for s in bad:
+        typer.echo(f"callreview: error: {s.message}", err=True)
+    if bad:
+        raise typer.Exit(1)
+
+
+DEFAULT_CORPORA = ("sample_calls", "../shared/data/real/pyannote-sample", "../shared/data/real/pyannote-ami-tests",
+                   "../shared/data/real/whisper-jfk", "../shared/data/real/faster-whisper-stereo")
+
+
+@app.command("eval")
+def eval_(
+    corpora: Optional[list[Path]] = typer.Argument(
+        None, help="Folders of recordings with references beside them (default: sample_calls and ../shared/data/real/*)."),
+    out: Path = typer.Option(Path("out/eval"), "--out", "-o", help="Where eval.json, eval.md and the analyses go."),
+    model: str = typer.Option("base", help="ASR model."),
+    filler_prompt: bool = typer.Option(False, "--filler-prompt", help="Evaluate with the filler prompt."),
+    readme: Optional[Path] = typer.Option(None, "--readme",
+                                          help="Also put the table into this README between its eval markers."),
+) -> None:
+    """Score the pipeline against references: WER, DER/JER (collar 0.25 and 0), rep role, filler recall, RTF."""
+    from dataclasses import replace
+
+    from .evaluate import evaluate, markdown_table
+    from .run import Engines, RunOptions
+    from .transcribe import FILLER_PROMPT, TranscribeOptions
+
+    dirs = list(corpora) if corpora else [Path(c) for c in DEFAULT_CORPORA if Path(c).is_dir()]
+    missing = [d for d in dirs if not d.is_dir()]
+    if missing:
+        _fail(f"corpus folder {missing[0]} does not exist")
+    topts = TranscribeOptions(model=model)
+    if filler_prompt:
+        topts = replace(topts, initial_prompt=FILLER_PROMPT)
+    try:
+        engines = Engines(RunOptions(transcribe=topts))
+        rows = evaluate(dirs, engines, out,
+                        progress=lambda i, n, f: typer.echo(f"[{i + 1}/{n}] {f}", err=True))
+    except CallReviewError as e:
+        _fail(str(e))
+    typer.echo(markdown_table(rows))
+    typer.echo(f"\nWritten: {out}/eval.md, {out}/eval.json")
+    if readme is not None:
+        from .evaluate import update_readme
+
+        try:
+            update_readme(readme, (out / "eval.md").read_text(encoding="utf-8"))
+        except CallReviewError as e:
+            _fail(str(e))
+        typer.echo(f"Updated the evaluation table in {readme}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,143 @@
+"""silero-vad wrapper shared by the embedded and the per-channel diarizers.
+
+The model is loaded once per wrapper. ``probs`` runs several channels and long recordings as one batch:
+each channel is cut into streams of ``stream_s`` seconds that the model runs side by side; every stream
+but the first of a channel is primed with ``warmup_s`` seconds of the audio before it so that its
+recurrent state has settled when its own part starts (the warm-up outputs are discarded).
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from pipeline.types import SAMPLE_RATE
+
+FRAME = 512  # samples per silero-vad frame at 16 kHz (32 ms)
+FRAME_S = FRAME / SAMPLE_RATE
+
+
+@dataclass(frozen=True)
+class VadOptions:
+    """Hysteresis thresholding of silero-vad frame probabilities (silero's own defaults, slightly tightened)."""
+
+    onset: float = 0.5  # a speech region starts where the probability rises above this
+    offset: float = 0.35  # ... and ends where it falls below this
+    min_speech_s: float = 0.2  # regions shorter than this are dropped
+    min_silence_s: float = 0.1  # gaps shorter than this are bridged
+    pad_s: float = 0.03  # each region is widened by this much on both sides (clipped to the audio)
+
+
+@contextmanager
+def torch_threads(n: int | None) -> Iterator[None]:
+    """Run a block with ``n`` torch intra-op threads and restore the process setting afterwards.
+
+    The small recurrent models here gain little from more threads, and on a busy 2-core machine an
+    oversubscribed thread pool made them ~100x slower (spin-waiting); one thread is the safe default.
+    ``None`` leaves the setting alone.
+    """
+    import torch
+
+    old = torch.get_num_threads()
+    if not n or n == old:
+        yield
+        return
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
+
+
+class SileroVAD:
+    """Frame-level speech probabilities from silero-vad (the JIT model shipped in the ``silero-vad`` wheel)."""
+
+    def __init__(self, stream_s: float = 30.0, warmup_s: float = 2.0, max_batch: int = 64):
+        import torch  # imported here so that importing the module stays cheap
+
+        threads = torch.get_num_threads()
+        from silero_vad import load_silero_vad  # its import calls torch.set_num_threads(1) for the whole process
+
+        torch.set_num_threads(threads)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self._model = load_silero_vad(onnx=False)
+        self._lock = threading.Lock()
+        self.stream_frames = max(1, int(round(stream_s / FRAME_S)))
+        self.warmup_frames = max(0, int(round(warmup_s / FRAME_S)))
+        self.max_batch = max_batch
+
+    def probs(self, x: np.ndarray) -> np.ndarray:
+        """Speech probability of each 32 ms frame. ``x``: (n,) or (channels, n) -> (n_frames,) or (channels, n_frames)."""
+        import torch
+
+        single = x.ndim == 1
+        xs = np.atleast_2d(np.asarray(x, dtype=np.float32))
+        n_ch, n = xs.shape
+        n_frames = -(-n // FRAME)
+        if n_frames == 0:
+            out = np.zeros((n_ch, 0), dtype=np.float32)
+            return out[0] if single else out
+        padded = np.zeros((n_ch, n_frames * FRAME), dtype=np.float32)
+        padded[:, :n] = xs
+        frames = padded.reshape(n_ch, n_frames, FRAME)
+
+        # streams: (channel, first own frame, first frame fed incl. warm-up, end frame)
+        streams = []
+        for c in range(n_ch):
+            for s0 in range(0, n_frames, self.stream_frames):
+                w0 = max(0, s0 - self.warmup_frames)
+                streams.append((c, s0, w0, min(n_frames, s0 + self.stream_frames)))
+        out = np.zeros((n_ch, n_frames), dtype=np.float32)
+        with self._lock, torch.inference_mode(), torch_threads(1):
+            for b0 in range(0, len(streams), self.max_batch):
+                group = streams[b0:b0 + self.max_batch]
+                length = max(e - w0 for _, _, w0, e in group)
+                batch = np.zeros((len(group), length, FRAME), dtype=np.float32)
+                for i, (c, _, w0, e) in enumerate(group):
+                    batch[i, :e - w0] = frames[c, w0:e]
+                tb = torch.from_numpy(batch)
+                self._model.reset_states()
+                res = np.empty((len(group), length), dtype=np.float32)
+                for j in range(length):
+                    res[:, j] = self._model(tb[:, j], SAMPLE_RATE).reshape(-1).numpy()
+                for i, (c, s0, w0, e) in enumerate(group):
+                    out[c, s0:e] = res[i, s0 - w0:e - w0]
+            self._model.reset_states()
+        return out[0] if single else out
+
+
+def hysteresis(probs: np.ndarray, opts: VadOptions, duration_s: float) -> list[tuple[float, float]]:
+    """Speech regions (start_s, end_s) from frame probabilities, silero-style onset/offset thresholding."""
+    regions: list[list[float]] = []
+    active = False
+    start = 0
+    for i, p in enumerate(probs):
+        if not active and p >= opts.onset:
+            active, start = True, i
+        elif active and p < opts.offset:
+            active = False
+            regions.append([start * FRAME_S, i * FRAME_S])
+    if active:
+        regions.append([start * FRAME_S, len(probs) * FRAME_S])
+    # bridge short gaps, then drop short regions, then pad
+    merged: list[list[float]] = []
+    for r in regions:
+        if merged and r[0] - merged[-1][1] < opts.min_silence_s:
+            merged[-1][1] = r[1]
+        else:
+            merged.append(r)
+    kept = [r for r in merged if r[1] - r[0] >= opts.min_speech_s]
+    out: list[tuple[float, float]] = []
+    for s, e in kept:
+        s, e = max(0.0, s - opts.pad_s), min(duration_s, e + opts.pad_s)
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out

@@ -1,0 +1,283 @@
+"""Evaluation against references: WER, DER/JER, speaker confusion, rep-role accuracy, filler recall, speed.
+
+A corpus is a folder of recordings with references beside them, found by name:
+
+- ``<stem>.rttm`` (or any ``*.rttm`` in the folder with lines for file id ``<stem>``): speaker turns;
+  a matching ``*.uem`` limits scoring to the annotated span;
+- ``<stem>.txt`` (or ``reference.txt`` when the folder holds one recording, or ``reference_by_channel.tsv``):
+  the reference transcript;
+- ``<stem>.ref.json``: ``rep_speaker`` (the reference label of the rep) and per-line text for filler counts.
+
+Scores use the standard tools: pyannote.metrics (``DiarizationErrorRate(collar=...)``) and jiwer WER after
+Whisper's English normaliser, which also removes fillers from both sides (filler recall is scored apart).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..audio import is_audio_path
+
+FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "mm", "ah"})
+
+
+@dataclass(frozen=True)
+class Reference:
+    audio: Path
+    uri: str
+    rttm_path: Path | None = None
+    uem_path: Path | None = None
+    transcript: str | None = None
+    rep_speaker: str | None = None
+
+
+def find_references(corpus: Path) -> list[Reference]:
+    corpus = Path(corpus)
+    audio = sorted(p for p in corpus.iterdir() if p.is_file() and is_audio_path(p))
+    rttms = sorted(corpus.glob("*.rttm"))
+    uems = sorted(corpus.glob("*.uem"))
+    out = []
+    for a in audio:
+        stem = a.stem
+        rttm = corpus / f"{stem}.rttm"
+        if not rttm.is_file():
+            rttm = next((r for r in rttms if _has_uri(r, stem)), None)
+        uem = next((u for u in uems if _has_uri(u, stem, field_index=0)), None)
+        text = None
+        if (corpus / f"{stem}.txt").is_file():
+            text = (corpus / f"{stem}.txt").read_text(encoding="utf-8")
+        elif len(audio) == 1 and (corpus / "reference.txt").is_file():
+            text = (corpus / "reference.txt").read_text(encoding="utf-8")
+        elif len(audio) == 1 and (corpus / "reference_by_channel.tsv").is_file():
+            lines = (corpus / "reference_by_channel.tsv").read_text(encoding="utf-8").splitlines()
+            text = " ".join(line.split("\t", 1)[1] for line in lines if "\t" in line)
+        rep = None
+        if (corpus / f"{stem}.ref.json").is_file():
+            rep = json.loads((corpus / f"{stem}.ref.json").read_text(encoding="utf-8")).get("rep_speaker")
+        out.append(Reference(a, stem, rttm, uem, text, rep))
+    return out
+
+
+def _has_uri(path: Path, uri: str, field_index: int = 1) -> bool:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) > field_index and parts[field_index] == uri:
+            return True
+    return False
+
+
+def load_rttm(path: Path, uri: str):
+    from pyannote.core import Annotation, Segment
+
+    ann = Annotation(uri=uri)
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        p = line.split()
+        if len(p) >= 8 and p[0] == "SPEAKER" and p[1] == uri:
+            start, dur = float(p[3]), float(p[4])
+            ann[Segment(start, start + dur), i] = p[7]
+    return ann
+
+
+def load_uem(path: Path, uri: str):
+    from pyannote.core import Segment, Timeline
+
+    segs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        p = line.split()
+        if len(p) >= 4 and p[0] == uri:
+            segs.append(Segment(float(p[2]), float(p[3])))
+    return Timeline(segs, uri=uri)
+
+
+_normalizer = None
+
+
+def normalize(text: str) -> str:
+    global _normalizer
+    if _normalizer is None:
+        from whisper.normalizers import EnglishTextNormalizer
+
+        _normalizer = EnglishTextNormalizer()
+    return _normalizer(text)
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    import jiwer
+
+    ref, hyp = normalize(reference), normalize(hypothesis)
+    if not ref.strip():
+        return 0.0 if not hyp.strip() else 1.0
+    return float(jiwer.wer(ref, hyp or "<empty>"))
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z']+", text.lower())
+
+
+def filler_counts(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(reference fillers, of which the hypothesis has at the aligned position), via a word alignment."""
+    import jiwer
+
+    ref, hyp = _tokens(reference), _tokens(hypothesis)
+    n_ref = sum(t in FILLERS for t in ref)
+    if not n_ref or not hyp:
+        return n_ref, 0
+    out = jiwer.process_words(" ".join(ref), " ".join(hyp))
+    hit = 0
+    for chunk in out.alignments[0]:
+        if chunk.type == "equal":
+            hit += sum(t in FILLERS for t in ref[chunk.ref_start_idx:chunk.ref_end_idx])
+    return n_ref, hit
+
+
+def diarization_scores(reference, hypothesis, uem=None) -> dict[str, float]:
+    from pyannote.metrics.diarization import DiarizationErrorRate, JaccardErrorRate
+
+    out: dict[str, float] = {}
+    for collar in (0.25, 0.0):
+        metric = DiarizationErrorRate(collar=collar, skip_overlap=False)
+        comp = metric(reference, hypothesis, uem=uem, detailed=True)
+        total = comp["total"] or 1.0
+        tag = f"{collar:g}"
+        out[f"der_c{tag}"] = comp["diarization error rate"]
+        out[f"confusion_c{tag}"] = comp["confusion"] / total
+        out[f"missed_c{tag}"] = comp["missed detection"] / total
+        out[f"false_alarm_c{tag}"] = comp["false alarm"] / total
+        out[f"jer_c{tag}"] = JaccardErrorRate(collar=collar)(reference, hypothesis, uem=uem)
+    return out
+
+
+def role_correct(reference, hypothesis, analysis: dict[str, Any], rep_label: str) -> bool | None:
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    mapping = DiarizationErrorRate().optimal_mapping(reference, hypothesis)  # hyp label -> ref label
+    rep_hyp = [s["id"] for s in analysis["speakers"] if s["role"] == "rep"]
+    if not rep_hyp:
+        return False
+    return mapping.get(rep_hyp[0]) == rep_label
+
+
+@dataclass
+class EvalRow:
+    file: str
+    duration_s: float
+    channel_mode: str = ""
+    wer: float | None = None
+    der_c0_25: float | None = None
+    der_c0: float | None = None
+    jer_c0_25: float | None = None
+    confusion_c0_25: float | None = None
+    role_correct: bool | None = None
+    ref_fillers: int | None = None
+    hyp_fillers_matched: int | None = None
+    rtf: float | None = None
+    error: str | None = None
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=None) -> list[EvalRow]:
+    """Run the pipeline on every referenced recording of ``corpora`` and score it."""
+    from ..analysis import write_json_atomic
+    from ..run import analyze_file
+
+    rows: list[EvalRow] = []
+    refs = [r for c in corpora for r in find_references(Path(c))]
+    for i, ref in enumerate(refs):
+        label = f"{ref.audio.parent.name}/{ref.audio.name}"
+        if progress:
+            progress(i, len(refs), label)
+        t0 = time.perf_counter()
+        try:
+            doc, diarization = analyze_file(ref.audio, ref.audio.name, engines)
+        except Exception as e:  # one failing reference must not hide the others' figures
+            rows.append(EvalRow(label, 0.0, error=" ".join(str(e).split())))
+            continue
+        elapsed = time.perf_counter() - t0
+        row = EvalRow(label, doc["call"]["duration_s"], doc["call"]["channel_mode"],
+                      rtf=elapsed / max(doc["call"]["duration_s"], 1e-6))
+        hyp_text = " ".join(s["text"] for s in doc["segments"])
+        if ref.transcript is not None:
+            row.wer = wer(ref.transcript, hyp_text)
+            row.ref_fillers, row.hyp_fillers_matched = filler_counts(ref.transcript, hyp_text)
+        if ref.rttm_path is not None:
+            reference = load_rttm(ref.rttm_path, ref.uri)
+            hypothesis = diarization.to_annotation(ref.uri)
+            uem = load_uem(ref.uem_path, ref.uri) if ref.uem_path else None
+            scores = diarization_scores(reference, hypothesis, uem)
+            row.der_c0_25, row.der_c0 = scores["der_c0.25"], scores["der_c0"]
+            row.jer_c0_25, row.confusion_c0_25 = scores["jer_c0.25"], scores["confusion_c0.25"]
+            row.extra = scores
+            if ref.rep_speaker:
+                row.role_correct = role_correct(reference, hypothesis, doc, ref.rep_speaker)
+        rows.append(row)
+        if out is not None:
+            folder = Path(out) / "calls" / doc["call"]["id"]
+            folder.mkdir(parents=True, exist_ok=True)
+            write_json_atomic(folder / "analysis.json", doc)
+    if out is not None:
+        write_report(rows, Path(out), engines)
+    return rows
+
+
+def _pct(x: float | None) -> str:
+    return "" if x is None else f"{100 * x:.1f}%"
+
+
+def markdown_table(rows: list[EvalRow]) -> str:
+    head = ("| recording | dur s | channels | WER | DER c=0.25 | DER c=0 | JER c=0.25 | confusion | rep role | "
+            "fillers found | RTF |")
+    lines = [head, "|" + "---|" * 11]
+    for r in rows:
+        if r.error:
+            lines.append(f"| {r.file} | | | error: {r.error} | | | | | | | |")
+            continue
+        role = "" if r.role_correct is None else ("right" if r.role_correct else "WRONG")
+        fill = "" if not r.ref_fillers else f"{r.hyp_fillers_matched}/{r.ref_fillers}"
+        lines.append(f"| {r.file} | {r.duration_s:.1f} | {r.channel_mode} | {_pct(r.wer)} | {_pct(r.der_c0_25)} | "
+                     f"{_pct(r.der_c0)} | {_pct(r.jer_c0_25)} | {_pct(r.confusion_c0_25)} | {role} | {fill} | "
+                     f"{r.rtf:.3f} |")
+    return "\n".join(lines)
+
+
+def write_report(rows: list[EvalRow], out: Path, engines) -> None:
+    import datetime as dt
+    import platform
+
+    from ..analysis import write_json_atomic, write_text_atomic
+
+    out.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "date": dt.date.today().isoformat(), "machine": f"{platform.machine()}, {_cores()} cores",
+        "asr_engine": engines.transcriber.engine, "asr_model": engines.transcriber.model_name,
+        "initial_prompt": engines.transcriber.options.initial_prompt,
+    }
+    write_json_atomic(out / "eval.json", {"meta": meta, "rows": [asdict(r) for r in rows]})
+    md = (f"Evaluated {meta['date']} on {meta['machine']}; ASR {meta['asr_engine']} {meta['asr_model']}, "
+          f"prompt {meta['initial_prompt']!r}.\n\n" + markdown_table(rows) + "\n")
+    write_text_atomic(out / "eval.md", md)
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+README_START, README_END = "<!-- eval:start -->", "<!-- eval:end -->"
+
+
+def update_readme(readme: Path, table_md: str) -> None:
+    """Replace the text between the eval markers of ``readme`` with ``table_md`` (figures never typed by hand)."""
+    from ..errors import ConfigError
+
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        raise ConfigError(f"{readme} has no {README_START} ... {README_END} markers")
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(f"{head}{README_START}\n{table_md.strip()}\n{README_END}{tail}", encoding="utf-8")

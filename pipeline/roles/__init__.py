@@ -1,0 +1,127 @@
+"""Which voice is the rep: from the channel layout when known, else a scored guess from the transcript.
+
+The guess weighs what reps do on a sales call: introduce themselves and their company, ask most of the
+questions, pitch "our" product and propose the next step. Buyers answer, object and ask about price.
+The result keeps its confidence and the evidence (quotes with times) so a coach can check it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ..types import AttributedWord, RoleAssignment, Utterance
+
+_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|next week)"
+
+
+@dataclass(frozen=True)
+class Cue:
+    name: str
+    pattern: re.Pattern
+    weight: float  # positive: rep-like, negative: buyer-like
+    cap: int = 3  # count at most this many hits per speaker
+
+
+def _c(name: str, regex: str, weight: float, cap: int = 3) -> Cue:
+    return Cue(name, re.compile(regex, re.I), weight, cap)
+
+
+CUES: tuple[Cue, ...] = (
+    _c("introduced themselves with a company",
+       r"\b(?:this is|my name is|my name's|i'm|i am|it's)\s+[a-z]+(?:\s+[a-z]+)?\s*,?\s+"
+       r"(?:from|with|at|calling from|over at|here at)\b", 4.0, 1),
+    _c("said they are calling", r"\b(?:i'm|i am|i was) (?:just )?calling (?:from|about|to|because)\b", 2.0, 1),
+    _c("pitched 'our' offering",
+       r"\bour (?:product|platform|solution|service|software|team|tool|offer|customers|clients|pricing)\b", 1.0),
+    _c("proposed a next step",
+       r"\b(?:let's|let us|shall we|can we|could we|how about|would you be open to)\b.{0,40}"
+       r"\b(?:meet|schedule|book|set up|call|demo|talk|chat|trial)\b", 1.5),
+    _c("offered a day or time", rf"\b(?:does|would|is|how about)\b.{{0,20}}\b{_DAY}\b.{{0,20}}\b(?:work|suit|good|okay)", 1.5),
+    _c("will send something", r"\bi(?:'ll| will) (?:send|email|follow up|forward)\b", 1.0),
+    _c("objected", r"\b(?:not interested|no budget|already (?:have|use|work with)|we're (?:happy|fine|good) with"
+                   r"|send me (?:an|some) (?:email|info)|not (?:right )?now|bad time|too expensive)\b", -1.5),
+    _c("asked about price", r"\b(?:how much|what does it cost|what's the price|pricing)\b.*\?", -1.0),
+    _c("answered the phone", r"^\s*(?:hello|hi|yes|yeah)?[,.]?\s*(?:this is [a-z]+|[a-z]+ speaking)[.!]?\s*$", -1.0, 1),
+)
+
+QUESTION_WEIGHT = 0.4  # per question asked beyond the other party's count (questions are the rep's job)
+QUESTION_CAP = 6
+
+
+def _speaker_texts(utts: tuple[Utterance, ...]) -> dict[str, list[Utterance]]:
+    out: dict[str, list[Utterance]] = {}
+    for u in utts:
+        out.setdefault(u.speaker, []).append(u)
+    return out
+
+
+def score_speakers(utts: tuple[Utterance, ...]) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """Rep-likeness score and evidence lines per speaker."""
+    by_speaker = _speaker_texts(utts)
+    scores: dict[str, float] = {}
+    evidence: dict[str, list[str]] = {}
+    questions = {s: sum(u.text.count("?") for u in us) for s, us in by_speaker.items()}
+    for spk, us in by_speaker.items():
+        score = 0.0
+        ev: list[str] = []
+        for cue in CUES:
+            hits = 0
+            for u in us:
+                m = cue.pattern.search(u.text)
+                if m and hits < cue.cap:
+                    hits += 1
+                    score += cue.weight
+                    if hits == 1:
+                        ev.append(f"{spk} {cue.name} at {u.start:.1f} s: \"{_clip(m.group(0))}\"")
+        others = [q for s, q in questions.items() if s != spk]
+        extra = questions[spk] - (max(others) if others else 0)
+        if extra:
+            score += QUESTION_WEIGHT * max(-QUESTION_CAP, min(QUESTION_CAP, extra))
+            ev.append(f"{spk} asked {questions[spk]} question(s)")
+        scores[spk] = score
+        evidence[spk] = ev
+    return scores, evidence
+
+
+def _clip(s: str, n: int = 60) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def guess_roles(utts: tuple[Utterance, ...], speakers: tuple[str, ...]) -> RoleAssignment:
+    """The most rep-like speaker is the rep, every other speaker a buyer.
+
+    Confidence is a logistic of the score margin between the best and the runner-up (0.5 = a coin toss).
+    """
+    speakers = tuple(speakers) or tuple(sorted({u.speaker for u in utts}))
+    if not speakers:
+        return RoleAssignment({}, "none", 0.0, ("no speech",))
+    if len(speakers) == 1:
+        return RoleAssignment({speakers[0]: "unknown"}, "single_speaker", 0.0, ("only one voice in the call",))
+    scores, evidence = score_speakers(utts)
+    ranked = sorted(speakers, key=lambda s: (-scores.get(s, 0.0), s))
+    margin = scores.get(ranked[0], 0.0) - scores.get(ranked[1], 0.0)
+    confidence = 1 / (1 + math.exp(-margin))
+    if margin <= 0:  # no signal at all: say so rather than pretend
+        roles = {s: "unknown" for s in speakers}
+        return RoleAssignment(roles, "transcript", 0.5, ("no rep cue told the speakers apart",))
+    roles = {s: ("rep" if s == ranked[0] else "buyer") for s in speakers}
+    ev = tuple(evidence.get(ranked[0], []) + evidence.get(ranked[1], []))
+    return RoleAssignment(roles, "transcript", confidence, ev)
+
+
+def roles_from_channel(speakers: tuple[str, ...], channel_of: dict[str, int], rep_channel: int) -> RoleAssignment:
+    roles = {s: ("rep" if channel_of.get(s) == rep_channel else "buyer") for s in speakers}
+    side = {0: "left", 1: "right"}.get(rep_channel, str(rep_channel))
+    return RoleAssignment(roles, "channel", 1.0, (f"rep channel set to {side}",))
+
+
+def roles_from_override(speakers: tuple[str, ...], rep_speaker: str) -> RoleAssignment:
+    roles = {s: ("rep" if s == rep_speaker else "buyer") for s in speakers}
+    return RoleAssignment(roles, "override", 1.0, (f"rep speaker set to {rep_speaker} by override",))
+
+
+__all__ = ["guess_roles", "roles_from_channel", "roles_from_override", "score_speakers", "CUES",
+           "AttributedWord"]

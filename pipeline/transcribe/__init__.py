@@ -1,0 +1,98 @@
+"""Transcription: audio in, a word-timed ``Transcript`` out.
+
+The engine sits behind the small ``Transcriber`` protocol so that tests pass a stand-in and the pipeline
+loads the real model once per process. Whisper's dicts never leave ``whisper_engine``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from ..types import Segment, Transcript, Word
+
+# A short filler-bearing prompt nudges Whisper to write the "um"/"uh" it otherwise drops. Measured on our
+# sample calls (scripts/filler_prompt_experiment.py, docs/EVALUATION.md) it cost whole passages (WER 6% -> 24%
+# on the phone call) for 1 of 9 fillers, so it is off by default and available as --filler-prompt.
+FILLER_PROMPT = "Um, uh, hmm."
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    """Whisper decoding options. Defaults favour faithful, loop-free transcripts of two-party calls."""
+
+    model: str = "base"  # see pipeline.models.MODELS; tiny.en is faster but drops passages on phone audio
+    language: str = "en"
+    initial_prompt: str | None = None  # FILLER_PROMPT: measured worse, see above
+    beam_size: int | None = None  # None: greedy with temperature fallback, Whisper's CLI default is 5
+    # Not conditioning on the previous window is Whisper's own remedy for repetition loops.
+    condition_on_previous_text: bool = False
+    compression_ratio_threshold: float = 2.4  # above: a repetitive (looping) decode, retried hotter
+    logprob_threshold: float = -1.0
+    no_speech_threshold: float = 0.6
+    # Whisper's own word-level hallucination guard (skip silences longer than this, s). Off: it dropped real
+    # speech on the phone sample (WER 6% -> 9%); words outside the VAD's speech are dropped instead.
+    hallucination_silence_threshold: float | None = None
+    device: str = "cpu"
+
+
+class Transcriber(Protocol):
+    engine: str
+    model_name: str
+    options: TranscribeOptions
+
+    def transcribe(self, samples: np.ndarray, clips: list[tuple[float, float]] | None = None) -> Transcript:
+        """``samples``: float32 mono at 16 kHz, shape (n,). ``clips``: optional (start, end) s to decode."""
+        ...
+
+
+def drop_outside(transcript: Transcript, regions: list[tuple[float, float]], tolerance_s: float = 0.5) -> Transcript:
+    """Drop words whose midpoint lies outside every speech region (by more than ``tolerance_s``).
+
+    Whisper invents words over silence, hold music and line noise; the VAD does not. Segments left with no
+    words are dropped.
+    """
+    regions = sorted(regions)
+    starts = np.array([r[0] for r in regions]) - tolerance_s
+    ends = np.array([r[1] for r in regions]) + tolerance_s
+
+    def inside(w: Word) -> bool:
+        if not regions:
+            return False
+        mid = (w.start + w.end) / 2
+        i = int(np.searchsorted(starts, mid, side="right")) - 1
+        return i >= 0 and mid <= ends[i]
+
+    segments = []
+    for seg in transcript.segments:
+        words = tuple(w for w in seg.words if inside(w))
+        if not words:
+            continue
+        if len(words) != len(seg.words):
+            seg = Segment(words[0].start, words[-1].end, "".join(w.text for w in words).strip(), words, seg.channel)
+        segments.append(seg)
+    return Transcript(tuple(segments), transcript.language, transcript.engine, transcript.model, transcript.options)
+
+
+def drop_repeats(transcript: Transcript, max_repeats: int = 2) -> Transcript:
+    """Collapse runs of identical segment texts longer than ``max_repeats`` (a looping decode)."""
+    out: list[Segment] = []
+    run = 0
+    for seg in transcript.segments:
+        key = seg.text.strip().lower()
+        if out and key and key == out[-1].text.strip().lower():
+            run += 1
+            if run >= max_repeats:
+                continue
+        else:
+            run = 0
+        out.append(seg)
+    return Transcript(tuple(out), transcript.language, transcript.engine, transcript.model, transcript.options)
+
+
+def load_transcriber(options: TranscribeOptions | None = None) -> Transcriber:
+    from .whisper_engine import WhisperTranscriber
+
+    return WhisperTranscriber(options or TranscribeOptions())

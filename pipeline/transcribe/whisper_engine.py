@@ -1,0 +1,64 @@
+"""openai-whisper adapter: loads a converted checkpoint by path (never a download) and returns our types."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from ..models import prepare_whisper
+from ..types import SAMPLE_RATE, Segment, Transcript, Word
+from . import TranscribeOptions
+
+
+class WhisperTranscriber:
+    engine = "openai-whisper"
+
+    def __init__(self, options: TranscribeOptions, model: Any = None):
+        """``model``: an already loaded whisper model (tests and reuse); otherwise loaded from the store."""
+        self.options = options
+        self.model_name = options.model
+        if model is None:
+            import whisper
+
+            path = prepare_whisper(options.model)
+            model = whisper.load_model(str(path), device=options.device)
+            # Loading by path leaves the cross-attention heads used for word timing unset.
+            model.set_alignment_heads(whisper._ALIGNMENT_HEADS[options.model])
+        self.model = model
+
+    def transcribe(self, samples: np.ndarray, clips: list[tuple[float, float]] | None = None) -> Transcript:
+        o = self.options
+        samples = np.ascontiguousarray(samples, dtype=np.float32)
+        opts = {k: v for k, v in dataclasses.asdict(o).items() if k not in ("device", "model")}
+        if samples.shape[-1] < SAMPLE_RATE // 10:  # under 0.1 s: nothing a model can read
+            return Transcript((), o.language, self.engine, self.model_name, opts)
+        kwargs: dict[str, Any] = dict(
+            language=o.language,
+            task="transcribe",
+            word_timestamps=True,
+            initial_prompt=o.initial_prompt,
+            condition_on_previous_text=o.condition_on_previous_text,
+            compression_ratio_threshold=o.compression_ratio_threshold,
+            logprob_threshold=o.logprob_threshold,
+            no_speech_threshold=o.no_speech_threshold,
+            hallucination_silence_threshold=o.hallucination_silence_threshold,
+            fp16=o.device != "cpu",
+            verbose=None,
+        )
+        if o.beam_size:
+            kwargs["beam_size"] = o.beam_size
+        if clips:
+            kwargs["clip_timestamps"] = [t for c in clips for t in c]
+        result = self.model.transcribe(samples, **kwargs)
+        return Transcript(tuple(_segment(s) for s in result["segments"] if s.get("words")),
+                          o.language, self.engine, self.model_name, opts)
+
+
+def _segment(s: dict) -> Segment:
+    words = tuple(
+        Word(float(w["start"]), float(w["end"]), str(w["word"]), float(w.get("probability", 1.0)))
+        for w in s["words"]
+    )
+    return Segment(float(words[0].start), float(words[-1].end), str(s["text"]).strip(), words)

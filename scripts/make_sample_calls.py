@@ -1,0 +1,302 @@
+"""Generate the synthetic sample calls in ``sample_calls/`` and their reference annotations.
+
+Regenerate with::
+
+    python scripts/make_sample_calls.py            # all dialogues in sample_calls/dialogues/
+    python scripts/make_sample_calls.py pushy_close_mono   # just one
+
+Needs the Debian packages ``espeak-ng`` and ``sox`` (``apt-get install -y espeak-ng sox libsox-fmt-all``) and, in
+Python, numpy and soundfile. The output is deterministic: espeak-ng and sox are run without dither, and the only
+noise added comes from a generator seeded by the call's name.
+
+For every ``sample_calls/dialogues/<name>.json`` this writes, beside each other in ``sample_calls/``:
+
+- ``<name>.<ext>``: the audio (format from the dialogue's ``format``);
+- ``<name>.rttm``: speaker turns (``rep``/``buyer``) measured from where speech is in each synthesized utterance;
+- ``<name>.txt``: the reference transcript, one line per turn;
+- ``<name>.ref.json``: every line with its real start/end times, speaker, text and behaviour markers.
+
+It also copies the real pyannote telephone sample from ``../shared/data/real/pyannote-sample/`` (wav, rttm with the
+file id rewritten, NOTICE, LICENSE) and builds its ``.txt`` transcript from the STM. See ``sample_calls/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = ROOT / "sample_calls"
+DIALOGUES_DIR = SAMPLES_DIR / "dialogues"
+PYANNOTE_SAMPLE_DIR = ROOT.parent / "shared" / "data" / "real" / "pyannote-sample"
+
+MIX_RATE = 16_000  # every call is synthesized and mixed at 16 kHz; the phone call is downsampled at the end
+
+# Speech detection inside one espeak utterance. espeak's silences are digital zero, but its female variants end some
+# sentences with a faint breathy decay (~140 ms, 35-40 dB below the loudest frame) that would blur the turn's end.
+# So a turn runs from the first to the last 10 ms frame within TRIM_RANGE_DB of the utterance's loudest frame, and
+# everything outside is cut (with a 5 ms fade): the audio then holds nothing of the turn outside its RTTM bounds.
+TRIM_FRAME_S = 0.010
+TRIM_HOP_S = 0.005
+TRIM_RANGE_DB = 35.0
+TRIM_FADE_S = 0.005
+
+UTTERANCE_RMS_DBFS = -20.0  # loudness of each utterance (RMS over its audible samples)
+UTTERANCE_PEAK_MAX = 0.45  # so that two overlapping utterances in a mono mix never clip
+TAIL_S = 0.8  # silence after the last line
+
+MARKERS = {
+    # hesitancy
+    "filler",
+    "hedge",
+    "apology",
+    "permission_seeking",
+    "long_pause",
+    "restart",
+    # pushiness
+    "interruption",
+    "pressure",
+    "objection_override",
+    "monologue",
+    "repeated_close",
+    # buyer lines
+    "objection",
+}
+SPEAKERS = ("rep", "buyer")
+
+
+def run(cmd: list[str]) -> None:
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def synthesize(text: str, voice: dict, tmp: Path) -> np.ndarray:
+    """espeak-ng -> float32 mono samples at ``MIX_RATE``, shape (n,)."""
+    raw = tmp / "espeak.wav"
+    resampled = tmp / "espeak16k.wav"
+    cmd = ["espeak-ng", "-v", voice["voice"], "-s", str(voice["wpm"]), "-w", str(raw)]
+    if voice.get("pitch") is not None:
+        cmd += ["-p", str(voice["pitch"])]
+    run(cmd + ["--", text])
+    # float output: no requantisation, hence no dither and a bit-exact result on every run
+    run(["sox", "-D", str(raw), "-e", "floating-point", "-b", "32", str(resampled), "rate", "-v", str(MIX_RATE)])
+    samples, rate = sf.read(resampled, dtype="float32")
+    assert rate == MIX_RATE, rate
+    return samples
+
+
+def trim(samples: np.ndarray) -> np.ndarray:
+    """Cut the silence (and faint breath) around one utterance, shape (n,) -> (m,), with a short fade at each end."""
+    frame, hop = round(TRIM_FRAME_S * MIX_RATE), round(TRIM_HOP_S * MIX_RATE)
+    starts = np.arange(0, max(len(samples) - frame, 0) + 1, hop)
+    rms = np.array([np.sqrt(np.mean(samples[i : i + frame].astype(np.float64) ** 2)) for i in starts])
+    if rms.max() == 0.0:
+        raise ValueError("espeak-ng produced silence")
+    loud = np.flatnonzero(rms > rms.max() * 10 ** (-TRIM_RANGE_DB / 20))
+    cut = samples[starts[loud[0]] : starts[loud[-1]] + frame].copy()
+    fade = round(TRIM_FADE_S * MIX_RATE)
+    ramp = (0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, fade))).astype(np.float32)
+    cut[:fade] *= ramp
+    cut[-fade:] *= ramp[::-1]
+    return cut
+
+
+def normalise(samples: np.ndarray) -> np.ndarray:
+    peak = float(np.max(np.abs(samples)))
+    audible = samples[np.abs(samples) > 0.01 * peak]  # RMS over the audible samples, not the pauses inside
+    rms = float(np.sqrt(np.mean(audible.astype(np.float64) ** 2)))
+    gain = min(10 ** (UTTERANCE_RMS_DBFS / 20) / rms, UTTERANCE_PEAK_MAX / peak)
+    return (samples * gain).astype(np.float32)
+
+
+def load_dialogue(path: Path) -> dict:
+    dialogue = json.loads(path.read_text())
+    if dialogue["name"] != path.stem:
+        raise ValueError(f"{path}: name {dialogue['name']!r} must equal the file stem")
+    for i, line in enumerate(dialogue["lines"]):
+        if line["speaker"] not in SPEAKERS:
+            raise ValueError(f"{path}: line {i}: speaker must be one of {SPEAKERS}")
+        unknown = set(line.get("markers", [])) - MARKERS
+        if unknown:
+            raise ValueError(f"{path}: line {i}: unknown markers {sorted(unknown)}; known: {sorted(MARKERS)}")
+    return dialogue
+
+
+def render(dialogue: dict, tmp: Path) -> tuple[np.ndarray, list[dict]]:
+    """Place every line on a timeline.
+
+    Returns the two tracks, float32 of shape (2, n) at ``MIX_RATE`` (row 0 rep, row 1 buyer), and the lines with
+    their start/end in seconds. ``gap_before`` is measured from the end of the previous line; negative overlaps it.
+    """
+    placed = []
+    previous_end = 0.0
+    for line in dialogue["lines"]:
+        voice = dialogue[f"{line['speaker']}_voice"]
+        audio = normalise(trim(synthesize(line["text"], voice, tmp)))
+        start_sample = round((previous_end + line["gap_before"]) * MIX_RATE)
+        if start_sample < 0:
+            raise ValueError(f"{dialogue['name']}: line starts before the call: {line['text']!r}")
+        end_sample = start_sample + len(audio)
+        placed.append((line, start_sample, audio))
+        previous_end = end_sample / MIX_RATE
+
+    n = max(start + len(audio) for _, start, audio in placed) + round(TAIL_S * MIX_RATE)
+    tracks = np.zeros((2, n), dtype=np.float32)
+    lines = []
+    for line, start, audio in placed:
+        row = SPEAKERS.index(line["speaker"])
+        tracks[row, start : start + len(audio)] += audio
+        lines.append(
+            {
+                "speaker": line["speaker"],
+                "start": round(start / MIX_RATE, 3),
+                "end": round((start + len(audio)) / MIX_RATE, 3),
+                "text": line["text"],
+                "markers": list(line.get("markers", [])),
+            }
+        )
+    return tracks, lines
+
+
+def seeded_noise(name: str, n: int, dbfs: float) -> np.ndarray:
+    seed = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "little")
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal(n) * 10 ** (dbfs / 20)).astype(np.float32)
+
+
+def encode(dialogue: dict, tracks: np.ndarray, out: Path, tmp: Path) -> None:
+    fmt = dialogue["format"]
+    name = dialogue["name"]
+    if fmt["layout"] == "stereo":
+        signal = tracks.T  # (n, 2): rep left, buyer right
+    else:
+        signal = tracks.sum(axis=0)
+    if fmt.get("noise_dbfs") is not None:
+        noise = seeded_noise(name, signal.size, fmt["noise_dbfs"]).reshape(signal.shape)
+        signal = signal + noise
+    signal = np.clip(signal, -1.0, 1.0)
+
+    codec = fmt["codec"]
+    if codec == "flac":
+        assert fmt["sample_rate"] == MIX_RATE
+        sf.write(out, signal, MIX_RATE, format="FLAC", subtype="PCM_16")
+    elif codec == "mp3":
+        assert fmt["sample_rate"] == MIX_RATE
+        # libsndfile writes the LAME header with the encoder delay, so decoders (libsndfile, ffmpeg) align to 0 samples
+        sf.write(out, signal, MIX_RATE, format="MP3", subtype="MPEG_LAYER_III", compression_level=0.4)
+    elif codec == "mulaw":
+        wide = tmp / "mix16k.wav"
+        sf.write(wide, signal, MIX_RATE, subtype="FLOAT")
+        low, high = fmt["band"]
+        # telephone channel: linear-phase band-pass (sox compensates its delay), 8 kHz, G.711 mu-law; no dither
+        effects = ["sinc", f"{low}-{high}", "rate", "-v", str(fmt["sample_rate"])]
+        run(["sox", "-D", str(wide), "-e", "u-law", "-b", "8", str(out), *effects])
+    else:
+        raise ValueError(f"{name}: unknown codec {codec!r}; known: flac, mp3, mulaw")
+
+
+def write_references(dialogue: dict, lines: list[dict], audio_path: Path) -> None:
+    name = dialogue["name"]
+    fmt = dialogue["format"]
+    rttm = "".join(
+        f"SPEAKER {name} 1 {line['start']:.3f} {line['end'] - line['start']:.3f} <NA> <NA> "
+        f"{line['speaker']} <NA> <NA>\n"
+        for line in lines
+    )
+    (SAMPLES_DIR / f"{name}.rttm").write_text(rttm)
+    (SAMPLES_DIR / f"{name}.txt").write_text("".join(line["text"] + "\n" for line in lines))
+    info = sf.info(audio_path)
+    ref = {
+        "name": name,
+        "audio": audio_path.name,
+        "rep_speaker": "rep",
+        "channels": {"rep": 0, "buyer": 1} if fmt["layout"] == "stereo" else None,
+        "sample_rate": fmt["sample_rate"],
+        "duration_s": round(info.frames / info.samplerate, 3),
+        "voices": {"rep": dialogue["rep_voice"], "buyer": dialogue["buyer_voice"]},
+        "lines": lines,
+    }
+    (SAMPLES_DIR / f"{name}.ref.json").write_text(json.dumps(ref, indent=2) + "\n")
+
+
+def make_call(path: Path) -> Path:
+    dialogue = load_dialogue(path)
+    out = SAMPLES_DIR / f"{dialogue['name']}.{dialogue['format']['extension']}"
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        tracks, lines = render(dialogue, tmp)
+        encode(dialogue, tracks, out, tmp)
+    write_references(dialogue, lines, out)
+    return out
+
+
+def stm_transcript(stm_text: str) -> str:
+    """STM lines are ``file channel speaker start end [<label>] text``; keep the text, in time order."""
+    rows = []
+    for line in stm_text.splitlines():
+        if not line.strip() or line.startswith(";;"):
+            continue
+        fields = line.split(maxsplit=5)
+        rest = fields[5] if len(fields) > 5 else ""
+        if rest.startswith("<"):  # optional label such as <o,f0,female>
+            rest = rest.split(">", 1)[1].strip()
+        if fields[2] == "inter_segment_gap" or rest == "IGNORE_TIME_SEGMENT_IN_SCORING" or not rest:
+            continue
+        rows.append((float(fields[3]), rest))
+    rows.sort(key=lambda row: row[0])  # stable: equal starts keep file order
+    return "".join(text + "\n" for _, text in rows)
+
+
+def copy_pyannote_sample() -> None:
+    src = PYANNOTE_SAMPLE_DIR
+    name = "pyannote_sample"
+    shutil.copyfile(src / "sample.wav", SAMPLES_DIR / f"{name}.wav")
+    rttm_lines = []
+    for line in (src / "sample.rttm").read_text().splitlines():
+        fields = line.split()
+        if fields:
+            fields[1] = name
+            rttm_lines.append(" ".join(fields) + "\n")
+    (SAMPLES_DIR / f"{name}.rttm").write_text("".join(rttm_lines))
+    shutil.copyfile(src / "NOTICE.txt", SAMPLES_DIR / f"{name}.NOTICE.txt")
+    shutil.copyfile(src / "REPO_LICENSE.txt", SAMPLES_DIR / f"{name}.LICENSE.txt")
+    (SAMPLES_DIR / f"{name}.txt").write_text(stm_transcript((src / "sample.stm").read_text()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="dialogue names to make (default: all)")
+    parser.add_argument("--skip-real", action="store_true", help="don't copy the pyannote sample")
+    args = parser.parse_args(argv)
+    for tool in ("espeak-ng", "sox"):
+        if shutil.which(tool) is None:
+            print(f"error: {tool} not found; apt-get install -y espeak-ng sox libsox-fmt-all", file=sys.stderr)
+            return 1
+    paths = sorted(DIALOGUES_DIR.glob("*.json"))
+    if args.names:
+        paths = [DIALOGUES_DIR / f"{name}.json" for name in args.names]
+    for path in paths:
+        out = make_call(path)
+        info = sf.info(out)
+        seconds = info.frames / info.samplerate
+        size_kib = out.stat().st_size / 1024
+        print(f"{out.relative_to(ROOT)}: {seconds:.1f} s, {info.channels} ch, {info.samplerate} Hz, {size_kib:.0f} KiB")
+    if not args.names and not args.skip_real:
+        if PYANNOTE_SAMPLE_DIR.is_dir():
+            copy_pyannote_sample()
+            print("sample_calls/pyannote_sample.*: copied")
+        else:
+            print(f"warning: {PYANNOTE_SAMPLE_DIR} not found; pyannote sample not copied", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
