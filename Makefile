@@ -19,7 +19,8 @@ setup: $(STAMP)
 
 demo: setup
 	$(VENV)/bin/callreview run sample_calls --out $(DEMO_OUT)
-	@echo "Results: $(DEMO_OUT)/<call id>/analysis.json and diarization.rttm"
+	$(VENV)/bin/callreview show $(DEMO_OUT)
+	@echo "Results: $(DEMO_OUT)/<call id>/analysis.json and diarization.rttm (one folder per call)"
 
 test: setup
 	$(PY) -m pytest -q

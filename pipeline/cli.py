@@ -136,6 +136,61 @@ def models(
         raise typer.Exit(1)
 
 
+@app.command()
+def show(
+    out: Path = typer.Argument(..., help="An output folder of `callreview run`."),
+) -> None:
+    """Print each analysed call: rep, key metrics, markers found, strengths and what to work on."""
+    import json
+
+    from rich.console import Console
+
+    docs = []
+    for p in sorted(out.glob("*/analysis.json")):
+        try:
+            docs.append(json.loads(p.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as e:
+            typer.echo(f"callreview: skipped {p}: {e}", err=True)
+    if not docs:
+        _fail(f"no analysis.json under {out}")
+    console = Console(width=110, highlight=False)
+    for d in docs:
+        console.print(_call_summary(d), markup=False)
+
+
+def _call_summary(d: dict) -> str:
+    m = d.get("metrics", {})
+
+    def f(key: str, fmt: str = "{:.2f}", unit: str = "") -> str:
+        v = m.get(key)
+        return "n/a" if v is None else (fmt.format(v) + unit)
+
+    rep = [s["id"] for s in d["speakers"] if s["role"] == "rep"]
+    counts: dict[str, int] = {}
+    for mk in d.get("markers", []):
+        counts[mk["kind"]] = counts.get(mk["kind"], 0) + 1
+    lines = [
+        f"── {d['call']['source']}  ({d['call']['duration_s']:.0f} s, {d['call'].get('channel_mode', '')})",
+        f"   rep: {rep[0] if rep else 'unknown'} via {d['roles']['method']} "
+        f"(confidence {d['roles']['confidence']:.2f})",
+        f"   talk ratio {f('talk_ratio_rep', '{:.0%}')}, longest monologue {f('longest_monologue_rep_s', '{:.0f}', ' s')}, "
+        f"questions {f('questions_rep', '{}')} ({f('open_questions_rep', '{}')} open), patience "
+        f"{f('patience_s', '{:.1f}', ' s')}, fillers/min {f('fillers_per_min_rep', '{:.1f}')}, "
+        f"next step set: {m.get('next_step_set')}",
+        "   markers: " + (", ".join(f"{k} x{n}" for k, n in sorted(counts.items())) or "none"),
+    ]
+    fb = d.get("feedback", {})
+    for s in fb.get("strengths", [])[:3]:
+        lines.append(f"   + {s.get('title', s)}")
+    for w in fb.get("work_on", [])[:3]:
+        first = (w.get("moments") or [{}])[0]
+        at = f" (at {first['start']:.0f} s)" if "start" in first else ""
+        lines.append(f"   - {w['title']}{at}")
+    for w in d.get("warnings", []):
+        lines.append(f"   ! {w}")
+    return "\n".join(lines)
+
+
 DEFAULT_CORPORA = ("sample_calls", "../shared/data/real/pyannote-sample", "../shared/data/real/pyannote-ami-tests",
                    "../shared/data/real/whisper-jfk", "../shared/data/real/faster-whisper-stereo")
 
@@ -153,7 +208,7 @@ def eval_(
     """Score the pipeline against references: WER, DER/JER (collar 0.25 and 0), rep role, filler recall, RTF."""
     from dataclasses import replace
 
-    from .evaluate import evaluate, markdown_table
+    from .evaluate import evaluate, marker_summary, markdown_table, markers_markdown
     from .run import Engines, RunOptions
     from .transcribe import FILLER_PROMPT, TranscribeOptions
 
@@ -171,6 +226,9 @@ def eval_(
     except CallReviewError as e:
         _fail(str(e))
     typer.echo(markdown_table(rows))
+    summary = marker_summary(rows)
+    if summary:
+        typer.echo("\n" + markers_markdown(summary))
     typer.echo(f"\nWritten: {out}/eval.md, {out}/eval.json")
     if readme is not None:
         from .evaluate import update_readme

@@ -62,7 +62,8 @@ class Engines:
         # the optional backend first: a missing extra fails before the big ASR model loads
         self.diarizer = diarizer or load_diarizer(options.diarizer, **_diarizer_args(options))
         self.transcriber = transcriber or load_transcriber(options.transcribe)
-        self.channel_diarizer = channel_diarizer or ChannelDiarizer()
+        # share the loaded speech detector when the main diarizer has one
+        self.channel_diarizer = channel_diarizer or ChannelDiarizer(vad=getattr(self.diarizer, "vad", None))
 
 
 def _diarizer_args(options: RunOptions) -> dict[str, Any]:

@@ -4,6 +4,7 @@ Regenerate with::
 
     python scripts/make_sample_calls.py            # all dialogues in sample_calls/dialogues/
     python scripts/make_sample_calls.py pushy_close_mono   # just one
+    python scripts/make_sample_calls.py --set eval         # the labelled evaluation set in eval_calls/
 
 Needs the Debian packages ``espeak-ng`` and ``sox`` (``apt-get install -y espeak-ng sox libsox-fmt-all``) and, in
 Python, numpy and soundfile. The output is deterministic: espeak-ng and sox are run without dither, and the only
@@ -18,6 +19,12 @@ For every ``sample_calls/dialogues/<name>.json`` this writes, beside each other 
 
 It also copies the real pyannote telephone sample from ``../shared/data/real/pyannote-sample/`` (wav, rttm with the
 file id rewritten, NOTICE, LICENSE) and builds its ``.txt`` transcript from the STM. See ``sample_calls/README.md``.
+
+``--set eval`` reads ``eval_calls/dialogues/<name>.json`` instead and writes into ``eval_calls/``. An evaluation
+dialogue has ``renders`` in place of ``format``: a list of ``{suffix, format}`` (optionally with ``rep_voice`` or
+``buyer_voice`` overriding the dialogue's), and each render becomes a call ``<name>_<suffix>`` with the four files
+above. Its marker labels are checked against the labelling rules (``check_labels``; see ``eval_calls/README.md``)
+after rendering, so a label that disagrees with the timing or the wording stops the run.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -38,6 +46,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = ROOT / "sample_calls"
 DIALOGUES_DIR = SAMPLES_DIR / "dialogues"
 PYANNOTE_SAMPLE_DIR = ROOT.parent / "shared" / "data" / "real" / "pyannote-sample"
+EVAL_DIR = ROOT / "eval_calls"
+# --set NAME: where the dialogues are, where the calls go, and whether their labels are checked against the rules
+SETS = {
+    "sample": {"dialogues": DIALOGUES_DIR, "out": SAMPLES_DIR, "check_labels": False},
+    "eval": {"dialogues": EVAL_DIR / "dialogues", "out": EVAL_DIR, "check_labels": True},
+}
 
 MIX_RATE = 16_000  # every call is synthesized and mixed at 16 kHz; the phone call is downsampled at the end
 
@@ -72,6 +86,28 @@ MARKERS = {
     "objection",
 }
 SPEAKERS = ("rep", "buyer")
+HESITANCY = ("filler", "hedge", "apology", "permission_seeking", "long_pause", "restart")
+PUSHINESS = ("interruption", "pressure", "objection_override", "monologue", "repeated_close")
+
+# Labelling rules of the evaluation set (eval_calls/README.md), checked by check_labels on every render.
+LONG_PAUSE_S = 3.5  # a rep line after a buyer question or objection with gap_before >= this is a long_pause
+INTERRUPTION_S = -0.8  # a rep line with gap_before <= this (starts inside the buyer's line) is an interruption
+AMBIGUOUS_GAPS = ((3.0, LONG_PAUSE_S), (INTERRUPTION_S, 0.0))  # open intervals no gap_before may fall in
+MONOLOGUE_S = 60.0  # consecutive rep lines with at least this much speech in total: each is a monologue line
+# Wording of the lexical kinds in rep lines: a rep line carries the kind if and only if one of its patterns matches.
+# These only keep the hand labels consistent; they are not the scorer's lexicon and know only this set's wording.
+LEXICAL = {
+    "filler": [r"\b(um|uh|er|erm)\b", r"\byou know\b", r", like,"],  # "I like", "would you like" are not fillers
+    "hedge": [r"\bjust\b(?! in time)", r"\bmaybe\b", r"\bkind of\b", r"\bsort of\b", r"\bI guess\b",
+              r"\bI think\b", r"\bI'm not (totally |really )?sure\b", r"\bmight\b", r"\bprobably\b",
+              r"\bperhaps\b"],
+    "apology": [r"\bsorry\b(?! to hear)", r"\bapologi[sz]e\b"],  # "sorry to hear that" is empathy
+    "permission_seeking": [r"\bbad time\b", r"\bhave a (minute|moment|second)\b", r"\bif that's (okay|all right)\b",
+                           r"\b(would|will|is) (that|it) be (okay|all right)\b", r"\bif you don't mind\b"],
+    "pressure": [r"\bdecide today\b", r"\bonly until\b", r"\blimited time\b", r"\bgoing fast\b", r"\btrust me\b",
+                 r"\byou need to\b", r"\bprice goes up\b", r"\blast chance\b"],
+    "restart": [r"\b(\w+(?:'\w+)?), \1\b"],  # a word said twice: "I, I could", "it's, it's"
+}
 
 
 def run(cmd: list[str]) -> None:
@@ -121,6 +157,8 @@ def load_dialogue(path: Path) -> dict:
     dialogue = json.loads(path.read_text())
     if dialogue["name"] != path.stem:
         raise ValueError(f"{path}: name {dialogue['name']!r} must equal the file stem")
+    if ("format" in dialogue) == ("renders" in dialogue):
+        raise ValueError(f"{path}: give either format (one call) or renders (one call per render)")
     for i, line in enumerate(dialogue["lines"]):
         if line["speaker"] not in SPEAKERS:
             raise ValueError(f"{path}: line {i}: speaker must be one of {SPEAKERS}")
@@ -203,7 +241,7 @@ def encode(dialogue: dict, tracks: np.ndarray, out: Path, tmp: Path) -> None:
         raise ValueError(f"{name}: unknown codec {codec!r}; known: flac, mp3, mulaw")
 
 
-def write_references(dialogue: dict, lines: list[dict], audio_path: Path) -> None:
+def write_references(dialogue: dict, lines: list[dict], audio_path: Path, out_dir: Path = SAMPLES_DIR) -> None:
     name = dialogue["name"]
     fmt = dialogue["format"]
     rttm = "".join(
@@ -211,8 +249,8 @@ def write_references(dialogue: dict, lines: list[dict], audio_path: Path) -> Non
         f"{line['speaker']} <NA> <NA>\n"
         for line in lines
     )
-    (SAMPLES_DIR / f"{name}.rttm").write_text(rttm)
-    (SAMPLES_DIR / f"{name}.txt").write_text("".join(line["text"] + "\n" for line in lines))
+    (out_dir / f"{name}.rttm").write_text(rttm)
+    (out_dir / f"{name}.txt").write_text("".join(line["text"] + "\n" for line in lines))
     info = sf.info(audio_path)
     ref = {
         "name": name,
@@ -224,18 +262,83 @@ def write_references(dialogue: dict, lines: list[dict], audio_path: Path) -> Non
         "voices": {"rep": dialogue["rep_voice"], "buyer": dialogue["buyer_voice"]},
         "lines": lines,
     }
-    (SAMPLES_DIR / f"{name}.ref.json").write_text(json.dumps(ref, indent=2) + "\n")
+    (out_dir / f"{name}.ref.json").write_text(json.dumps(ref, indent=2) + "\n")
 
 
-def make_call(path: Path) -> Path:
-    dialogue = load_dialogue(path)
-    out = SAMPLES_DIR / f"{dialogue['name']}.{dialogue['format']['extension']}"
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        tracks, lines = render(dialogue, tmp)
-        encode(dialogue, tracks, out, tmp)
-    write_references(dialogue, lines, out)
-    return out
+def expand_renders(dialogue: dict) -> list[dict]:
+    """One dialogue -> the calls to make: itself, or one ``<name>_<suffix>`` call per entry of ``renders``."""
+    if "renders" not in dialogue:
+        return [dialogue]
+    calls = []
+    for spec in dialogue["renders"]:
+        call = {key: value for key, value in dialogue.items() if key != "renders"}
+        call.update({key: value for key, value in spec.items() if key != "suffix"})
+        call["name"] = f"{dialogue['name']}_{spec['suffix']}"
+        calls.append(call)
+    return calls
+
+
+def check_labels(call: dict, lines: list[dict]) -> list[str]:
+    """Problems with the marker labels of one rendered call, by the evaluation set's rules (empty: all agree)."""
+    problems = []
+    script = call["lines"]
+    for i, (line, placed) in enumerate(zip(script, lines)):
+        where = f"{call['name']}: line {i} ({line['speaker']}: {line['text'][:40]!r})"
+        labels = set(line.get("markers", []))
+        gap = line["gap_before"]
+        previous = script[i - 1] if i else None
+        after_buyer = previous is not None and previous["speaker"] == "buyer"
+        after_objection = after_buyer and "objection" in previous.get("markers", [])
+        if any(low < gap < high for low, high in AMBIGUOUS_GAPS):
+            problems.append(f"{where}: gap_before {gap} is neither clearly a pause/interruption nor clearly not")
+        if line["speaker"] == "buyer":
+            if labels - {"objection"}:
+                problems.append(f"{where}: buyer lines carry only 'objection', not {sorted(labels - {'objection'})}")
+            continue
+        if "objection" in labels:
+            problems.append(f"{where}: 'objection' is for buyer lines")
+        expected = {kind for kind, patterns in LEXICAL.items()
+                    if any(re.search(p, line["text"], re.IGNORECASE) for p in patterns)}
+        if after_buyer and gap >= LONG_PAUSE_S and (previous["text"].rstrip().endswith("?") or after_objection):
+            expected.add("long_pause")
+        if after_buyer and gap <= INTERRUPTION_S:
+            expected.add("interruption")
+        first = i
+        while first > 0 and script[first - 1]["speaker"] == "rep":
+            first -= 1
+        last = i
+        while last + 1 < len(script) and script[last + 1]["speaker"] == "rep":
+            last += 1
+        if sum(lines[j]["end"] - lines[j]["start"] for j in range(first, last + 1)) >= MONOLOGUE_S:
+            expected.add("monologue")
+        judged = {"objection_override", "repeated_close"}  # by meaning: only where they can apply is checked
+        for kind in sorted((labels ^ expected) - judged):
+            state = "missing" if kind in expected else "not supported by the rules"
+            problems.append(f"{where}: label {kind!r} {state}")
+        for kind in sorted(labels & judged):
+            if not after_objection:
+                problems.append(f"{where}: {kind!r} must answer a buyer line labelled 'objection'")
+        if judged <= labels:
+            problems.append(f"{where}: a repeated close is 'repeated_close', not also 'objection_override'")
+        if gap >= LONG_PAUSE_S and "long_pause" not in expected:
+            problems.append(f"{where}: gap_before {gap} only counts as long_pause after a buyer question or objection")
+    return problems
+
+
+def make_call(path: Path, out_dir: Path = SAMPLES_DIR, labels_checked: bool = False) -> list[Path]:
+    """Render the dialogue at ``path`` into ``out_dir``; returns the audio of each call (one per render)."""
+    outs = []
+    for call in expand_renders(load_dialogue(path)):
+        out = out_dir / f"{call['name']}.{call['format']['extension']}"
+        with tempfile.TemporaryDirectory() as tmp_name:
+            tmp = Path(tmp_name)
+            tracks, lines = render(call, tmp)
+            if labels_checked and (problems := check_labels(call, lines)):
+                raise ValueError("labels disagree with the rules:\n  " + "\n  ".join(problems))
+            encode(call, tracks, out, tmp)
+        write_references(call, lines, out, out_dir)
+        outs.append(out)
+    return outs
 
 
 def stm_transcript(stm_text: str) -> str:
@@ -275,21 +378,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="dialogue names to make (default: all)")
     parser.add_argument("--skip-real", action="store_true", help="don't copy the pyannote sample")
+    parser.add_argument("--set", choices=sorted(SETS), default="sample",
+                        help="sample: sample_calls/ (default); eval: the labelled evaluation set in eval_calls/")
     args = parser.parse_args(argv)
+    chosen = SETS[args.set]
     for tool in ("espeak-ng", "sox"):
         if shutil.which(tool) is None:
             print(f"error: {tool} not found; apt-get install -y espeak-ng sox libsox-fmt-all", file=sys.stderr)
             return 1
-    paths = sorted(DIALOGUES_DIR.glob("*.json"))
+    paths = sorted(chosen["dialogues"].glob("*.json"))
     if args.names:
-        paths = [DIALOGUES_DIR / f"{name}.json" for name in args.names]
+        paths = [chosen["dialogues"] / f"{name}.json" for name in args.names]
     for path in paths:
-        out = make_call(path)
-        info = sf.info(out)
-        seconds = info.frames / info.samplerate
-        size_kib = out.stat().st_size / 1024
-        print(f"{out.relative_to(ROOT)}: {seconds:.1f} s, {info.channels} ch, {info.samplerate} Hz, {size_kib:.0f} KiB")
-    if not args.names and not args.skip_real:
+        for out in make_call(path, chosen["out"], chosen["check_labels"]):
+            info = sf.info(out)
+            seconds = info.frames / info.samplerate
+            size_kib = out.stat().st_size / 1024
+            print(f"{out.relative_to(ROOT)}: {seconds:.1f} s, {info.channels} ch, {info.samplerate} Hz, {size_kib:.0f} KiB")
+    if args.set == "sample" and not args.names and not args.skip_real:
         if PYANNOTE_SAMPLE_DIR.is_dir():
             copy_pyannote_sample()
             print("sample_calls/pyannote_sample.*: copied")

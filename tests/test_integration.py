@@ -120,3 +120,21 @@ def test_cli_run_real_models_with_bad_input_beside_good(tmp_path):
     assert 25 < docs["cut.wav"]["call"]["duration_s"] < 40
     assert (out / next(iter(p.parent.name for p in out.glob("*/analysis.json") if "pushy" in p.parent.name)) /
             "diarization.rttm").read_text().startswith("SPEAKER ")
+
+
+def test_no_words_over_hold_music_and_silence():
+    """Whisper invents words over music and silence; the VAD gate and loop guard must keep them out."""
+    from pipeline.audio import decode
+    from pipeline.run import CallOverrides, analyze_audio
+    from pipeline.types import Audio
+
+    rate = 16000
+    t = np.arange(15 * rate) / rate
+    chord = sum(np.sin(2 * np.pi * f * t) for f in (261.6, 329.6, 392.0)) / 3
+    melody = 0.25 * chord * (0.6 + 0.4 * np.sin(2 * np.pi * 0.5 * t))  # a slowly pulsing hold tune
+    call = decode(SAMPLES / "pushy_close_mono.mp3").mono()[: 20 * rate]
+    samples = np.concatenate([melody, np.zeros(10 * rate), call]).astype(np.float32)[None, :]
+    engines = Engines(RunOptions(transcribe=TranscribeOptions(model="tiny.en")))
+    body, _ = analyze_audio(Audio(samples, rate, 1), engines, CallOverrides())
+    assert body["words"], "the call itself must still be transcribed"
+    assert min(w["start"] for w in body["words"]) >= 24.5, body["words"][:5]

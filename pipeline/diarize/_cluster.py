@@ -42,28 +42,6 @@ def spectral(x: np.ndarray, k: int, p_keep: float = 0.3, seed: int = 0) -> np.nd
     return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(vec)
 
 
-def eigengap_count(x: np.ndarray, max_k: int, p_keep: float = 0.3) -> int:
-    """Number of clusters from the largest eigengap of the pruned cosine-affinity Laplacian."""
-    from scipy.linalg import eigh
-
-    n = len(x)
-    if n < 3:
-        return 1
-    a = np.clip(x @ x.T, 0.0, None)
-    keep = max(2, int(np.ceil(p_keep * n)))
-    thr = -np.sort(-a, axis=1)[:, keep - 1: keep]
-    a = np.where(a >= thr, a, 0.0)
-    a = 0.5 * (a + a.T)
-    np.fill_diagonal(a, 0.0)
-    d = a.sum(1)
-    dn = 1.0 / np.sqrt(np.maximum(d, 1e-9))
-    lap = np.eye(n) - dn[:, None] * a * dn[None, :]
-    m = min(max_k + 1, n)
-    val = eigh(lap, eigvals_only=True, subset_by_index=[0, m - 1])
-    gaps = np.diff(val)[:max_k]
-    return int(np.argmax(gaps)) + 1
-
-
 def spherical_kmeans(x: np.ndarray, labels: np.ndarray, k: int, iters: int = 10) -> np.ndarray:
     """Refine ``labels`` by cosine k-means (keeps empty clusters out)."""
     for _ in range(iters):

@@ -2,8 +2,9 @@
 
 One speaker per channel (``CH0``, ``CH1``, ...): a channel's turns are where silero-vad hears speech on it *and*
 that speech is the channel's own, not the other party leaking in (cross-talk bleed): after equalising each
-channel's speech level, a frame counts for a channel only when its smoothed energy is within ``bleed_db`` of the
-loudest channel there. Both parties talking at once keeps both (overlaps are kept exactly).
+channel's speech level, a frame counts for a channel only when its energy is within ``bleed_db`` of the
+loudest channel there (dips shorter than ``dip_s`` between such frames are bridged). Both parties talking at
+once keeps both (overlaps are kept exactly).
 
 ``channels_are_distinct`` tells whether a multi-channel recording really holds separate parties, or is a
 duplicated mono / a near-identical stereo mix that should be diarized from the mix-down instead.
@@ -42,7 +43,8 @@ class ChannelOptions:
     bleed_db: float = 10.0  # a channel's frame counts only within this many dB of the loudest channel
     #                         (energies relative to each channel's own speech level)
     level_percentile: float = 90.0  # a channel's speech level: this percentile of its speech-frame energies
-    smooth_s: float = 0.25  # energy smoothing before the bleed test (syllable dips are not turn ends)
+    quiet_db: float = 30.0  # frames this far below a channel's speech level are pauses, not its own speech
+    dip_s: float = 0.25  # a channel stays active through quieter dips up to this long between loud frames
     fill_gap_s: float = 1.0  # a party's pauses up to this long count as their turn (same as the embedded diarizer)
 
 
@@ -56,13 +58,19 @@ def frame_energy_db(x: np.ndarray) -> np.ndarray:
     return 10.0 * np.log10(power + 1e-10)
 
 
-def _smooth_db(e_db: np.ndarray, width: int) -> np.ndarray:
-    """Moving average in the power domain, returned in dB."""
-    if width <= 1:
-        return e_db
-    p = 10.0 ** (e_db / 10.0)
-    k = np.ones(width) / width
-    return 10.0 * np.log10(np.stack([np.convolve(r, k, mode="same") for r in p]) + 1e-10)
+def _close_gaps(mask: np.ndarray, max_gap: int) -> np.ndarray:
+    """Fill runs of False no longer than ``max_gap`` that have True on both sides (per row)."""
+    out = mask.copy()
+    if max_gap <= 0:
+        return out
+    for row in out:
+        on = np.flatnonzero(row)
+        if on.size < 2:
+            continue
+        gaps = np.diff(on) - 1
+        for i in np.flatnonzero((gaps > 0) & (gaps <= max_gap)):
+            row[on[i] + 1:on[i + 1]] = True
+    return out
 
 
 def _mask_to_regions(mask: np.ndarray, min_speech_s: float, min_silence_s: float) -> list[tuple[float, float]]:
@@ -113,13 +121,18 @@ class ChannelDiarizer:
                 vad_mask[c, (t >= s) & (t < e)] = True
         mask = vad_mask
         if n_ch > 1:
-            e = _smooth_db(frame_energy_db(x)[:, :n_frames], max(1, int(round(o.smooth_s / FRAME_S))))
+            e = frame_energy_db(x)[:, :n_frames]
             rel = e.copy()
             for c in range(n_ch):
                 own = e[c, vad_mask[c]]
                 level = np.percentile(own, o.level_percentile) if own.size else np.max(e[c])
                 rel[c] -= level
-            mask = vad_mask & (rel >= rel.max(0, keepdims=True) - o.bleed_db)
+            # a frame is a channel's own when the channel is audible there (not far below its speech level) and
+            # not far below the loudest channel: bleed is much quieter than the party it comes from
+            dominant = (rel >= -o.quiet_db) & (rel >= rel.max(0, keepdims=True) - o.bleed_db)
+            # a syllable dip inside a channel's talk is not the end of it: bridge short non-dominant runs
+            dominant = _close_gaps(dominant, int(round(o.dip_s / FRAME_S)))
+            mask = vad_mask & dominant
         turns: list[SpeakerTurn] = []
         for c in range(n_ch):
             for s, e_ in _mask_to_regions(mask[c], o.vad_min_speech_s, max(o.vad_min_silence_s, o.fill_gap_s)):
@@ -153,7 +166,7 @@ def channel_stats(audio: Audio, floor_db: float = 25.0) -> dict[str, Any]:
             "level_db": [float(v) for v in loud[:, 0]]}
 
 
-def channels_are_distinct(audio: Audio, max_correlation: float = 0.7, min_dominance: float = 0.25,
+def channels_are_distinct(audio: Audio, max_correlation: float = 0.7, min_dominance: float = 0.5,
                           min_active: float = 0.02, silent_db: float = -60.0) -> bool:
     """True when a 2+ channel recording holds separate parties (one per channel).
 

@@ -1,25 +1,29 @@
 """Fully offline speaker diarization: silero-vad speech detection + resemblyzer speaker embeddings.
 
-Steps (``EmbeddedDiarizer.diarize``):
+Steps (``EmbeddedDiarizer.diarize``), all on the mono mix-down:
 
-1. mono mix-down; silero-vad frame probabilities -> speech regions (hysteresis thresholds).
-2. 40-band mel spectrogram (resemblyzer's features, 10 ms frames) of the speech, gain-normalised so that the
-   speech sits at ``speech_dbfs``. Silences are cut out so the speech frames form one continuous stream
-   (what resemblyzer's own preprocessing does), and windows of ``window_s`` every ``hop_s`` are embedded.
-3. the embeddings are mean-centred (resemblyzer embeddings are all positive and share a large common
-   component) and clustered: average-linkage cosine AHC into ``num_speakers`` clusters refined by
-   spherical k-means. When the count is unknown it is estimated from the silhouette (2..max) and a
-   centroid-similarity test for one speaker. Long recordings cluster a bounded, evenly spaced sample of
-   windows and assign the rest to the nearest centroid.
-4. resegmentation: every 10 ms speech frame gets the window-weighted cosine similarity to each speaker
-   centroid; a Viterbi pass with a speaker-switch penalty picks the frame labels (removes flicker and
-   places the change points inside speech regions). Optionally frames where the second speaker scores
-   almost as high as the first are labelled as overlapped speech.
-5. turns are cut at label changes and region ends; labels ``SPEAKER_00``... in order of first appearance.
+1. silero-vad frame probabilities -> speech regions (hysteresis thresholds).
+2. resemblyzer's 40-band mel features (10 ms frames) of the speech only, gain-normalised so that the speech
+   sits at ``speech_dbfs``. The speech frames are joined into one stream; pauses longer than ``bridge_s`` cut
+   it into chunks (turns usually change at pauses), and each chunk is embedded in windows of every length in
+   ``window_s`` every ``hop_s`` (VAD-gated, multi-scale windows; a very short chunk borrows speech around it).
+3. embeddings are mean-centred (resemblyzer's are all positive and share a large common component) and the
+   longest windows are clustered: average-linkage cosine AHC into ``num_speakers`` clusters, refined by
+   spherical k-means. An unknown count is estimated from the silhouette (2..max_speakers, at most one speaker
+   per ``min_speaker_speech_s`` of speech) and clusters with near-identical raw centroids are merged. Long
+   recordings cluster at most ``max_cluster_windows`` evenly spaced windows; the rest go to the nearest centroid.
+4. resegmentation: each 10 ms speech frame scores every speaker by the window-weighted cosine similarity of
+   the windows covering it (averaged over the window lengths); a Viterbi pass with a speaker-switch penalty
+   labels the frames, so change points fall inside speech regions too. The centroids are re-estimated from the
+   labelled windows and the pass repeated (``refine_iters``).
+5. turns are cut at label changes and region ends; a speaker's turn is continued over short pauses
+   (``fill_gap_s``) and under the other party's short interjections (``interjection_s``, which become overlap);
+   labels are ``SPEAKER_00``, ``SPEAKER_01``... in order of first appearance.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 import warnings
@@ -34,6 +38,20 @@ from . import _cluster as C
 from ._vad import VadOptions, hysteresis, torch_threads
 
 METHOD = "embedded:silero-vad+resemblyzer"
+
+
+@functools.lru_cache(maxsize=1)
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name, dist in (("vad", "silero-vad"), ("embedding", "resemblyzer")):
+        try:
+            out[name] = f"{dist} {version(dist)}"
+        except PackageNotFoundError:
+            out[name] = dist
+    return out
+
 MEL_HOP = 160  # 10 ms, resemblyzer's mel_window_step
 MEL_FFT = 400  # 25 ms, resemblyzer's mel_window_length
 MEL_S = MEL_HOP / SAMPLE_RATE
@@ -73,9 +91,12 @@ class EmbeddedOptions:
     single_speaker_similarity: float = 0.9  # num_speakers=None: clusters whose raw resemblyzer centroids are
     #                                         at least this similar are one speaker
     min_cluster_share: float = 0.05  # num_speakers=None: a speaker needs this share of the windows
+    min_speaker_speech_s: float = 5.0  # num_speakers=None: at most one speaker per this much speech (a short
+    #                                   recording cannot support many clusters)
     # --- resegmentation ---
     switch_penalty: float = 3.0  # Viterbi cost of a speaker change, in (cosine similarity x 10 ms frames)
     refine_iters: int = 2  # re-estimate the centroids from the resegmented frames and resegment again
+    free_switch_pause_s: float = 1.0  # a speaker change across a pause longer than this costs nothing
     fill_gap_s: float = 1.0  # a speaker's pauses up to this long count as their turn (as human references do)
     interjection_s: float = 1.0  # a speaker's turn continues under the other party's interjections up to this
     #                              long (back-channels: "mm-hm", "right"), which thus become overlapped speech
@@ -152,10 +173,21 @@ class EmbeddedDiarizer:
         self._lock = threading.Lock()
         self.last_timing: dict[str, float] = {}
 
+    @property
+    def vad(self) -> Any:
+        """The loaded speech detector, for other stages to share rather than load again."""
+        return self._vad
+
     # ------------------------------------------------------------------ public
     def diarize(self, audio: Audio, num_speakers: int | None = 2, max_speakers: int = 4) -> Diarization:
+        """Speaker turns of ``audio`` (its mono mix-down).
+
+        ``num_speakers``: the number of parties (2 for a sales call); None estimates it in 1..``max_speakers``.
+        Silence, too little speech or an empty recording give a ``Diarization`` without turns.
+        """
         o = self.options
-        opts = {**asdict(o), "num_speakers": num_speakers, "max_speakers": max_speakers}
+        opts = {**asdict(o), "num_speakers": num_speakers, "max_speakers": max_speakers,
+                "models": _versions()}
         opts["window_s"] = list(o.window_s)
         x = np.nan_to_num(np.asarray(audio.mono(), dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
         if num_speakers is not None and num_speakers < 1:
@@ -189,16 +221,17 @@ class EmbeddedDiarizer:
         if len(frames) * MEL_S < o.min_speech_total_s:
             return {**empty, "regions": regions}
         # gain: speech RMS -> speech_dbfs (the power mel scales with gain^2)
-        seg = np.concatenate([x[int(s * SAMPLE_RATE):int(e * SAMPLE_RATE)] for s, e in regions])
-        rms = float(np.sqrt(np.mean(seg.astype(np.float64) ** 2))) + 1e-9
-        gain = 10 ** (o.speech_dbfs / 20) / rms
+        sum_sq, count = 0.0, 0
+        for s, e in regions:
+            seg = x[int(s * SAMPLE_RATE):int(e * SAMPLE_RATE)].astype(np.float64)
+            sum_sq += float(seg @ seg)
+            count += seg.size
+        gain = 10 ** (o.speech_dbfs / 20) / (np.sqrt(sum_sq / max(count, 1)) + 1e-9)
         with torch.inference_mode(), torch_threads(self.torch_threads):
-            spec = torch.stft(torch.from_numpy(x), n_fft=MEL_FFT, hop_length=MEL_HOP, window=self._window,
-                              center=True, pad_mode="constant", return_complex=True).abs() ** 2
-            spec = spec[:, :n_mel]
-            fidx = torch.from_numpy(frames)
-            stream = (self._fbank @ spec[:, fidx]).T.contiguous() * (gain * gain)  # (n_speech_frames, 40)
-            power = spec[:, fidx].sum(0).double().numpy() if o.window_gain else None
+            stream, power = self._speech_mel(x, frames, n_mel)
+            stream *= gain * gain  # (n_speech_frames, 40)
+        if not o.window_gain:
+            power = None
         # chunks of the stream: pauses longer than bridge_s cut it
         cuts = np.flatnonzero(np.diff(frames) * MEL_S > o.bridge_s + 1e-9) + 1
         bounds = np.concatenate([[0], cuts, [len(frames)]])
@@ -215,6 +248,30 @@ class EmbeddedDiarizer:
         t2 = time.perf_counter()
         self.last_timing = {"vad_s": t1 - t0, "embed_s": t2 - t1}
         return {"duration": dur, "regions": regions, "frames": frames, "chunks": chunks, "scales": scales}
+
+    def _speech_mel(self, x: np.ndarray, frames: np.ndarray, n_mel: int, block: int = 6000):
+        """Mel power spectrogram (resemblyzer's features: librosa-style centred STFT, 25 ms Hann, 10 ms hop,
+        constant padding) of the speech frames only, computed in blocks of ``block`` frames so that memory
+        stays bounded on long calls. Returns (mel (n_frames, 40) tensor, frame power (n_frames,) array)."""
+        import torch
+
+        half = MEL_FFT // 2
+        mels, powers = [], []
+        for a0 in range(0, n_mel, block):
+            a1 = min(n_mel, a0 + block)
+            lo, hi = np.searchsorted(frames, [a0, a1])
+            if lo == hi:
+                continue
+            start, end = a0 * MEL_HOP - half, (a1 - 1) * MEL_HOP + half
+            seg = x[max(0, start):min(len(x), end)]
+            seg = np.pad(seg, (max(0, -start), max(0, end - len(x))))
+            spec = torch.stft(torch.from_numpy(np.ascontiguousarray(seg, dtype=np.float32)), n_fft=MEL_FFT,
+                              hop_length=MEL_HOP, window=self._window, center=False,
+                              return_complex=True).abs() ** 2  # (201, a1 - a0)
+            sp = spec[:, torch.from_numpy(frames[lo:hi] - a0)]
+            mels.append((self._fbank @ sp).T)
+            powers.append(sp.sum(0))
+        return torch.cat(mels).contiguous(), torch.cat(powers).double().numpy()
 
     def _windows(self, chunks: list[tuple[int, int]], n: int, window_s: float) -> tuple[np.ndarray, np.ndarray]:
         """Embedding windows ``win`` and the stream frames each one scores ``own`` (both (m, 2) index ranges)."""
@@ -280,10 +337,12 @@ class EmbeddedDiarizer:
             sample = np.unique(np.linspace(0, m - 1, o.max_cluster_windows).round().astype(int))
         else:
             sample = np.arange(m)
+        if num_speakers is None:
+            max_speakers = max(1, min(max_speakers, int(n * MEL_S // o.min_speaker_speech_s)))
         k, labels_s = self._cluster(main["xc"][sample], main["raw"][sample], num_speakers, max_speakers)
         cent = C.centroids(main["xc"][sample], labels_s, k)
         gaps = np.diff(frames) * MEL_S
-        free = np.concatenate([[False], gaps > 1.0])  # a speaker change across a pause > 1 s costs nothing
+        free = np.concatenate([[False], gaps > o.free_switch_pause_s])  # changes across long pauses cost nothing
         cents = [cent for _ in scales]
         lab = np.zeros(n, int)
         score = np.zeros((n, k))

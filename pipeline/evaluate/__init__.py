@@ -34,6 +34,10 @@ class Reference:
     uem_path: Path | None = None
     transcript: str | None = None
     rep_speaker: str | None = None
+    # channel index -> reference text, for recordings with one speaker per channel (overlaps make a single
+    # time-ordered reference ambiguous, so each channel is scored on its own)
+    by_channel: dict[int, str] | None = None
+    lines: tuple[dict, ...] = ()  # labelled reference lines (speaker, start, end, text, markers) from .ref.json
 
 
 def find_references(corpus: Path) -> list[Reference]:
@@ -48,18 +52,21 @@ def find_references(corpus: Path) -> list[Reference]:
         if not rttm.is_file():
             rttm = next((r for r in rttms if _has_uri(r, stem)), None)
         uem = next((u for u in uems if _has_uri(u, stem, field_index=0)), None)
-        text = None
+        text, by_channel = None, None
         if (corpus / f"{stem}.txt").is_file():
             text = (corpus / f"{stem}.txt").read_text(encoding="utf-8")
         elif len(audio) == 1 and (corpus / "reference.txt").is_file():
             text = (corpus / "reference.txt").read_text(encoding="utf-8")
         elif len(audio) == 1 and (corpus / "reference_by_channel.tsv").is_file():
             lines = (corpus / "reference_by_channel.tsv").read_text(encoding="utf-8").splitlines()
-            text = " ".join(line.split("\t", 1)[1] for line in lines if "\t" in line)
-        rep = None
+            pairs = [line.split("\t", 1) for line in lines if "\t" in line]
+            by_channel = {{"left": 0, "right": 1}.get(ch, i): t for i, (ch, t) in enumerate(pairs)}
+            text = " ".join(by_channel.values())
+        rep, lines = None, ()
         if (corpus / f"{stem}.ref.json").is_file():
-            rep = json.loads((corpus / f"{stem}.ref.json").read_text(encoding="utf-8")).get("rep_speaker")
-        out.append(Reference(a, stem, rttm, uem, text, rep))
+            meta = json.loads((corpus / f"{stem}.ref.json").read_text(encoding="utf-8"))
+            rep, lines = meta.get("rep_speaker"), tuple(meta.get("lines", ()))
+        out.append(Reference(a, stem, rttm, uem, text, rep, by_channel, lines))
     return out
 
 
@@ -113,6 +120,114 @@ def wer(reference: str, hypothesis: str) -> float:
     if not ref.strip():
         return 0.0 if not hyp.strip() else 1.0
     return float(jiwer.wer(ref, hyp or "<empty>"))
+
+
+def wer_by_channel(reference: dict[int, str], analysis: dict[str, Any]) -> float | None:
+    """Word errors summed over channels / reference words summed over channels; None if not per channel."""
+    import jiwer
+
+    channel_of = {s["id"]: s.get("channel") for s in analysis["speakers"]}
+    if analysis["call"].get("channel_mode") != "per_channel":
+        return None
+    errors = words = 0
+    for ch, ref in reference.items():
+        hyp = " ".join(seg["text"] for seg in analysis["segments"] if channel_of.get(seg["speaker"]) == ch)
+        r, h = normalize(ref), normalize(hyp)
+        out = jiwer.process_words(r, h or "<empty>")
+        errors += out.substitutions + out.deletions + out.insertions
+        words += len(r.split())
+    return errors / max(words, 1)
+
+
+MATCH_TOLERANCE_S = 0.5  # a marker matches a labelled line it overlaps, give or take this much
+
+
+def marker_counts(doc: dict[str, Any], lines: tuple[dict, ...], rep_label: str) -> dict[str, list[int]]:
+    """Per marker kind: [matched hyp, hyp, matched ref, ref]. Rep-side markers only; kinds must agree."""
+    from ..score import MARKER_KINDS
+
+    roles = {s["id"]: s["role"] for s in doc["speakers"]}
+    hyp = [m for m in doc["markers"] if roles.get(m["speaker"]) == "rep" and m["kind"] in MARKER_KINDS]
+    refs = [(k, ln["start"], ln["end"]) for ln in lines if ln["speaker"] == rep_label
+            for k in ln.get("markers", ()) if k in MARKER_KINDS]
+
+    def near(a0, a1, b0, b1):
+        return a0 - MATCH_TOLERANCE_S < b1 and b0 < a1 + MATCH_TOLERANCE_S
+
+    out = {k: [0, 0, 0, 0] for k in MARKER_KINDS}
+    for m in hyp:
+        c = out[m["kind"]]
+        c[1] += 1
+        c[0] += any(k == m["kind"] and near(m["start"], m["end"], s, e) for k, s, e in refs)
+    for k, s, e in refs:
+        c = out[k]
+        c[3] += 1
+        c[2] += any(m["kind"] == k and near(m["start"], m["end"], s, e) for m in hyp)
+    return out
+
+
+def true_talk_ratio(lines: tuple[dict, ...], rep_label: str) -> float | None:
+    def total(spk: str) -> float:
+        spans = sorted((ln["start"], ln["end"]) for ln in lines if ln["speaker"] == spk)
+        t, cur_s, cur_e = 0.0, None, None
+        for s, e in spans:
+            if cur_e is None or s > cur_e:
+                if cur_e is not None:
+                    t += cur_e - cur_s
+                cur_s, cur_e = s, e
+            else:
+                cur_e = max(cur_e, e)
+        return t + ((cur_e - cur_s) if cur_e is not None else 0.0)
+
+    rep = total(rep_label)
+    others = sum(total(s) for s in {ln["speaker"] for ln in lines} - {rep_label})
+    return rep / (rep + others) if rep + others else None
+
+
+def precision_recall(counts: list[int]) -> tuple[float | None, float | None]:
+    mh, h, mr, r = counts
+    return (mh / h if h else None), (mr / r if r else None)
+
+
+def marker_summary(rows: list["EvalRow"]) -> dict[str, dict[str, dict[str, float | None]]]:
+    """{group: {kind or family: {precision, recall, hyp, ref}}}; groups "stereo" (per channel) and "mono"."""
+    from ..score import HESITANCY_KINDS, PUSHINESS_KINDS
+
+    out: dict[str, dict[str, dict[str, float | None]]] = {}
+    for group, modes in (("stereo", {"per_channel"}), ("mono", {"mono", "mixed"})):
+        sel = [r for r in rows if r.marker_counts and r.channel_mode in modes]
+        if not sel:
+            continue
+        table: dict[str, dict[str, float | None]] = {}
+        fams = {"hesitancy": HESITANCY_KINDS, "pushiness": PUSHINESS_KINDS}
+        for name, kinds in [(k, (k,)) for k in sorted(set(HESITANCY_KINDS) | set(PUSHINESS_KINDS))] + list(fams.items()):
+            c = [sum(r.marker_counts[k][i] for r in sel for k in kinds) for i in range(4)]
+            p, rc = precision_recall(c)
+            table[name] = {"precision": p, "recall": rc, "hyp": c[1], "ref": c[3]}
+        errs = [r.talk_ratio_error for r in sel if r.talk_ratio_error is not None]
+        table["talk_ratio_error_max"] = {"value": max(errs) if errs else None}
+        out[group] = table
+    return out
+
+
+def _f(x: float | None) -> str:
+    return "" if x is None else f"{x:.2f}"
+
+
+def markers_markdown(summary: dict) -> str:
+    if not summary:
+        return ""
+    lines = ["| group | kind / family | precision | recall | found | labelled |", "|---|---|---|---|---|---|"]
+    for group, table in summary.items():
+        for name, v in table.items():
+            if name == "talk_ratio_error_max":
+                continue
+            strong = "**" if name in ("hesitancy", "pushiness") else ""
+            lines.append(f"| {group} | {strong}{name}{strong} | {_f(v['precision'])} | {_f(v['recall'])} | "
+                         f"{v['hyp']} | {v['ref']} |")
+    errs = ", ".join(f"{g} {_f(t['talk_ratio_error_max']['value'])}" for g, t in summary.items())
+    lines.append(f"\nLargest talk-ratio error (|measured - true| rep share): {errs}.")
+    return "\n".join(lines)
 
 
 def _tokens(text: str) -> list[str]:
@@ -176,6 +291,9 @@ class EvalRow:
     ref_fillers: int | None = None
     hyp_fillers_matched: int | None = None
     rtf: float | None = None
+    talk_ratio_error: float | None = None  # |measured - true| rep talk ratio
+    # kind -> [matched hypothesis markers, hypothesis markers, matched reference labels, reference labels]
+    marker_counts: dict[str, list[int]] = field(default_factory=dict)
     error: str | None = None
     extra: dict[str, float] = field(default_factory=dict)
 
@@ -202,7 +320,8 @@ def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=Non
                       rtf=elapsed / max(doc["call"]["duration_s"], 1e-6))
         hyp_text = " ".join(s["text"] for s in doc["segments"])
         if ref.transcript is not None:
-            row.wer = wer(ref.transcript, hyp_text)
+            per_channel = wer_by_channel(ref.by_channel, doc) if ref.by_channel else None
+            row.wer = per_channel if per_channel is not None else wer(ref.transcript, hyp_text)
             row.ref_fillers, row.hyp_fillers_matched = filler_counts(ref.transcript, hyp_text)
         if ref.rttm_path is not None:
             reference = load_rttm(ref.rttm_path, ref.uri)
@@ -214,6 +333,12 @@ def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=Non
             row.extra = scores
             if ref.rep_speaker:
                 row.role_correct = role_correct(reference, hypothesis, doc, ref.rep_speaker)
+        if ref.lines and ref.rep_speaker:
+            row.marker_counts = marker_counts(doc, ref.lines, ref.rep_speaker)
+            truth = true_talk_ratio(ref.lines, ref.rep_speaker)
+            measured = doc["metrics"].get("talk_ratio_rep")
+            if truth is not None and measured is not None:
+                row.talk_ratio_error = abs(measured - truth)
         rows.append(row)
         if out is not None:
             folder = Path(out) / "calls" / doc["call"]["id"]
@@ -256,9 +381,12 @@ def write_report(rows: list[EvalRow], out: Path, engines) -> None:
         "asr_engine": engines.transcriber.engine, "asr_model": engines.transcriber.model_name,
         "initial_prompt": engines.transcriber.options.initial_prompt,
     }
-    write_json_atomic(out / "eval.json", {"meta": meta, "rows": [asdict(r) for r in rows]})
+    summary = marker_summary(rows)
+    write_json_atomic(out / "eval.json", {"meta": meta, "rows": [asdict(r) for r in rows], "markers": summary})
     md = (f"Evaluated {meta['date']} on {meta['machine']}; ASR {meta['asr_engine']} {meta['asr_model']}, "
           f"prompt {meta['initial_prompt']!r}.\n\n" + markdown_table(rows) + "\n")
+    if summary:
+        md += "\nMarkers against the labelled lines (rep side, kind must agree):\n\n" + markers_markdown(summary) + "\n"
     write_text_atomic(out / "eval.md", md)
 
 

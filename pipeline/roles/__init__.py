@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..types import AttributedWord, RoleAssignment, Utterance
+from ..types import RoleAssignment, Utterance
 
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|next week)"
 
@@ -123,5 +123,4 @@ def roles_from_override(speakers: tuple[str, ...], rep_speaker: str) -> RoleAssi
     return RoleAssignment(roles, "override", 1.0, (f"rep speaker set to {rep_speaker} by override",))
 
 
-__all__ = ["guess_roles", "roles_from_channel", "roles_from_override", "score_speakers", "CUES",
-           "AttributedWord"]
+__all__ = ["guess_roles", "roles_from_channel", "roles_from_override", "score_speakers", "CUES"]
