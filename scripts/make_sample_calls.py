@@ -103,7 +103,8 @@ LEXICAL = {
               r"\bperhaps\b"],
     "apology": [r"\bsorry\b(?! to hear)", r"\bapologi[sz]e\b"],  # "sorry to hear that" is empathy
     "permission_seeking": [r"\bbad time\b", r"\bhave a (minute|moment|second)\b", r"\bif that's (okay|all right)\b",
-                           r"\b(would|will|is) (that|it) be (okay|all right)\b", r"\bif you don't mind\b"],
+                           r"\b(would|will|is) (that|it) be (okay|all right)\b",
+                           r"\bis (that|it) (okay|all right)\b", r"\bif you don't mind\b"],
     "pressure": [r"\bdecide today\b", r"\bonly until\b", r"\blimited time\b", r"\bgoing fast\b", r"\btrust me\b",
                  r"\byou need to\b", r"\bprice goes up\b", r"\blast chance\b"],
     "restart": [r"\b(\w+(?:'\w+)?), \1\b"],  # a word said twice: "I, I could", "it's, it's"
