@@ -137,6 +137,33 @@ def models(
 
 
 @app.command()
+def rescore(
+    out: Path = typer.Argument(..., help="An output folder of `callreview run`."),
+) -> None:
+    """Score every analysed call again from its analysis.json (after editing a lexicon): no audio, no models."""
+    import json
+
+    from .analysis import validate, write_json_atomic
+    from .run import rescore as rescore_doc
+
+    paths = sorted(out.glob("*/analysis.json"))
+    if not paths:
+        _fail(f"no analysis.json under {out}")
+    failed = 0
+    for p in paths:
+        try:
+            doc = rescore_doc(json.loads(p.read_text(encoding="utf-8")))
+            validate(doc)
+            write_json_atomic(p, doc)
+        except (OSError, ValueError, KeyError, CallReviewError) as e:
+            failed += 1
+            typer.echo(f"callreview: failed: {p.parent.name}: {' '.join(str(e).split())[:200]}", err=True)
+    typer.echo(f"rescored {len(paths) - failed} of {len(paths)} call(s) in {out}/")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def show(
     out: Path = typer.Argument(..., help="An output folder of `callreview run`."),
 ) -> None:
@@ -191,7 +218,7 @@ def _call_summary(d: dict) -> str:
     return "\n".join(lines)
 
 
-DEFAULT_CORPORA = ("sample_calls", "../shared/data/real/pyannote-sample", "../shared/data/real/pyannote-ami-tests",
+DEFAULT_CORPORA = ("sample_calls", "eval_calls", "../shared/data/real/pyannote-sample", "../shared/data/real/pyannote-ami-tests",
                    "../shared/data/real/whisper-jfk", "../shared/data/real/faster-whisper-stereo")
 
 

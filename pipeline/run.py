@@ -175,7 +175,8 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
     if not words:
         warnings.append("no speech found")
     duration = audio.duration_s
-    attributed = AttributedTranscript(words, utts, roles.roles, duration)
+    attributed = AttributedTranscript(words, utts, roles.roles, duration,
+                                      {s: diarization.talk_s(s) for s in speakers})
     with _timed(timings, "score"):
         scored = score(attributed)
     body = {
@@ -196,6 +197,24 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
         "transcript_options": transcript.options,
     }
     return body, diarization
+
+
+def rescore(doc: dict[str, Any]) -> dict[str, Any]:
+    """Score a saved analysis again (after a lexicon or option change) without touching audio or models."""
+    from .types import AttributedWord, Utterance
+
+    words = tuple(AttributedWord(w["start"], w["end"], w["text"], w["speaker"], w.get("probability", 1.0))
+                  for w in doc["words"])
+    utts = tuple(Utterance(u["start"], u["end"], u["speaker"], u["text"]) for u in doc["segments"])
+    roles = {s["id"]: s["role"] for s in doc["speakers"]}
+    t0 = time.perf_counter()
+    talk = {s["id"]: s["talk_s"] for s in doc["speakers"]}
+    scored = score(AttributedTranscript(words, utts, roles, doc["call"]["duration_s"], talk))
+    out = dict(doc)
+    out.update(metrics=scored.metrics, markers=list(scored.markers), feedback=scored.feedback)
+    out["run"] = {**doc["run"], "timings_s": {**doc["run"]["timings_s"], "score": round(time.perf_counter() - t0, 3)},
+                  "rescored_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    return out
 
 
 def _transcribe(audio: Audio, diarization: Diarization, transcriber: Transcriber, per_channel: bool) -> Transcript:

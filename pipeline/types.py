@@ -181,3 +181,6 @@ class AttributedTranscript:
     utterances: tuple[Utterance, ...]
     roles: dict[str, str]
     duration_s: float
+    # speaker -> speech seconds from the diarization (exact per channel on stereo recorders); when given, talk
+    # time and talk ratio come from it rather than from word spans, whose edges Whisper only knows to ~0.2 s
+    talk_s: dict[str, float] = field(default_factory=dict)

@@ -86,8 +86,6 @@ MARKERS = {
     "objection",
 }
 SPEAKERS = ("rep", "buyer")
-HESITANCY = ("filler", "hedge", "apology", "permission_seeking", "long_pause", "restart")
-PUSHINESS = ("interruption", "pressure", "objection_override", "monologue", "repeated_close")
 
 # Labelling rules of the evaluation set (eval_calls/README.md), checked by check_labels on every render.
 LONG_PAUSE_S = 3.5  # a rep line after a buyer question or objection with gap_before >= this is a long_pause
@@ -283,7 +281,7 @@ def check_labels(call: dict, lines: list[dict]) -> list[str]:
     """Problems with the marker labels of one rendered call, by the evaluation set's rules (empty: all agree)."""
     problems = []
     script = call["lines"]
-    for i, (line, placed) in enumerate(zip(script, lines)):
+    for i, line in enumerate(script):
         where = f"{call['name']}: line {i} ({line['speaker']}: {line['text'][:40]!r})"
         labels = set(line.get("markers", []))
         gap = line["gap_before"]

@@ -131,3 +131,23 @@ def test_stereo_with_separate_parties_is_diarized_per_channel(tmp_path, fake_eng
     assert {s["id"]: s["role"] for s in body["speakers"]} == {"CH0": "rep", "CH1": "buyer"}
     # overlap 0.75-1.0 s is kept: both parties have a turn there
     assert any(t.speaker == "CH0" and t.end > 0.8 for t in d.turns) and any(t.speaker == "CH1" and t.start < 0.8 for t in d.turns)
+
+
+def test_rescore_rebuilds_scores_from_the_saved_analysis(inbox, tmp_path, fake_engines):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    out = tmp_path / "out"
+    results = run_batch(inbox, out, OPTS, engines=fake_engines)
+    cid = next(r.call_id for r in results if r.source == "dana/good call.wav")
+    path = out / cid / "analysis.json"
+    original = json.loads(path.read_text())
+    tampered = dict(original, metrics={}, markers=[])
+    path.write_text(json.dumps(tampered))
+    r = CliRunner().invoke(app, ["rescore", str(out)])
+    assert r.exit_code == 0, r.output
+    again = json.loads(path.read_text())
+    validate(again)
+    assert again["metrics"] == original["metrics"] and again["markers"] == original["markers"]
+    assert again["words"] == original["words"] and "rescored_at" in again["run"]

@@ -95,18 +95,19 @@ def find_markers(a: Analysis, lex: Lexicons, o: ScoreOptions) -> Findings:
             f.markers.append(_marker("long_pause", lex, r.buyer.end, r.answer_start, spk, clip_words(t, 8),
                                      f'took {r.latency_s:.1f} s to answer the buyer\'s {r.trigger}: "{buyer_said}"'))
 
-    # asking again right after a refused close
+    # asking again right after a refusal, when the rep has already asked for commitment earlier in the call
     turns = a.turns
     reclosed: set[int] = set()  # rep turns marked repeated_close: the more specific label wins over override
+    asked_before = False
     for i, t in enumerate(turns):
-        if t.side != "rep" or i + 1 >= len(turns) or turns[i + 1].side != "buyer":
+        if t.side == "rep" and _find(t, lex.close) is not None:
+            asked_before = True
+        if t.side != "buyer" or not asked_before:
             continue
-        if _find(t, lex.close) is None:
+        refusal = _find(t, lex.refusal) or _find(t, lex.objection)
+        if refusal is None or _find(t, lex.refusal_unless) is not None:
             continue
-        refusal = _find(turns[i + 1], lex.refusal) or _find(turns[i + 1], lex.objection)
-        if refusal is None or _find(turns[i + 1], lex.refusal_unless) is not None:
-            continue
-        later = [x for x in turns[i + 2:] if x.side == "rep"][:o.repeated_close_window]
+        later = [x for x in turns[i + 1:] if x.side == "rep"][:o.repeated_close_window]
         for r in later:
             hit = _find(r, lex.close)
             if hit is not None:

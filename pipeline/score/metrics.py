@@ -3,7 +3,8 @@
 Definitions (rep-side unless named; ``None`` where undefined, e.g. no rep or no buyer in the roles):
 
 - ``duration_s``: the transcript's duration (else the end of the last word).
-- ``rep_talk_s`` / ``buyer_talk_s``: word spans merged per side, gaps under ``talk_gap_bridge_s`` bridged.
+- ``rep_talk_s`` / ``buyer_talk_s``: the diarization's speech time per side when the transcript carries it
+  (``AttributedTranscript.talk_s``), else word spans merged per side, gaps under ``talk_gap_bridge_s`` bridged.
 - ``talk_ratio_rep``: rep talk / (rep + buyer talk).
 - ``longest_monologue_rep_s`` / ``longest_story_buyer_s``: the longest run of one side's words (first word
   start to last word end) during which the other side said nothing but backchannels.
@@ -128,7 +129,8 @@ def _round(x: float | None) -> float | None:
 
 
 def analyze(units: list[Unit], turns: list[Turn], duration_s: float, lex: Lexicons,
-            o: ScoreOptions, roles: dict[str, str] | None = None) -> Analysis:
+            o: ScoreOptions, roles: dict[str, str] | None = None,
+            talk_s: dict[str, float] | None = None) -> Analysis:
     all_words = [w for u in units for w in u.words]
     duration = duration_s if duration_s and duration_s > 0 else max((w.end for w in all_words), default=0.0)
     sides = {u.side for u in units} | set((roles or {}).values())
@@ -140,6 +142,10 @@ def analyze(units: list[Unit], turns: list[Turn], duration_s: float, lex: Lexico
     m["duration_s"] = ms(duration)
     rep_talk = sum(e - s for s, e in talk_intervals(words_of["rep"], o.talk_gap_bridge_s))
     buyer_talk = sum(e - s for s, e in talk_intervals(words_of["buyer"], o.talk_gap_bridge_s))
+    if talk_s and roles:
+        by_role = {r: sum(v for spk, v in talk_s.items() if roles.get(spk) == r) for r in ("rep", "buyer")}
+        if by_role["rep"] + by_role["buyer"] > 0:
+            rep_talk, buyer_talk = by_role["rep"], by_role["buyer"]
     if has_rep:
         m["rep_talk_s"] = ms(rep_talk)
     if has_buyer:
