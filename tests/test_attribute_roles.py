@@ -102,3 +102,11 @@ def test_three_party_call_has_one_rep_and_two_buyers():
             _u("C", 4, "Hello. We are not interested in a long contract."))
     r = guess_roles(utts, ("A", "B", "C"))
     assert r.roles == {"A": "rep", "B": "buyer", "C": "buyer"}
+
+
+def test_saying_where_you_are_from_is_no_sales_introduction():
+    utts = (_u("A", 0, "I'm originally from New Jersey."), _u("B", 2, "Oh, I grew up in Texas."))
+    r = guess_roles(utts, ("A", "B"))
+    assert set(r.roles.values()) == {"unknown"}
+    utts = (_u("A", 0, "Hello?"), _u("B", 2, "Hi, I'm Dana from Brightline."))
+    assert guess_roles(utts, ("A", "B")).roles["B"] == "rep"

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from ..types import RoleAssignment, Utterance
 
+_NOT_A_NAME = (r"(?:originally|actually|also|just|not|really|still|here|back|away|coming|calling|born|free|done|"
+               r"happy|sorry|glad|fine|good|busy|different|far|safe|home|working|living)")
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|next week)"
 
 
@@ -30,8 +32,11 @@ def _c(name: str, regex: str, weight: float, cap: int = 3) -> Cue:
 
 CUES: tuple[Cue, ...] = (
     _c("introduced themselves with a company",
-       r"\b(?:this is|my name is|my name's|i'm|i am|it's)\s+[a-z]+(?:\s+[a-z]+)?\s*,?\s+"
+       r"\b(?:this is|my name is|my name's|it's)\s+[a-z]+(?:\s+[a-z]+)?\s*,?\s+"
        r"(?:from|with|at|calling from|over at|here at)\b", 4.0, 1),
+    # "I'm Dana from Acme" - weaker, and not "I'm originally from Ohio"
+    _c("introduced themselves with a company",
+       rf"\b(?:i'm|i am)\s+(?!{_NOT_A_NAME}\b)[a-z]+\s*,?\s+(?:from|with|calling from|over at|here at)\b", 2.5, 1),
     _c("said they are calling", r"\b(?:i'm|i am|i was) (?:just )?calling (?:from|about|to|because)\b", 2.0, 1),
     _c("pitched 'our' offering",
        r"\bour (?:product|platform|solution|service|software|team|tool|offer|customers|clients|pricing)\b", 1.0),
