@@ -59,6 +59,9 @@ def run(
         help="With --diarizer pyannote: a local pipeline config.yaml (or its folder), or a hub name (token in $HF_TOKEN)."),
     filler_prompt: bool = typer.Option(False, "--filler-prompt",
                                        help="Prompt Whisper with fillers: more um/uh kept, but measured to drop passages."),
+    no_verbatim: bool = typer.Option(False, "--no-verbatim",
+                                     help="Skip the verbatim pass over the rep's speech (faster; fillers and restarts "
+                                          "Whisper cleans away are then missed)."),
     force: bool = typer.Option(False, "--force", help="Redo calls already analysed with the same settings."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
@@ -77,7 +80,8 @@ def run(
     if filler_prompt:
         topts = replace(topts, initial_prompt=FILLER_PROMPT)
     options = RunOptions(transcribe=topts, diarizer=diarizer.value, num_speakers=speakers or None,
-                         rep_channel=rep_channel.value, pyannote_pipeline=pyannote_pipeline)
+                         rep_channel=rep_channel.value, pyannote_pipeline=pyannote_pipeline,
+                         verbatim_rep=not no_verbatim)
     try:
         results = _with_progress(lambda progress: run_batch(inbox, out, options, progress=progress), quiet)
     except CallReviewError as e:

@@ -28,6 +28,7 @@ from .errors import CallReviewError, ConfigError, ModelError
 from .roles import guess_roles, roles_from_channel, roles_from_override
 from .score import score
 from .transcribe import TranscribeOptions, Transcriber, drop_outside, drop_repeats
+from .transcribe.verbatim import verbatim_additions
 from .types import Audio, AttributedTranscript, Diarization, Segment, Transcript
 
 CHANNEL_NAMES = {"left": 0, "right": 1}
@@ -44,6 +45,7 @@ class RunOptions:
     max_speakers: int = 4
     rep_channel: str = "auto"  # stereo: "left" | "right" | "auto" (guess from the transcript)
     stereo: str = "auto"  # "auto": per-channel diarization when the channels hold different voices; "mix"
+    verbatim_rep: bool = True  # a second, verbatim pass over the rep's speech to recover fillers and restarts
 
     def settings_hash(self) -> str:
         blob = json.dumps(dataclasses.asdict(self), sort_keys=True) + SCHEMA_VERSION
@@ -172,6 +174,14 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
         if rep_channel and not per_channel:
             warnings.append("rep_channel ignored: the recording has no separate channel per party")
         roles = guess_roles(utts, speakers)
+    rep = [s for s, r in roles.roles.items() if r == "rep"]
+    if o.verbatim_rep and rep and words:
+        with _timed(timings, "verbatim"):
+            rep_samples = audio.samples[diarization.channel_of[rep[0]]] if per_channel else audio.mono()
+            extra = verbatim_additions(engines.transcriber, rep_samples, utts, words, rep[0])
+        if extra:
+            words = tuple(sorted(words + tuple(extra), key=lambda w: (w.start, w.end)))
+            utts = utterances(words)
     if not words:
         warnings.append("no speech found")
     duration = audio.duration_s

@@ -64,7 +64,7 @@ class FakeTranscriber:
         self.options = TranscribeOptions(model="fake")
         self.calls = 0
 
-    def transcribe(self, samples: np.ndarray, clips=None) -> Transcript:
+    def transcribe(self, samples: np.ndarray, clips=None, options=None) -> Transcript:
         self.calls += 1
         script = "hi this is Dana from Acme how are you today what do you use now".split()
         segments = []

@@ -55,15 +55,12 @@ def marker_figures(eval_rows):
 
 
 def test_markers_on_the_labelled_set(marker_figures):
-    """Per family precision/recall on eval_calls. Pushiness meets the scoring issue's bar (0.8 stereo, 0.7 mono).
-    Hesitancy recall is held at what Whisper allows: it drops repeated words (restarts) and most synthetic
-    fillers, so those labels cannot be found from the transcript (see docs/EVALUATION.md)."""
-    st, mo = marker_figures["stereo"], marker_figures["mono"]
-    for fam in ("hesitancy", "pushiness"):
-        assert st[fam]["precision"] >= 0.8, (fam, st[fam])
-        assert mo[fam]["precision"] >= 0.7, (fam, mo[fam])
-    assert st["pushiness"]["recall"] >= 0.8 and mo["pushiness"]["recall"] >= 0.7
-    assert st["hesitancy"]["recall"] >= 0.75 and mo["hesitancy"]["recall"] >= 0.55
+    """The scoring issue's bar on eval_calls: per family precision and recall at least 0.8 on stereo renders
+    and at least 0.7 on mono ones (the verbatim pass is what lifts hesitancy recall: docs/EVALUATION.md)."""
+    for group, bar in (("stereo", 0.8), ("mono", 0.7)):
+        for fam in ("hesitancy", "pushiness"):
+            got = marker_figures[group][fam]
+            assert got["precision"] >= bar and got["recall"] >= bar, (group, fam, got)
 
 
 def test_talk_ratio_on_the_labelled_set(marker_figures):

@@ -26,6 +26,7 @@ class TranscribeOptions:
     model: str = "base"  # see pipeline.models.MODELS; tiny.en is faster but drops passages on phone audio
     language: str = "en"
     initial_prompt: str | None = None  # FILLER_PROMPT: measured worse, see above
+    carry_initial_prompt: bool = False  # repeat the prompt before every 30 s window (the verbatim pass does)
     beam_size: int | None = None  # None: greedy with temperature fallback, Whisper's CLI default is 5
     # Not conditioning on the previous window is Whisper's own remedy for repetition loops.
     condition_on_previous_text: bool = False
@@ -43,8 +44,10 @@ class Transcriber(Protocol):
     model_name: str
     options: TranscribeOptions
 
-    def transcribe(self, samples: np.ndarray, clips: list[tuple[float, float]] | None = None) -> Transcript:
-        """``samples``: float32 mono at 16 kHz, shape (n,). ``clips``: optional (start, end) s to decode."""
+    def transcribe(self, samples: np.ndarray, clips: list[tuple[float, float]] | None = None,
+                   options: TranscribeOptions | None = None) -> Transcript:
+        """``samples``: float32 mono at 16 kHz, shape (n,). ``clips``: optional (start, end) s to decode.
+        ``options``: this call's decoding options (same model), e.g. the verbatim pass's prompt."""
         ...
 
 

@@ -28,8 +28,9 @@ class WhisperTranscriber:
             model.set_alignment_heads(whisper._ALIGNMENT_HEADS[options.model])
         self.model = model
 
-    def transcribe(self, samples: np.ndarray, clips: list[tuple[float, float]] | None = None) -> Transcript:
-        o = self.options
+    def transcribe(self, samples: np.ndarray, clips: list[tuple[float, float]] | None = None,
+                   options: TranscribeOptions | None = None) -> Transcript:
+        o = options or self.options
         samples = np.ascontiguousarray(samples, dtype=np.float32)
         opts = {k: v for k, v in dataclasses.asdict(o).items() if k not in ("device", "model")}
         if samples.shape[-1] < SAMPLE_RATE // 10:  # under 0.1 s: nothing a model can read
@@ -39,6 +40,7 @@ class WhisperTranscriber:
             task="transcribe",
             word_timestamps=True,
             initial_prompt=o.initial_prompt,
+            carry_initial_prompt=o.carry_initial_prompt,
             condition_on_previous_text=o.condition_on_previous_text,
             compression_ratio_threshold=o.compression_ratio_threshold,
             logprob_threshold=o.logprob_threshold,

@@ -1,0 +1,39 @@
+"""The verbatim pass keeps only what it inserts between agreed words: fillers and repeats, never rewrites."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline.transcribe.verbatim import insertions, join_spans, to_original
+from pipeline.types import AttributedWord, Word
+
+
+def _main(*items):
+    return [AttributedWord(s, s + 0.3, t, "R") for s, t in items]
+
+
+def _ver(*items):
+    return [Word(s, s + 0.3, t) for s, t in items]
+
+
+def test_fillers_and_restarts_are_inserted():
+    main = _main((1.0, "I"), (1.4, "could"), (1.8, "send"), (2.2, "it."))
+    ver = _ver((0.5, " Um,"), (1.0, " I,"), (1.2, " I"), (1.4, " could"), (1.8, " send"), (2.2, " it."))
+    got = insertions(main, ver, "R", (1.0, 2.5))
+    assert [w.text for w in got] == ["Um,", "I,"] and all(w.speaker == "R" for w in got)
+
+
+def test_rewrites_and_inventions_are_refused():
+    main = _main((1.0, "price"), (1.4, "list"))
+    ver = _ver((1.0, " prize"), (1.4, " list"), (1.8, " absolutely"), (2.0, " uh"))
+    # "prize" replaces a word (not an insert); "absolutely" is neither filler nor repeat; "uh" is too late
+    assert insertions(main, ver, "R", (1.0, 1.6)) == []
+
+
+def test_join_and_map_back():
+    x = np.arange(16000 * 10, dtype=np.float32)
+    joined, index = join_spans(x, [(1.0, 2.0), (5.0, 6.0)])
+    assert len(index) == 2 and abs(joined.shape[0] / 16000 - 2 * (0.8 + 1.0 + 0.2 + 0.5)) < 1e-3
+    second = index[1][0]
+    back = to_original([Word(0.3, 0.5, "a"), Word(second + 0.5, second + 0.7, "b"), Word(2.2, 2.4, "gap")], index)
+    assert [(w.text, round(w.start, 2)) for w in back] == [("a", 0.5), ("b", 4.7)]
