@@ -92,5 +92,5 @@ def fake_engines():
 
 def need(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"reference data missing: {path} (expected beside the project in ../shared)")
+        pytest.skip(reason=f"reference data missing: {path} (expected beside the project in ../shared)")
     return path

@@ -275,7 +275,7 @@ def test_reference_dialogues_get_their_rep_markers(name, next_step):
     """
     path = ROOT / "sample_calls" / f"{name}.ref.json"
     if not path.exists():
-        pytest.skip("sample call references not present")
+        pytest.skip(reason="sample call references not present")
     ref = json.loads(path.read_text())
     lines = [(x["speaker"], x["start"], x["end"], x["text"]) for x in ref["lines"]]
     roles = {x["speaker"]: ("rep" if x["speaker"] == ref["rep_speaker"] else "buyer") for x in ref["lines"]}

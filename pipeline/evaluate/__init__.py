@@ -190,12 +190,16 @@ def precision_recall(counts: list[int]) -> tuple[float | None, float | None]:
 
 
 def marker_summary(rows: list["EvalRow"]) -> dict[str, dict[str, dict[str, float | None]]]:
-    """{group: {kind or family: {precision, recall, hyp, ref}}}; groups "stereo" (per channel) and "mono"."""
+    """{group: {kind or family: {precision, recall, hyp, ref}}}; a group per corpus folder and channel layout,
+    e.g. "eval_calls stereo" (per-channel renders) and "eval_calls mono"."""
     from ..score import HESITANCY_KINDS, PUSHINESS_KINDS
 
     out: dict[str, dict[str, dict[str, float | None]]] = {}
-    for group, modes in (("stereo", {"per_channel"}), ("mono", {"mono", "mixed"})):
-        sel = [r for r in rows if r.marker_counts and r.channel_mode in modes]
+    corpora = sorted({r.file.split("/", 1)[0] for r in rows if r.marker_counts})
+    for corpus, (layout, modes) in [(c, g) for c in corpora
+                                    for g in (("stereo", {"per_channel"}), ("mono", {"mono", "mixed"}))]:
+        group = f"{corpus} {layout}"
+        sel = [r for r in rows if r.marker_counts and r.channel_mode in modes and r.file.startswith(corpus + "/")]
         if not sel:
             continue
         table: dict[str, dict[str, float | None]] = {}
