@@ -29,9 +29,7 @@ def validate(doc: dict[str, Any]) -> None:
 
 def write_json_atomic(path: Path, doc: Any) -> None:
     """Write via a temporary file and rename, so a reader (or a killed run) never sees half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
 def write_text_atomic(path: Path, text: str) -> None:

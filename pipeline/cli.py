@@ -66,20 +66,14 @@ def run(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Analyse every recording under INBOX into OUT/<call id>/ (analysis.json, diarization.rttm)."""
-    from dataclasses import replace
-
     from .models import ASR_MODELS
     from .run import RunOptions, run_batch
-    from .transcribe import FILLER_PROMPT, TranscribeOptions
 
     if not inbox.is_dir():
         _fail(f"inbox {inbox} is not a folder")
     if model not in ASR_MODELS:
         _fail(f"unknown model {model!r}; available: {', '.join(ASR_MODELS)}")
-    topts = TranscribeOptions(model=model)
-    if filler_prompt:
-        topts = replace(topts, initial_prompt=FILLER_PROMPT)
-    options = RunOptions(transcribe=topts, diarizer=diarizer.value, num_speakers=speakers or None,
+    options = RunOptions(transcribe=_asr_options(model, filler_prompt), diarizer=diarizer.value, num_speakers=speakers or None,
                          rep_channel=rep_channel.value, pyannote_pipeline=pyannote_pipeline,
                          verbatim_rep=not no_verbatim)
     try:
@@ -95,6 +89,12 @@ def run(
                f"Results in {out}/")
     if failed:
         raise typer.Exit(1)
+
+
+def _asr_options(model: str, filler_prompt: bool):
+    from .transcribe import FILLER_PROMPT, TranscribeOptions
+
+    return TranscribeOptions(model=model, initial_prompt=FILLER_PROMPT if filler_prompt else None)
 
 
 def _with_progress(work, quiet: bool):
@@ -140,6 +140,14 @@ def models(
         raise typer.Exit(1)
 
 
+def _analysis_paths(out: Path) -> list[Path]:
+    """Every call's analysis.json under an output folder; a one-line error when there is none."""
+    paths = sorted(out.glob("*/analysis.json"))
+    if not paths:
+        _fail(f"no analysis.json under {out}")
+    return paths
+
+
 @app.command()
 def rescore(
     out: Path = typer.Argument(..., help="An output folder of `callreview run`."),
@@ -150,9 +158,7 @@ def rescore(
     from .analysis import validate, write_json_atomic
     from .run import rescore as rescore_doc
 
-    paths = sorted(out.glob("*/analysis.json"))
-    if not paths:
-        _fail(f"no analysis.json under {out}")
+    paths = _analysis_paths(out)
     failed = 0
     for p in paths:
         try:
@@ -177,13 +183,11 @@ def show(
     from rich.console import Console
 
     docs = []
-    for p in sorted(out.glob("*/analysis.json")):
+    for p in _analysis_paths(out):
         try:
             docs.append(json.loads(p.read_text(encoding="utf-8")))
         except (OSError, ValueError) as e:
             typer.echo(f"callreview: skipped {p}: {e}", err=True)
-    if not docs:
-        _fail(f"no analysis.json under {out}")
     console = Console(width=110, highlight=False)
     for d in docs:
         console.print(_call_summary(d), markup=False)
@@ -237,21 +241,15 @@ def eval_(
                                           help="Also put the table into this README between its eval markers."),
 ) -> None:
     """Score the pipeline against references: WER, DER/JER (collar 0.25 and 0), rep role, filler recall, RTF."""
-    from dataclasses import replace
-
     from .evaluate import evaluate, marker_summary, markdown_table, markers_markdown
     from .run import Engines, RunOptions
-    from .transcribe import FILLER_PROMPT, TranscribeOptions
 
     dirs = list(corpora) if corpora else [Path(c) for c in DEFAULT_CORPORA if Path(c).is_dir()]
     missing = [d for d in dirs if not d.is_dir()]
     if missing:
         _fail(f"corpus folder {missing[0]} does not exist")
-    topts = TranscribeOptions(model=model)
-    if filler_prompt:
-        topts = replace(topts, initial_prompt=FILLER_PROMPT)
     try:
-        engines = Engines(RunOptions(transcribe=topts))
+        engines = Engines(RunOptions(transcribe=_asr_options(model, filler_prompt)))
         rows = evaluate(dirs, engines, out,
                         progress=lambda i, n, f: typer.echo(f"[{i + 1}/{n}] {f}", err=True))
     except CallReviewError as e:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from contextlib import contextmanager
 import hashlib
 import json
 import platform
@@ -127,15 +128,14 @@ class CallOverrides:
         return cls(rc, data.get("rep_speaker"), data.get("speakers"))
 
 
+@contextmanager
 def _timed(timings: dict[str, float], key: str):
-    class _T:
-        def __enter__(self):
-            self.t = time.perf_counter()
-
-        def __exit__(self, *exc):
-            timings[key] = timings.get(key, 0.0) + time.perf_counter() - self.t
-
-    return _T()
+    """Add the seconds spent in the block to ``timings[key]``."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[key] = timings.get(key, 0.0) + time.perf_counter() - t0
 
 
 def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = CallOverrides(),
@@ -204,7 +204,6 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
         "markers": list(scored.markers),
         "feedback": scored.feedback,
         "warnings": warnings + list(scored.notes),
-        "transcript_options": transcript.options,
     }
     return body, diarization
 
@@ -280,13 +279,13 @@ def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = No
             "duration_s": round(audio.duration_s, 3), "sample_rate": audio.source_sample_rate,
             "channels": audio.source_channels, "codec": audio.codec, "channel_mode": body.pop("channel_mode"),
         },
-        **{k: v for k, v in body.items() if k != "transcript_options"},
+        **body,
         "run": {
             "asr_engine": engines.transcriber.engine,
             "asr_model": engines.transcriber.model_name,
             "diarizer": diarization.method,
-            "options": {**dataclasses.asdict(o), "transcribe": body["transcript_options"] or
-                        dataclasses.asdict(o.transcribe), "diarizer": diarization.options},
+            "options": {**dataclasses.asdict(o), "transcribe": dataclasses.asdict(engines.transcriber.options),
+                        "diarizer": diarization.options},
             "settings_hash": o.settings_hash(),
             "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "versions": versions(),
