@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT := out/demo
 
-.PHONY: setup demo test test-fast eval clean
+.PHONY: setup demo test test-fast eval reports clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,13 +20,17 @@ setup: $(STAMP)
 demo: setup
 	$(VENV)/bin/callreview run sample_calls --out $(DEMO_OUT)
 	$(VENV)/bin/callreview show $(DEMO_OUT)
-	@echo "Results: $(DEMO_OUT)/<call id>/analysis.json and diarization.rttm (one folder per call)"
+	@echo "Reports: open $(DEMO_OUT)/index.html in a browser (one report.html per call, playable from file://)."
+	@echo "Per call in $(DEMO_OUT)/<call id>/: analysis.json, report.html, transcript.vtt/.md, diarization.rttm, audio.mp3"
 
 test: setup
 	$(PY) -m pytest -q
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not integration"
+
+reports: setup  ## rebuild every report of the demo from its analysis.json (no models)
+	$(VENV)/bin/callreview report $(DEMO_OUT)
 
 eval: setup
 	$(VENV)/bin/callreview eval --out out/eval --readme README.md

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: call.rep, call.recorded_at(_from), call.media, self_review
 
 
 @lru_cache(maxsize=1)

@@ -63,9 +63,11 @@ def run(
                                      help="Skip the verbatim pass over the rep's speech (faster; fillers and restarts "
                                           "Whisper cleans away are then missed)."),
     force: bool = typer.Option(False, "--force", help="Redo calls already analysed with the same settings."),
+    reports: bool = typer.Option(True, "--reports/--no-reports",
+                                 help="Write each call's report.html, audio copy and transcripts, and OUT/index.html."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Analyse every recording under INBOX into OUT/<call id>/ (analysis.json, diarization.rttm)."""
+    """Analyse every recording under INBOX into OUT/<call id>/: analysis.json, diarization.rttm, report.html."""
     from .models import ASR_MODELS
     from .run import RunOptions, run_batch
 
@@ -77,7 +79,8 @@ def run(
                          rep_channel=rep_channel.value, pyannote_pipeline=pyannote_pipeline,
                          verbatim_rep=not no_verbatim)
     try:
-        results = _with_progress(lambda progress: run_batch(inbox, out, options, progress=progress), quiet)
+        results = _with_progress(lambda progress: run_batch(inbox, out, options, progress=progress, reports=reports),
+                                 quiet)
     except CallReviewError as e:
         _fail(str(e))
     failed = [r for r in results if r.status == "failed"]
@@ -86,7 +89,7 @@ def run(
     done = sum(r.status == "done" for r in results)
     skipped = sum(r.status == "skipped" for r in results)
     typer.echo(f"{len(results)} recording(s): {done} analysed, {skipped} already done, {len(failed)} failed. "
-               f"Results in {out}/")
+               f"Results in {out}/" + (f"; open {out / 'index.html'}" if reports else ""))
     if failed:
         raise typer.Exit(1)
 
@@ -171,6 +174,29 @@ def rescore(
     typer.echo(f"rescored {len(paths) - failed} of {len(paths)} call(s) in {out}/")
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    out: Path = typer.Argument(..., help="An output folder of `callreview run`."),
+    fmt: Optional[list[str]] = typer.Option(None, "--format", "-f",
+                                            help="Only these formats (repeatable); default: all. See --list."),
+    list_: bool = typer.Option(False, "--list", help="List the output formats and exit."),
+) -> None:
+    """Rebuild every report and export from the saved analysis.json files: no audio, no models."""
+    from . import report as reports
+
+    available = reports.formats()
+    if list_:
+        for f in available.values():
+            typer.echo(f"{f.name:6} {f.scope:5}  {f.filename:16} {f.description}")
+        return
+    unknown = sorted(set(fmt or []) - set(available))
+    if unknown:
+        _fail(f"unknown format(s) {', '.join(unknown)}; available: {', '.join(available)}")
+    _analysis_paths(out)
+    written = reports.rebuild(out, fmt or None)
+    typer.echo(f"wrote {len(written)} file(s) in {out}/; open {out / 'index.html'}")
 
 
 @app.command()

@@ -15,7 +15,6 @@ import json
 import platform
 import re
 import time
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,16 +23,14 @@ from typing import Any, Callable
 from . import __version__
 from .analysis import SCHEMA_VERSION, write_json_atomic, write_text_atomic
 from .attribute import attribute_words, utterances
-from .audio import decode, is_audio_path
+from .audio import PLAYABLE_NAME, decode, is_audio_path, write_playable
+from .callmeta import CHANNEL_NAMES, CallOverrides, read_self_review, recorded_at, rep_from_path
 from .errors import CallReviewError, ConfigError, ModelError
 from .roles import guess_roles, roles_from_channel, roles_from_override
 from .score import score
 from .transcribe import TranscribeOptions, Transcriber, drop_outside, drop_repeats
 from .transcribe.verbatim import verbatim_additions
 from .types import Audio, AttributedTranscript, Diarization, Segment, Transcript
-
-CHANNEL_NAMES = {"left": 0, "right": 1}
-
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -100,32 +97,6 @@ def call_id(rel_path: str, sha256: str) -> str:
     ascii_ = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_.replace("/", "__")).strip("-._")[:80] or "call"
     return f"{slug}-{sha256[:8]}"
-
-
-@dataclass(frozen=True)
-class CallOverrides:
-    """Per-call settings from a sidecar ``<recording>.call.toml`` (e.g. ``rep_channel = "right"``)."""
-
-    rep_channel: str | None = None
-    rep_speaker: str | None = None
-    speakers: int | None = None
-
-    @classmethod
-    def for_recording(cls, path: Path) -> "CallOverrides":
-        side = path.with_name(path.name + ".call.toml")
-        if not side.is_file():
-            return cls()
-        try:
-            data = tomllib.loads(side.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise ConfigError(f"{side.name}: not valid TOML ({e})") from None
-        unknown = set(data) - {"rep_channel", "rep_speaker", "speakers"}
-        if unknown:
-            raise ConfigError(f"{side.name}: unknown keys {sorted(unknown)}; accepted: rep_channel, rep_speaker, speakers")
-        rc = data.get("rep_channel")
-        if rc is not None and rc not in CHANNEL_NAMES:
-            raise ConfigError(f"{side.name}: rep_channel must be \"left\" or \"right\", not {rc!r}")
-        return cls(rc, data.get("rep_speaker"), data.get("speakers"))
 
 
 @contextmanager
@@ -259,15 +230,26 @@ def versions() -> dict[str, str]:
     return out
 
 
-def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = None) -> tuple[dict[str, Any], Diarization]:
-    """The whole ``analysis.json`` document for one recording (nothing written)."""
+def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = None,
+                 playable: Path | None = None) -> tuple[dict[str, Any], Diarization]:
+    """The whole ``analysis.json`` document for one recording.
+
+    Nothing is written, except the browser-playable copy of the audio at ``playable`` when given.
+    """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     sha256 = sha256 or file_sha256(path)
     overrides = CallOverrides.for_recording(path)
+    self_review, self_warning = read_self_review(path)
     with _timed(timings, "decode"):
         audio = decode(path)
+    if playable is not None:
+        with _timed(timings, "media"):
+            write_playable(audio, playable)
     body, diarization = analyze_audio(audio, engines, overrides, timings)
+    if self_warning:
+        body["warnings"].append(self_warning)
+    when, when_from = recorded_at(path, rel, audio.creation_time)
     timings["total"] = time.perf_counter() - t0
     for k in ("decode", "transcribe", "diarize", "score"):
         timings.setdefault(k, 0.0)
@@ -278,8 +260,11 @@ def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = No
             "id": call_id(rel, sha256), "source": rel, "sha256": sha256,
             "duration_s": round(audio.duration_s, 3), "sample_rate": audio.source_sample_rate,
             "channels": audio.source_channels, "codec": audio.codec, "channel_mode": body.pop("channel_mode"),
+            "rep": rep_from_path(rel), "recorded_at": when, "recorded_at_from": when_from,
+            "media": playable.name if playable is not None else None,
         },
         **body,
+        "self_review": self_review,
         "run": {
             "asr_engine": engines.transcriber.engine,
             "asr_model": engines.transcriber.model_name,
@@ -321,21 +306,47 @@ def find_recordings(inbox: Path) -> list[Path]:
 Progress = Callable[[str, int, int, str], None]  # (event, completed, total, current source)
 
 
-def _already_done(folder: Path, sha256: str, settings_hash: str) -> bool:
+def _finished(folder: Path, sha256: str, settings_hash: str) -> dict[str, Any] | None:
+    """The saved analysis when this recording was already analysed with these settings."""
     try:
         doc = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return doc.get("call", {}).get("sha256") == sha256 and doc.get("run", {}).get("settings_hash") == settings_hash
+        return None
+    same = doc.get("call", {}).get("sha256") == sha256 and doc.get("run", {}).get("settings_hash") == settings_hash
+    return doc if same else None
+
+
+def _refresh(doc: dict[str, Any], path: Path, folder: Path) -> bool:
+    """Bring a finished call up to date without models: a self-review written after the run, a lost audio copy.
+
+    Returns whether ``doc`` changed.
+    """
+    changed = False
+    review, warning = read_self_review(path)
+    if review != doc.get("self_review"):
+        doc["self_review"] = review
+        changed = True
+    if warning and warning not in doc.setdefault("warnings", []):
+        doc["warnings"].append(warning)
+        changed = True
+    if not (folder / PLAYABLE_NAME).is_file():
+        write_playable(decode(path), folder / PLAYABLE_NAME)
+        if doc["call"].get("media") != PLAYABLE_NAME:
+            doc["call"]["media"] = PLAYABLE_NAME
+            changed = True
+    return changed
 
 
 def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | None = None,
-              progress: Progress | None = None, force: bool = False) -> list[CallResult]:
+              progress: Progress | None = None, force: bool = False, reports: bool = True) -> list[CallResult]:
     """Analyse every recording under ``inbox`` into ``out/<call id>/``. Never raises for a bad recording.
 
     ``engines`` are loaded on first need when not given, so a rerun with nothing left to do loads no model;
-    when given, their options are the ones that count.
+    when given, their options are the ones that count. With ``reports``, each call also gets a playable
+    audio copy and its report files, and ``out`` gets the index and ``calls.csv`` (``pipeline.report``).
     """
+    from . import report
+
     if engines is not None:
         options = engines.options
     inbox, out = Path(inbox), Path(out)
@@ -353,15 +364,23 @@ def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | No
             sha = file_sha256(path)
             cid = call_id(rel, sha)
             folder = out / cid
-            if not force and _already_done(folder, sha, settings):
+            doc = None if force else _finished(folder, sha, settings)
+            if doc is not None:
+                if reports:
+                    if _refresh(doc, path, folder):
+                        write_json_atomic(folder / "analysis.json", doc)
+                    report.write_call(folder, doc)
+                (folder / "error.json").unlink(missing_ok=True)
                 results.append(CallResult(rel, "skipped", cid))
                 continue
             if engines is None:
                 engines = Engines(options)
-            doc, diarization = analyze_file(path, rel, engines, sha)
             folder.mkdir(parents=True, exist_ok=True)
+            doc, diarization = analyze_file(path, rel, engines, sha, folder / PLAYABLE_NAME if reports else None)
             write_text_atomic(folder / "diarization.rttm", diarization.to_rttm(cid))
             write_json_atomic(folder / "analysis.json", doc)
+            if reports:
+                report.write_call(folder, doc)
             (folder / "error.json").unlink(missing_ok=True)
             results.append(CallResult(rel, "done", cid, seconds=time.perf_counter() - t0))
         except ModelError:
@@ -373,6 +392,8 @@ def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | No
         finally:
             if progress:
                 progress("end", i + 1, total, rel)
+    if reports:
+        report.write_batch(out)
     write_json_atomic(out / "batch.json", {
         "inbox": str(inbox), "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "calls": [dataclasses.asdict(r) for r in results],

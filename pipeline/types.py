@@ -33,6 +33,7 @@ class Audio:
     source_sample_rate: int
     source_channels: int
     codec: str = ""
+    creation_time: str | None = None  # the container's ``creation_time`` tag, as written there (often UTC)
 
     @property
     def sample_rate(self) -> int:

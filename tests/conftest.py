@@ -14,6 +14,9 @@ from pipeline.types import SAMPLE_RATE, Audio, Diarization, Segment, SpeakerTurn
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_calls"
 SHARED = ROOT.parent / "shared" / "data" / "real"
+EVAL_CALLS = ROOT / "eval_calls"
+CORPORA = [SAMPLES, EVAL_CALLS, SHARED / "pyannote-sample", SHARED / "pyannote-ami-tests", SHARED / "whisper-jfk",
+           SHARED / "faster-whisper-stereo"]
 
 
 def tone(seconds: float, freq: float = 220.0, amp: float = 0.3, rate: int = SAMPLE_RATE) -> np.ndarray:
@@ -60,13 +63,16 @@ class FakeTranscriber:
     engine = "fake"
     model_name = "fake"
 
-    def __init__(self):
+    SCRIPT = "hi this is Dana from Acme how are you today what do you use now".split()
+
+    def __init__(self, script: list[str] | None = None):
         self.options = TranscribeOptions(model="fake")
         self.calls = 0
+        self.script = script or self.SCRIPT
 
     def transcribe(self, samples: np.ndarray, clips=None, options=None) -> Transcript:
         self.calls += 1
-        script = "hi this is Dana from Acme how are you today what do you use now".split()
+        script = self.script
         segments = []
         k = 0
         for s, e in energy_regions(samples):
@@ -94,3 +100,27 @@ def need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(reason=f"reference data missing: {path} (expected beside the project in ../shared)")
     return path
+
+
+# --- the real models, loaded once per test session (integration tier) ---------------------------------------
+
+@pytest.fixture(scope="session")
+def base_engines():
+    from pipeline.run import Engines, RunOptions
+
+    return Engines(RunOptions())
+
+
+@pytest.fixture(scope="session")
+def eval_run(base_engines, tmp_path_factory):
+    """The real pipeline over every corpus once: rows by file, and the output folder (reports included)."""
+    from pipeline.evaluate import evaluate
+
+    for c in CORPORA:
+        need(c)
+    out = tmp_path_factory.mktemp("eval")
+    rows = evaluate(CORPORA, base_engines, out)
+    for r in rows:
+        print(r)
+    assert not [r for r in rows if r.error], [r.error for r in rows if r.error]
+    return {r.file: r for r in rows}, out

@@ -17,7 +17,6 @@ from typer.testing import CliRunner
 from pipeline.analysis import validate
 from pipeline.audio import write_wav
 from pipeline.cli import app
-from pipeline.evaluate import evaluate
 from pipeline.run import Engines, RunOptions
 from pipeline.transcribe import TranscribeOptions
 
@@ -25,26 +24,11 @@ from .conftest import SAMPLES, SHARED, need
 
 pytestmark = pytest.mark.integration
 
-EVAL_CALLS = SAMPLES.parent / "eval_calls"
-CORPORA = [SAMPLES, EVAL_CALLS, SHARED / "pyannote-sample", SHARED / "pyannote-ami-tests", SHARED / "whisper-jfk",
-           SHARED / "faster-whisper-stereo"]
 
 
 @pytest.fixture(scope="session")
-def base_engines():
-    return Engines(RunOptions())
-
-
-@pytest.fixture(scope="session")
-def eval_rows(base_engines, tmp_path_factory):
-    for c in CORPORA:
-        need(c)
-    rows = evaluate(CORPORA, base_engines, tmp_path_factory.mktemp("eval"))
-    by = {r.file: r for r in rows}
-    for r in rows:
-        print(r)
-    assert not [r for r in rows if r.error], [r.error for r in rows if r.error]
-    return by
+def eval_rows(eval_run):
+    return eval_run[0]
 
 
 @pytest.fixture(scope="session")

@@ -71,11 +71,14 @@ def decode(path: str | Path, max_duration_s: float = MAX_DURATION_S) -> Audio:
             if not chunks:
                 raise AudioError(f"{path.name} could not be decoded ({_reason(e)}); accepted: {ACCEPTED}") from None
         codec = stream.codec_context.name or ""
+        tags = {**dict(container.metadata or {}), **dict(stream.metadata or {})}
+        creation_time = tags.get("creation_time") or tags.get("date") or None
     if not chunks:
         raise AudioError(f"{path.name} holds no audio samples")
     samples = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
     np.clip(samples, -1.0, 1.0, out=samples)
-    return Audio(samples=samples, source_sample_rate=src_rate, source_channels=src_channels, codec=codec)
+    return Audio(samples=samples, source_sample_rate=src_rate, source_channels=src_channels, codec=codec,
+                 creation_time=creation_time)
 
 
 def _reason(e: Exception) -> str:
@@ -89,3 +92,34 @@ def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int = SAMPLE_R
 
     data = samples.T if samples.ndim == 2 else samples
     sf.write(str(path), data, sample_rate, subtype="PCM_16")
+
+
+PLAYABLE_NAME = "audio.mp3"
+"""The browser-playable copy written next to each report: MP3 plays in every browser, from ``file://`` too."""
+
+
+def write_playable(audio: Audio, path: str | Path, kbps_per_channel: int = 32) -> None:
+    """Encode decoded audio as constant-bitrate MP3 (accurate seeking) through PyAV's bundled LAME.
+
+    The copy keeps the channel layout (a stereo recorder stays stereo) at the pipeline's 16 kHz: speech
+    stays intelligible and an hour of mono call is about 14 MB. Written atomically: a reader never sees
+    half a file.
+    """
+    import av
+
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    layout = "stereo" if audio.channels == 2 else "mono"
+    with av.open(str(tmp), mode="w", format="mp3") as out:
+        stream = out.add_stream("libmp3lame", rate=SAMPLE_RATE, layout=layout)
+        stream.bit_rate = kbps_per_channel * 1000 * audio.channels
+        block = SAMPLE_RATE * 30
+        for i in range(0, audio.samples.shape[1], block):
+            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(audio.samples[:, i:i + block]),
+                                               format="fltp", layout=layout)
+            frame.sample_rate = SAMPLE_RATE
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    tmp.replace(path)

@@ -304,8 +304,10 @@ class EvalRow:
 
 def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=None) -> list[EvalRow]:
     """Run the pipeline on every referenced recording of ``corpora`` and score it."""
-    from ..analysis import write_json_atomic
-    from ..run import analyze_file
+    from .. import report
+    from ..analysis import write_json_atomic, write_text_atomic
+    from ..audio import PLAYABLE_NAME
+    from ..run import analyze_file, call_id, file_sha256
 
     rows: list[EvalRow] = []
     refs = [r for c in corpora for r in find_references(Path(c))]
@@ -314,8 +316,13 @@ def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=Non
         if progress:
             progress(i, len(refs), label)
         t0 = time.perf_counter()
+        folder = None
+        if out is not None:
+            folder = Path(out) / "calls" / call_id(ref.audio.name, file_sha256(ref.audio))
+            folder.mkdir(parents=True, exist_ok=True)
         try:
-            doc, diarization = analyze_file(ref.audio, ref.audio.name, engines)
+            doc, diarization = analyze_file(ref.audio, ref.audio.name, engines,
+                                            playable=folder / PLAYABLE_NAME if folder else None)
         except Exception as e:  # one failing reference must not hide the others' figures
             rows.append(EvalRow(label, 0.0, error=" ".join(str(e).split())))
             continue
@@ -344,11 +351,12 @@ def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=Non
             if truth is not None and measured is not None:
                 row.talk_ratio_error = abs(measured - truth)
         rows.append(row)
-        if out is not None:
-            folder = Path(out) / "calls" / doc["call"]["id"]
-            folder.mkdir(parents=True, exist_ok=True)
+        if folder is not None:  # each call's report too: the place to listen to what the figures count
             write_json_atomic(folder / "analysis.json", doc)
+            write_text_atomic(folder / "diarization.rttm", diarization.to_rttm(doc["call"]["id"]))
+            report.write_call(folder, doc)
     if out is not None:
+        report.write_batch(Path(out) / "calls")
         write_report(rows, Path(out), engines)
     return rows
 
