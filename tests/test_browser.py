@@ -158,6 +158,9 @@ def test_every_sample_report_opens_offline_and_plays(browser, real_reports, tmp_
         assert all(u.startswith(base) for u in v.requests), v.requests  # nothing from the network, nor outside
         assert {u[len(base):] for u in v.requests} == {"report.html", "audio.mp3"}
         assert not v.errors, (source, v.errors)
+        if source == "discovery_stereo.flac":  # its sidecar holds the rep's estimate: shown beside the measure
+            row = v.page.locator("#self-review tr[data-metric='talk_ratio_rep']").inner_text()
+            assert "35%" in row and f"{doc['metrics']['talk_ratio_rep']:.0%}" in row
         v.close()
     v = Visit(browser, calls / "index.html")
     links = v.js("Array.from(document.querySelectorAll('#calls a')).map(a => a.href)")
