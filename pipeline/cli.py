@@ -155,9 +155,13 @@ def _analysis_paths(out: Path) -> list[Path]:
 def rescore(
     out: Path = typer.Argument(..., help="An output folder of `callreview run`."),
 ) -> None:
-    """Score every analysed call again from its analysis.json (after editing a lexicon): no audio, no models."""
+    """Score every analysed call again from its analysis.json (after editing a lexicon): no audio, no models.
+
+    Reports and exports are rebuilt from the new scores.
+    """
     import json
 
+    from . import report as reports
     from .analysis import validate, write_json_atomic
     from .run import rescore as rescore_doc
 
@@ -171,7 +175,8 @@ def rescore(
         except (OSError, ValueError, KeyError, CallReviewError) as e:
             failed += 1
             typer.echo(f"callreview: failed: {p.parent.name}: {' '.join(str(e).split())[:200]}", err=True)
-    typer.echo(f"rescored {len(paths) - failed} of {len(paths)} call(s) in {out}/")
+    reports.rebuild(out)
+    typer.echo(f"rescored {len(paths) - failed} of {len(paths)} call(s) in {out}/; reports rebuilt")
     if failed:
         raise typer.Exit(1)
 

@@ -143,11 +143,14 @@ def test_rescore_rebuilds_scores_from_the_saved_analysis(inbox, tmp_path, fake_e
     cid = next(r.call_id for r in results if r.source == "dana/good call.wav")
     path = out / cid / "analysis.json"
     original = json.loads(path.read_text())
+    page = (out / cid / "report.html").read_text()
     tampered = dict(original, metrics={}, markers=[])
     path.write_text(json.dumps(tampered))
+    (out / cid / "report.html").write_text("stale")
     r = CliRunner().invoke(app, ["rescore", str(out)])
     assert r.exit_code == 0, r.output
     again = json.loads(path.read_text())
     validate(again)
     assert again["metrics"] == original["metrics"] and again["markers"] == original["markers"]
     assert again["words"] == original["words"] and "rescored_at" in again["run"]
+    assert (out / cid / "report.html").read_text() == page  # the report follows the new scores

@@ -21,8 +21,9 @@ METRIC_COLUMNS = (
 )
 
 
-def _cell(text: str, sort: Any = None, num: bool = False, href: str | None = None, off: bool = False) -> dict[str, Any]:
-    cls = " ".join(c for c in ("num" if num else "", "off-target" if off else "") if c)
+def _cell(text: str, sort: Any = None, num: bool = False, href: str | None = None, off: bool = False,
+          cls: str = "") -> dict[str, Any]:
+    cls = " ".join(c for c in (cls, "num" if num else "", "off-target" if off else "") if c)
     return {"text": text, "sort": "" if sort is None else sort, "cls": cls, "href": href}
 
 
@@ -31,12 +32,12 @@ def _row(entry: CallEntry) -> list[dict[str, Any]]:
     call = doc.get("call", {})
     views = {v.spec.name: v for v in metric_views(doc)}
     rep_found = any(s.get("role") == "rep" for s in doc.get("speakers", []))
-    rep = call.get("rep") or ("" if rep_found else "not identified")
+    rep = call.get("rep") or ("—" if rep_found else "not identified")
     when = (call.get("recorded_at") or "").replace("T", " ")[:16]
     counts = marker_counts(doc)
     row = [
-        _cell(when, call.get("recorded_at") or ""),
-        _cell(rep, rep),
+        _cell(when, call.get("recorded_at") or "", cls="when"),
+        _cell(rep, call.get("rep") or ""),
         _cell(title(doc), title(doc).lower(), href=f"{quote(entry.folder)}/report.html"),
         _cell(clock(call.get("duration_s")), call.get("duration_s"), num=True),
     ]
