@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -33,9 +34,18 @@ def write_json_atomic(path: Path, doc: Any) -> None:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file of this process, then rename: concurrent writers never mix their bytes."""
+    path = Path(path)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def load(path: str | Path) -> dict[str, Any]:

@@ -123,20 +123,125 @@ def rep_from_path(rel: str) -> str | None:
     return parts[0] if len(parts) > 1 and parts[0].strip() else None
 
 
+@dataclass(frozen=True)
+class CallInfo:
+    """Who and when, decided before the audio is analysed (the voice may still name the rep later)."""
+
+    rep: str | None = None
+    rep_from: str | None = None  # "mapping" | "pattern" | "folder" | "voice"
+    recorded_at: str | None = None
+    recorded_at_from: str | None = None
+
+
+_FORMAT_PARTS = {"%Y": r"(?P<year>\d{4})", "%m": r"(?P<month>\d{2})", "%d": r"(?P<day>\d{2})",
+                 "%H": r"(?P<hour>\d{2})", "%M": r"(?P<minute>\d{2})", "%S": r"(?P<second>\d{2})"}
+
+
+def date_format_regex(fmt: str) -> re.Pattern[str]:
+    """``"%Y%m%d-%H%M"`` -> a regex that finds that stamp anywhere in a file name."""
+    out, i = [], 0
+    while i < len(fmt):
+        part = fmt[i:i + 2]
+        if part in _FORMAT_PARTS:
+            out.append(_FORMAT_PARTS[part])
+            i += 2
+        elif part == "%%":
+            out.append("%")
+            i += 2
+        elif fmt[i] == "%":
+            raise ConfigError(f"date format {fmt!r}: only %Y %m %d %H %M %S are understood")
+        else:
+            out.append(re.escape(fmt[i]))
+            i += 1
+    if "(?P<year>" not in "".join(out):
+        raise ConfigError(f"date format {fmt!r} needs at least %Y, %m and %d")
+    return re.compile(r"(?<!\d)" + "".join(out) + r"(?!\d)")
+
+
+@dataclass(frozen=True)
+class InboxRules:
+    """How a manager's inbox names reps and dates. First match wins: mapping file, name pattern, folder."""
+
+    rep_map: tuple[tuple[str, str], ...] = ()  # (glob over the path in the inbox, rep), from a CSV file
+    rep_pattern: str | None = None  # regex over the path in the inbox with a (?P<rep>...) group
+    rep_from_folder: bool = True
+    date_format: str | None = None  # e.g. "%Y%m%d-%H%M%S", searched in the file name
+
+    @classmethod
+    def load(cls, rep_csv: Path | None = None, rep_pattern: str | None = None, date_format: str | None = None,
+             rep_from_folder: bool = True) -> "InboxRules":
+        """Check everything up front: a bad pattern or mapping file is one clear error before any work."""
+        if rep_pattern is not None:
+            try:
+                if "rep" not in re.compile(rep_pattern).groupindex:
+                    raise ConfigError(f"rep pattern {rep_pattern!r} needs a named group (?P<rep>...)")
+            except re.error as e:
+                raise ConfigError(f"rep pattern {rep_pattern!r} is not a valid regex: {e}") from None
+        if date_format is not None:
+            date_format_regex(date_format)
+        mapping: list[tuple[str, str]] = []
+        if rep_csv is not None:
+            import csv
+
+            try:
+                with open(rep_csv, newline="", encoding="utf-8-sig") as f:
+                    reader = csv.DictReader(f)
+                    if not reader.fieldnames or not {"path", "rep"} <= {h.strip() for h in reader.fieldnames}:
+                        raise ConfigError(f"{rep_csv}: needs a header with columns path,rep (path: a file or a "
+                                          "glob like 'north/*.wav', relative to the inbox)")
+                    for n, row in enumerate(reader, start=2):
+                        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+                        if not row.get("path") or not row.get("rep"):
+                            raise ConfigError(f"{rep_csv}, line {n}: path and rep must both be filled")
+                        mapping.append((row["path"], row["rep"]))
+            except (OSError, UnicodeDecodeError) as e:
+                raise ConfigError(f"cannot read the rep mapping {rep_csv}: {e}") from None
+        return cls(tuple(mapping), rep_pattern, rep_from_folder, date_format)
+
+    def rep(self, rel: str) -> tuple[str | None, str | None]:
+        from fnmatch import fnmatchcase
+
+        for pattern, rep in self.rep_map:
+            if fnmatchcase(rel, pattern) or fnmatchcase(Path(rel).name, pattern):
+                return rep, "mapping"
+        if self.rep_pattern:
+            m = re.search(self.rep_pattern, rel)
+            if m and m.group("rep"):
+                return m.group("rep"), "pattern"
+        if self.rep_from_folder:
+            folder = rep_from_path(rel)
+            if folder:
+                return folder, "folder"
+        return None, None
+
+    def info(self, path: Path, rel: str, creation_time: str | None = None) -> CallInfo:
+        rep, rep_from = self.rep(rel)
+        when, when_from = recorded_at(path, rel, creation_time, self.date_format)
+        return CallInfo(rep, rep_from, when, when_from)
+
+
 _NAME_STAMP = re.compile(
     r"(?<!\d)(20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])"
     r"(?:[ T_-]?([01]\d|2[0-3])[-_.:h]?([0-5]\d)(?:[-_.:m]?([0-5]\d))?)?(?!\d)")
 
 
-def recorded_at(path: Path, rel: str, creation_time: str | None) -> tuple[str | None, str | None]:
+def recorded_at(path: Path, rel: str, creation_time: str | None,
+                date_format: str | None = None) -> tuple[str | None, str | None]:
     """When the call was recorded, as local wall-clock ISO time, and where that came from.
 
-    In order: a timestamp in the file name (``2026-11-20_0915``, ``20261120-091500``), the container's
-    ``creation_time`` tag (converted to this machine's local time), the file's modification time.
+    In order: a timestamp in the file name (``date_format`` when given, else forms like ``2026-11-20_0915``
+    and ``20261120-091500``), the container's ``creation_time`` tag (converted to this machine's local
+    time), the file's modification time.
     """
-    m = _NAME_STAMP.search(Path(rel).name)
+    name = Path(rel).name
+    if date_format:
+        m = date_format_regex(date_format).search(name)
+        parts = [m.groupdict().get(k) if m else None for k in ("year", "month", "day", "hour", "minute", "second")]
+    else:
+        m = _NAME_STAMP.search(name)
+        parts = list(m.groups()) if m else []
     if m:
-        y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+        y, mo, d, h, mi, s = (int(g) if g else 0 for g in parts)
         try:
             return dt.datetime(y, mo, d, h, mi, s).isoformat(), "filename"
         except ValueError:

@@ -44,8 +44,14 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
     """Analyse recorded sales calls: transcript, who spoke when, rep versus buyer."""
 
 
-@app.command()
+WATCH_HELP = ("Watch INBOX and analyse each recording once, as it lands (waits until a file has finished "
+              "copying). Same options as run; stop with Ctrl-C, restart any time: nothing is lost or done twice.")
+
+
+@app.command("watch", help=WATCH_HELP)
+@app.command("run")
 def run(
+    ctx: typer.Context,
     inbox: Path = typer.Argument(..., help="Folder of recordings (searched recursively)."),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder: one sub-folder per call."),
     model: str = typer.Option("base", help="ASR model: base (default) or tiny.en (faster, worse on phone audio)."),
@@ -62,12 +68,21 @@ def run(
     no_verbatim: bool = typer.Option(False, "--no-verbatim",
                                      help="Skip the verbatim pass over the rep's speech (faster; fillers and restarts "
                                           "Whisper cleans away are then missed)."),
+    reps: Optional[Path] = typer.Option(None, "--reps", help="CSV with columns path,rep naming each recording's rep "
+                                                              "(path: a file or glob relative to INBOX)."),
+    rep_pattern: Optional[str] = typer.Option(None, "--rep-pattern",
+                                              help="Regex over the path in INBOX with a (?P<rep>...) group, e.g. "
+                                                   "'^(?P<rep>[a-z]+)_'. Default: the rep is the first folder."),
+    date_format: Optional[str] = typer.Option(None, "--date-format",
+                                              help="The call time in file names, e.g. '%Y%m%d-%H%M%S' (default: "
+                                                   "forms like 2026-11-20_0915, else the file's metadata or time)."),
     force: bool = typer.Option(False, "--force", help="Redo calls already analysed with the same settings."),
     reports: bool = typer.Option(True, "--reports/--no-reports",
                                  help="Write each call's report.html, audio copy and transcripts, and OUT/index.html."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Analyse every recording under INBOX into OUT/<call id>/: analysis.json, diarization.rttm, report.html."""
+    from .callmeta import InboxRules
     from .models import ASR_MODELS
     from .run import RunOptions, run_batch
 
@@ -79,19 +94,45 @@ def run(
                          rep_channel=rep_channel.value, pyannote_pipeline=pyannote_pipeline,
                          verbatim_rep=not no_verbatim)
     try:
-        results = _with_progress(lambda progress: run_batch(inbox, out, options, progress=progress, reports=reports),
-                                 quiet)
+        rules = InboxRules.load(reps, rep_pattern, date_format)
+        if ctx.info_name == "watch":
+            return _watch(inbox, out, options, rules, reports, quiet)
+        results = _with_progress(lambda progress: run_batch(inbox, out, options, progress=progress, reports=reports,
+                                                            force=force, rules=rules), quiet)
     except CallReviewError as e:
         _fail(str(e))
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         typer.echo(f"callreview: failed: {r.source}: {r.error}", err=True)
-    done = sum(r.status == "done" for r in results)
-    skipped = sum(r.status == "skipped" for r in results)
-    typer.echo(f"{len(results)} recording(s): {done} analysed, {skipped} already done, {len(failed)} failed. "
-               f"Results in {out}/" + (f"; open {out / 'index.html'}" if reports else ""))
+    count = {k: sum(r.status == k for r in results) for k in ("done", "skipped", "duplicate", "waiting")}
+    extra = "".join(f", {count[k]} {label}" for k, label in (("duplicate", "duplicate(s)"),
+                                                            ("waiting", "still being copied")) if count[k])
+    typer.echo(f"{len(results)} recording(s): {count['done']} analysed, {count['skipped']} already done, "
+               f"{len(failed)} failed{extra}. Results in {out}/" + (f"; open {out / 'index.html'}" if reports else ""))
     if failed:
         raise typer.Exit(1)
+
+
+def _watch(inbox: Path, out: Path, options, rules, reports: bool, quiet: bool) -> None:
+    import signal
+    import threading
+
+    from .watch import watch
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def said(r) -> None:
+        if not quiet:
+            line = f"{r.status}: {r.source}" + (f": {r.error}" if r.error else "") + f" ({r.seconds:.0f} s)"
+            typer.echo(line, err=r.status == "failed")
+
+    typer.echo(f"watching {inbox} -> {out}/ (Ctrl-C to stop; open {out / 'index.html'})")
+    try:
+        watch(inbox, out, options, rules=rules, reports=reports, stop=stop, on_result=said)
+    except KeyboardInterrupt:
+        pass
+    typer.echo("stopped")
 
 
 def _asr_options(model: str, filler_prompt: bool):
@@ -202,6 +243,73 @@ def report(
     _analysis_paths(out)
     written = reports.rebuild(out, fmt or None)
     typer.echo(f"wrote {len(written)} file(s) in {out}/; open {out / 'index.html'}")
+
+
+@app.command()
+def status(
+    out: Path = typer.Argument(..., help="An output folder of `callreview run` or `watch`."),
+) -> None:
+    """Show the catalog: how many recordings are queued, running, done or failed; every failure; the last runs."""
+    import datetime as dt
+
+    from .catalog import CATALOG_NAME, Catalog
+
+    if not (out / CATALOG_NAME).is_file():
+        _fail(f"no catalog in {out}/ (run `callreview run INBOX --out {out}` first)")
+    with Catalog.for_out(out) as cat:
+        counts = cat.counts()
+        typer.echo("  ".join(f"{k}: {v}" for k, v in counts.items() if v or k in ("queued", "done", "failed")))
+        for r in cat.rows("running"):
+            typer.echo(f"running: {r.source} (by {r.worker}, attempt {r.attempts})")
+        for r in cat.rows("waiting"):
+            typer.echo(f"waiting: {r.source} (still being copied in)")
+        for r in cat.rows("queued"):
+            typer.echo(f"queued: {r.source}")
+        for r in cat.rows("failed"):
+            typer.echo(f"failed: {r.source}: {r.error}")
+        for r in cat.rows("duplicate"):
+            typer.echo(f"duplicate: {r.source}: {r.error}")
+        for run_ in cat.last_runs():
+            when = dt.datetime.fromtimestamp(run_["started_at"]).strftime("%Y-%m-%d %H:%M")
+            typer.echo(f"run {run_['id']}: {run_['command']} at {when}: {run_['done']} done, {run_['failed']} failed"
+                       + ("" if run_["finished_at"] else " (did not finish)"))
+
+
+@app.command()
+def retry(
+    out: Path = typer.Argument(..., help="An output folder of `callreview run` or `watch`."),
+) -> None:
+    """Queue every failed recording again; the next `run` (or a running `watch`) processes them."""
+    from .catalog import CATALOG_NAME, Catalog, now
+
+    if not (out / CATALOG_NAME).is_file():
+        _fail(f"no catalog in {out}/")
+    with Catalog.for_out(out) as cat:
+        n = cat.retry_failed(now())
+    typer.echo(f"queued {n} failed recording(s) again")
+
+
+@app.command()
+def enroll(
+    name: str = typer.Argument(..., help="The rep's name, as the inbox names them (folder, pattern or CSV)."),
+    samples: list[Path] = typer.Argument(..., help="Recordings of the rep speaking alone: 10 s of speech or more."),
+    out: Path = typer.Option(..., "--out", "-o", help="The output folder whose catalog keeps the voiceprint."),
+) -> None:
+    """Store a rep's voiceprint, so their voice is recognised: it picks the rep among a call's speakers, and
+    names the rep of calls that arrive without one."""
+    from .catalog import Catalog
+    from .diarize import EmbeddedDiarizer
+    from .roles.voice import enroll as enroll_voice
+
+    for p in samples:
+        if not p.is_file():
+            _fail(f"sample {p} is not a file")
+    try:
+        with Catalog.for_out(out) as cat:
+            got = enroll_voice(cat, name, [str(p) for p in samples], EmbeddedDiarizer())
+    except CallReviewError as e:
+        _fail(str(e))
+    typer.echo(f"enrolled {got['name']}: {got['speech_s']} s of speech from {len(got['samples'])} recording(s)")
 
 
 @app.command()

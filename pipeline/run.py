@@ -8,6 +8,7 @@ same settings, writes each result as soon as it is done and records every failur
 from __future__ import annotations
 
 import dataclasses
+import logging
 import datetime as dt
 from contextlib import contextmanager
 import hashlib
@@ -21,10 +22,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
+from . import report
 from .analysis import SCHEMA_VERSION, write_json_atomic, write_text_atomic
 from .attribute import attribute_words, utterances
 from .audio import PLAYABLE_NAME, decode, is_audio_path, write_playable
-from .callmeta import CHANNEL_NAMES, CallOverrides, read_self_review, recorded_at, rep_from_path
+from .callmeta import CHANNEL_NAMES, CallInfo, CallOverrides, InboxRules, read_self_review
 from .errors import CallReviewError, ConfigError, ModelError
 from .roles import guess_roles, roles_from_channel, roles_from_override
 from .score import score
@@ -54,7 +56,7 @@ class Engines:
     """The loaded models: built once per process and reused for every call."""
 
     def __init__(self, options: RunOptions, transcriber: Transcriber | None = None, diarizer: Any = None,
-                 channel_diarizer: Any = None):
+                 channel_diarizer: Any = None, voice_encoder: Any = None):
         from .diarize import ChannelDiarizer, load_diarizer
         from .transcribe import load_transcriber
 
@@ -64,6 +66,19 @@ class Engines:
         self.transcriber = transcriber or load_transcriber(options.transcribe)
         # share the loaded speech detector when the main diarizer has one
         self.channel_diarizer = channel_diarizer or ChannelDiarizer(vad=getattr(self.diarizer, "vad", None))
+        self._voice_encoder = voice_encoder
+
+    @property
+    def voice_encoder(self) -> Any:
+        """What turns a speaker's speech into a voiceprint: the embedded diarizer (loaded on first need)."""
+        if self._voice_encoder is None:
+            if hasattr(self.diarizer, "voice_embedding"):
+                self._voice_encoder = self.diarizer
+            else:
+                from .diarize import EmbeddedDiarizer
+
+                self._voice_encoder = EmbeddedDiarizer(vad=getattr(self.diarizer, "vad", None))
+        return self._voice_encoder
 
 
 def _diarizer_args(options: RunOptions) -> dict[str, Any]:
@@ -110,7 +125,8 @@ def _timed(timings: dict[str, float], key: str):
 
 
 def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = CallOverrides(),
-                  timings: dict[str, float] | None = None) -> tuple[dict[str, Any], Diarization]:
+                  timings: dict[str, float] | None = None, voices: Any = None,
+                  known_rep: str | None = None) -> tuple[dict[str, Any], Diarization]:
     """Run diarization, transcription, attribution, roles and scoring on decoded audio.
 
     Returns the analysis body (everything but ``call`` and ``run``) and the diarization.
@@ -145,6 +161,18 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
         if rep_channel and not per_channel:
             warnings.append("rep_channel ignored: the recording has no separate channel per party")
         roles = guess_roles(utts, speakers)
+    voice = None
+    explicit = overrides.rep_speaker in speakers or (per_channel and rep_channel)
+    if voices and not explicit and len(speakers) > 1:
+        from .roles.voice import match, speaker_embeddings
+
+        with _timed(timings, "voice"):
+            embeddings = speaker_embeddings(engines.voice_encoder, audio, diarization, per_channel)
+        by_voice, voice = match(voices, embeddings, speakers, known_rep)
+        voice["before"] = {"method": roles.method,  # what the voice confirmed or overruled
+                           "rep": next((s for s, r in roles.roles.items() if r == "rep"), None)}
+        if by_voice is not None:
+            roles = by_voice
     rep = [s for s, r in roles.roles.items() if r == "rep"]
     if o.verbatim_rep and rep and words:
         with _timed(timings, "verbatim"):
@@ -168,7 +196,7 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
             for s in speakers
         ],
         "roles": {"method": roles.method, "confidence": round(roles.confidence, 3),
-                  "evidence": list(roles.evidence)},
+                  "evidence": list(roles.evidence), **({"voice": voice} if voice is not None else {})},
         "segments": [u.to_dict() for u in utts],
         "words": [w.to_dict() for w in words],
         "metrics": scored.metrics,
@@ -231,9 +259,12 @@ def versions() -> dict[str, str]:
 
 
 def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = None,
-                 playable: Path | None = None) -> tuple[dict[str, Any], Diarization]:
+                 playable: Path | None = None, info: CallInfo | None = None,
+                 voices: Any = None) -> tuple[dict[str, Any], Diarization]:
     """The whole ``analysis.json`` document for one recording.
 
+    ``info``: the rep and date decided from the inbox (default: ``InboxRules()``, the rep from the folder);
+    ``voices``: enrolled voiceprints (``roles.voice.VoiceBook``) that can name the rep's voice.
     Nothing is written, except the browser-playable copy of the audio at ``playable`` when given.
     """
     timings: dict[str, float] = {}
@@ -246,10 +277,14 @@ def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = No
     if playable is not None:
         with _timed(timings, "media"):
             write_playable(audio, playable)
-    body, diarization = analyze_audio(audio, engines, overrides, timings)
+    if info is None:
+        info = InboxRules().info(path, rel, audio.creation_time)
+    body, diarization = analyze_audio(audio, engines, overrides, timings, voices=voices, known_rep=info.rep)
     if self_warning:
         body["warnings"].append(self_warning)
-    when, when_from = recorded_at(path, rel, audio.creation_time)
+    rep, rep_from = info.rep, info.rep_from
+    if body["roles"].get("method") == "voice" and not rep:
+        rep, rep_from = body["roles"]["voice"]["rep"], "voice"
     timings["total"] = time.perf_counter() - t0
     for k in ("decode", "transcribe", "diarize", "score"):
         timings.setdefault(k, 0.0)
@@ -260,7 +295,8 @@ def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = No
             "id": call_id(rel, sha256), "source": rel, "sha256": sha256,
             "duration_s": round(audio.duration_s, 3), "sample_rate": audio.source_sample_rate,
             "channels": audio.source_channels, "codec": audio.codec, "channel_mode": body.pop("channel_mode"),
-            "rep": rep_from_path(rel), "recorded_at": when, "recorded_at_from": when_from,
+            "rep": rep, "rep_from": rep_from, "recorded_at": info.recorded_at,
+            "recorded_at_from": info.recorded_at_from,
             "media": playable.name if playable is not None else None,
         },
         **body,
@@ -272,6 +308,7 @@ def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = No
             "options": {**dataclasses.asdict(o), "transcribe": dataclasses.asdict(engines.transcriber.options),
                         "diarizer": diarization.options},
             "settings_hash": o.settings_hash(),
+            "overrides": dataclasses.asdict(overrides),
             "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "versions": versions(),
             "timings_s": {k: round(v, 3) for k, v in timings.items()},
@@ -285,7 +322,7 @@ def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = No
 @dataclass(frozen=True)
 class CallResult:
     source: str
-    status: str  # "done", "skipped", "failed"
+    status: str  # "done", "skipped" (already analysed), "failed", "duplicate", "waiting" (still being copied)
     call_id: str | None = None
     error: str | None = None
     seconds: float = 0.0
@@ -306,13 +343,15 @@ def find_recordings(inbox: Path) -> list[Path]:
 Progress = Callable[[str, int, int, str], None]  # (event, completed, total, current source)
 
 
-def _finished(folder: Path, sha256: str, settings_hash: str) -> dict[str, Any] | None:
-    """The saved analysis when this recording was already analysed with these settings."""
+def _finished(folder: Path, sha256: str, settings_hash: str, overrides: CallOverrides) -> dict[str, Any] | None:
+    """The saved analysis when this recording was already analysed with these settings and overrides."""
     try:
         doc = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    same = doc.get("call", {}).get("sha256") == sha256 and doc.get("run", {}).get("settings_hash") == settings_hash
+    run = doc.get("run", {})
+    same = (doc.get("call", {}).get("sha256") == sha256 and run.get("settings_hash") == settings_hash
+            and run.get("overrides", {}) == dataclasses.asdict(overrides))
     return doc if same else None
 
 
@@ -337,81 +376,272 @@ def _refresh(doc: dict[str, Any], path: Path, folder: Path) -> bool:
     return changed
 
 
-def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | None = None,
-              progress: Progress | None = None, force: bool = False, reports: bool = True) -> list[CallResult]:
-    """Analyse every recording under ``inbox`` into ``out/<call id>/``. Never raises for a bad recording.
+log = logging.getLogger("callreview")
 
-    ``engines`` are loaded on first need when not given, so a rerun with nothing left to do loads no model;
-    when given, their options are the ones that count. With ``reports``, each call also gets a playable
-    audio copy and its report files, and ``out`` gets the index and ``calls.csv`` (``pipeline.report``).
+SETTLE_S = 2.0  # a file whose size and time have not changed for this long has finished copying
+
+
+@dataclass
+class Batch:
+    """One process working through the catalog of an output folder (``run`` and ``watch`` both use it).
+
+    ``scan`` records what is in the inbox and queues what is new, changed or analysed with other settings;
+    ``work`` claims queued recordings one at a time until none is left. Any number of processes can work on
+    one inbox at once: the catalog hands each recording to exactly one of them.
     """
-    from . import report
 
-    if engines is not None:
-        options = engines.options
-    inbox, out = Path(inbox), Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    files = find_recordings(inbox)
-    results: list[CallResult] = []
-    total = len(files)
-    settings = options.settings_hash()
-    for i, path in enumerate(files):
-        rel = path.relative_to(inbox).as_posix()
-        if progress:
-            progress("start", i, total, rel)
+    inbox: Path
+    out: Path
+    options: RunOptions
+    engines: Engines | None = None
+    rules: InboxRules = InboxRules()
+    reports: bool = True
+    settle_s: float = SETTLE_S
+    stale_s: float = 120.0  # a claim whose worker (on another host) sent no heartbeat for this long is lost
+    heartbeat_s: float = 10.0
+
+    def __post_init__(self) -> None:
+        from .catalog import Catalog, worker_id
+
+        if self.engines is not None:
+            self.options = self.engines.options
+        self.inbox, self.out = Path(self.inbox), Path(self.out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog.for_out(self.out)
+        self.worker = worker_id()
+        self.settings = self.options.settings_hash()
+
+    # --- scanning ---------------------------------------------------------------------------------------------
+
+    def scan(self, force: bool = False) -> None:
+        """Record every recording in the inbox; queue the settled new, changed and out-of-date ones."""
+        from .audio import probe_creation_time
+
+        cat, now = self.catalog, time.time()
+        present = set()
+        for path in find_recordings(self.inbox):
+            rel = path.relative_to(self.inbox).as_posix()
+            present.add(rel)
+            try:
+                st = path.stat()
+            except OSError:
+                continue  # gone between listing and stat: the next scan sees it or not
+            row = cat.observe(rel, st.st_size, st.st_mtime, now)
+            if row.status == "waiting":
+                if now - st.st_mtime < self.settle_s:
+                    continue  # still being copied in
+                try:
+                    sha = file_sha256(path)
+                    again = path.stat()
+                except OSError:
+                    continue
+                if (again.st_size, again.st_mtime) != (st.st_size, st.st_mtime):
+                    continue  # grew while we read it
+                info = self.rules.info(path, rel, probe_creation_time(path))
+                cat.enqueue(rel, sha, {"call_id": call_id(rel, sha), **dataclasses.asdict(info)}, self.settings, now)
+            elif row.status in ("done", "failed") and (force or row.settings_hash != self.settings):
+                cat.requeue(rel, self.settings, now)  # other settings (or --force): analyse again
+            elif row.status == "done" and self._outdated(path, row):
+                cat.requeue(rel, self.settings, now)  # a sidecar changed or an output went missing
+        cat.mark_missing(present)
+
+    def _outdated(self, path: Path, row) -> bool:
+        """A finished call whose sidecars changed since, or whose outputs are gone (cheap to redo: the saved
+        analysis is reused when the settings and overrides still match)."""
+        for side in (".call.toml", ".self.toml"):
+            try:
+                if path.with_name(path.name + side).stat().st_mtime > (row.finished_at or 0):
+                    return True
+            except OSError:
+                pass
+        folder = self.out / (row.call_id or "")
+        needed = ["analysis.json"] + (["report.html", PLAYABLE_NAME] if self.reports else [])
+        return not all((folder / n).is_file() for n in needed)
+
+    # --- working ----------------------------------------------------------------------------------------------
+
+    def work(self, progress: Progress | None = None, force: bool = False, limit: int | None = None) -> list[CallResult]:
+        """Process queued recordings until the queue is empty (or ``limit`` are done)."""
+        from .catalog import now
+
+        cat = self.catalog
+        results: list[CallResult] = []
+        cat.recover(self.stale_s, now())
+        total = cat.counts()["queued"]
+        while limit is None or len(results) < limit:
+            row = cat.claim(self.worker, now())
+            if row is None:
+                break
+            if progress:
+                progress("start", len(results), max(total, len(results) + 1), row.source)
+            results.append(self._process(row, force))
+            if progress:
+                progress("end", len(results), max(total, len(results)), row.source)
+        return results
+
+    def _process(self, row, force: bool) -> CallResult:
+        from .catalog import now
+
+        path, rel, cid = self.inbox / row.source, row.source, row.call_id
+        folder = self.out / cid
         t0 = time.perf_counter()
+        beat = _Heartbeat(self.catalog.path, rel, self.worker, self.heartbeat_s)
+        status, error, result_status, timings = "done", None, "done", None
         try:
-            sha = file_sha256(path)
-            cid = call_id(rel, sha)
-            folder = out / cid
-            doc = None if force else _finished(folder, sha, settings)
-            if doc is not None:
-                if reports:
-                    if _refresh(doc, path, folder):
-                        write_json_atomic(folder / "analysis.json", doc)
-                    report.write_call(folder, doc)
+            with beat:
+                doc = None if force else _finished(folder, row.sha256, self.settings, CallOverrides.for_recording(path))
+                if doc is not None:
+                    result_status = "skipped"
+                    if self.reports:
+                        if _refresh(doc, path, folder):
+                            write_json_atomic(folder / "analysis.json", doc)
+                        report.write_call(folder, doc)
+                else:
+                    if self.engines is None:
+                        self.engines = Engines(self.options)
+                    folder.mkdir(parents=True, exist_ok=True)
+                    info = CallInfo(row.rep, row.rep_from, row.recorded_at, row.recorded_at_from)
+                    doc, diarization = analyze_file(path, rel, self.engines, row.sha256,
+                                                    folder / PLAYABLE_NAME if self.reports else None, info,
+                                                    self._voices())
+                    write_text_atomic(folder / "diarization.rttm", diarization.to_rttm(cid))
+                    write_json_atomic(folder / "analysis.json", doc)
+                    if self.reports:
+                        report.write_call(folder, doc)
+                timings = doc["run"].get("timings_s")
                 (folder / "error.json").unlink(missing_ok=True)
-                results.append(CallResult(rel, "skipped", cid))
-                continue
-            if engines is None:
-                engines = Engines(options)
-            folder.mkdir(parents=True, exist_ok=True)
-            doc, diarization = analyze_file(path, rel, engines, sha, folder / PLAYABLE_NAME if reports else None)
-            write_text_atomic(folder / "diarization.rttm", diarization.to_rttm(cid))
-            write_json_atomic(folder / "analysis.json", doc)
-            if reports:
-                report.write_call(folder, doc)
-            (folder / "error.json").unlink(missing_ok=True)
-            results.append(CallResult(rel, "done", cid, seconds=time.perf_counter() - t0))
         except ModelError:
+            self.catalog.finish(rel, self.worker, "queued", now(), "not started: the models could not load")
             raise  # not this file's fault: every later call would fail the same way
         except (CallReviewError, OSError) as e:
-            results.append(_failed(out, rel, path, e, t0))
+            status, error = "failed", _write_failure(self.out, rel, cid, row.sha256, e)
         except Exception as e:  # a bug or a model failure on one file must not stop the batch
-            results.append(_failed(out, rel, path, e, t0, unexpected=True))
-        finally:
-            if progress:
-                progress("end", i + 1, total, rel)
-    if reports:
-        report.write_batch(out)
-    write_json_atomic(out / "batch.json", {
-        "inbox": str(inbox), "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "calls": [dataclasses.asdict(r) for r in results],
-    })
-    return results
+            status, error = "failed", _write_failure(self.out, rel, cid, row.sha256, e, unexpected=True)
+        if doc_rep := (status == "done" and _doc_rep(folder)):
+            self.catalog.set_rep(rel, *doc_rep)
+        self.catalog.finish(rel, self.worker, status, now(), error, cid, timings, self.settings)
+        return CallResult(rel, result_status if status == "done" else "failed", cid, error, time.perf_counter() - t0)
+
+    def _voices(self):
+        if not hasattr(self, "_voicebook"):
+            from .roles.voice import VoiceBook
+
+            self._voicebook = VoiceBook.from_catalog(self.catalog)
+        return self._voicebook
+
+    # --- reporting --------------------------------------------------------------------------------------------
+
+    def results_for_rest(self, processed: list[CallResult]) -> list[CallResult]:
+        """What this run did not process: already done, still failing, duplicates, files still being copied."""
+        seen = {r.source for r in processed}
+        kind = {"done": "skipped", "failed": "failed", "duplicate": "duplicate", "waiting": "waiting"}
+        return [CallResult(r.source, kind[r.status], r.call_id, r.error)
+                for r in self.catalog.rows() if r.source not in seen and r.status in kind]
+
+    def write_batch_outputs(self, results: list[CallResult]) -> None:
+        """The index, team views and ``batch.json``. A failure here (a full disk) is logged, not raised: every
+        call's own outcome is already in the catalog, and the next batch writes these again."""
+        try:
+            if self.reports:
+                report.write_batch(self.out)
+            write_json_atomic(self.out / "batch.json", {
+                "inbox": str(self.inbox), "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "calls": [dataclasses.asdict(r) for r in sorted(results, key=lambda r: r.source)],
+            })
+        except OSError as e:
+            log.warning("could not write the batch outputs in %s (%s); the catalog has every result", self.out, e)
+
+    def close(self) -> None:
+        self.catalog.close()
 
 
-def _failed(out: Path, rel: str, path: Path, e: Exception, t0: float, unexpected: bool = False) -> CallResult:
+def _doc_rep(folder: Path) -> tuple[str, str] | None:
+    """The rep the analysis settled on when the voice named them (the catalog learns it)."""
+    try:
+        call = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))["call"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return (call["rep"], call["rep_from"]) if call.get("rep_from") == "voice" and call.get("rep") else None
+
+
+class _Heartbeat:
+    """While a call is processed, a thread marks its claim alive (for workers on other hosts to see)."""
+
+    def __init__(self, db: Path, source: str, worker: str, every_s: float):
+        import threading
+
+        self.args, self.every_s = (db, source, worker), every_s
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        from .catalog import Catalog, now
+
+        db, source, worker = self.args
+        with Catalog(db) as cat:
+            while not self.stop.wait(self.every_s):
+                try:
+                    cat.beat(source, worker, now())
+                except Exception:  # a busy database now and then must not kill the work
+                    pass
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+
+def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | None = None,
+              progress: Progress | None = None, force: bool = False, reports: bool = True,
+              rules: InboxRules = InboxRules(), settle_s: float | None = None, wait_for_copies_s: float = 60.0
+              ) -> list[CallResult]:
+    """Analyse every recording under ``inbox`` into ``out/<call id>/``. Never raises for a bad recording.
+
+    The catalog (``out/catalog.sqlite``) decides what is left to do, so a rerun does only new and changed
+    recordings, and several ``run`` processes on one inbox share the work. Files still being copied in are
+    waited for (up to ``wait_for_copies_s``). ``engines`` are loaded on first need when not given, so a
+    rerun with nothing left to do loads no model; when given, their options are the ones that count. With
+    ``reports``, each call also gets a playable audio copy and its report files, and ``out`` gets the index
+    and ``calls.csv`` (``pipeline.report``).
+    """
+    settle_s = SETTLE_S if settle_s is None else settle_s
+    batch = Batch(inbox, out, options, engines, rules, reports, settle_s)
+    run_id = batch.catalog.start_run(batch.worker, "run", time.time())
+    try:
+        results: list[CallResult] = []
+        deadline = time.monotonic() + wait_for_copies_s
+        while True:
+            batch.scan(force=force and not results)
+            results += batch.work(progress, force)
+            waiting = batch.catalog.counts()["waiting"]
+            if not waiting or time.monotonic() > deadline:
+                break
+            time.sleep(min(1.0, settle_s / 2))
+        processed = list(results)
+        results += batch.results_for_rest(results)
+        batch.write_batch_outputs(results)
+        batch.catalog.end_run(run_id, sum(r.status == "done" for r in processed),
+                              sum(r.status == "failed" for r in processed), time.time())
+        return sorted(results, key=lambda r: r.source)
+    finally:
+        batch.close()
+
+
+def _write_failure(out: Path, rel: str, cid: str, sha: str | None, e: Exception, unexpected: bool = False) -> str:
+    """Write ``error.json`` in the call's folder; return the one-line message."""
     msg = " ".join(str(e).split()) or type(e).__name__
     if unexpected:
         msg = f"internal error ({type(e).__name__}): {msg}"
+    if isinstance(e, OSError) and getattr(e, "errno", None) == 28:
+        msg = f"disk full while writing the results ({msg}); free space and run `callreview retry`"
     try:
-        sha = file_sha256(path)
-        cid = call_id(rel, sha)
+        folder = out / cid
+        folder.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(folder / "error.json", {"source": rel, "sha256": sha, "error": msg,
+                                                  "failed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
     except OSError:
-        sha, cid = None, call_id(rel, hashlib.sha256(rel.encode()).hexdigest())
-    folder = out / cid
-    folder.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(folder / "error.json", {"source": rel, "sha256": sha, "error": msg,
-                                              "failed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
-    return CallResult(rel, "failed", cid, msg, time.perf_counter() - t0)
+        pass  # the catalog still records the failure
+    return msg

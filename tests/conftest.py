@@ -88,6 +88,15 @@ class FakeTranscriber:
         return Transcript(tuple(segments), "en", self.engine, self.model_name, {})
 
 
+@pytest.fixture(autouse=True)
+def _files_settle_at_once(monkeypatch):
+    """Test recordings are written a moment before the batch runs: don't wait for them to "finish copying"
+    (the tests of that waiting pass ``settle_s`` themselves)."""
+    import pipeline.run
+
+    monkeypatch.setattr(pipeline.run, "SETTLE_S", 0.0)
+
+
 @pytest.fixture
 def fake_engines():
     from pipeline.run import Engines, RunOptions

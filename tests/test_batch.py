@@ -41,7 +41,7 @@ def inbox(tmp_path):
     (box / "cut.wav").write_bytes(data[: len(data) * 2 // 3])
     write_wav(box / "short.wav", tone(0.3))
     write_wav(box / "silence.wav", np.zeros(16000 * 120, np.float32))
-    write_wav(box / "Zoë's \"big\" call — 1.wav", _dialogue())
+    write_wav(box / "Zoë's \"big\" call — 1.wav", _dialogue((3.0, 3.0, 3.5)))
     (box / "readme.txt").write_text("not a recording")
     (box / ".hidden.wav").write_bytes(b"")
     return box

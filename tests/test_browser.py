@@ -128,12 +128,12 @@ def test_hostile_names_and_transcripts_run_nothing(browser, hostile_out, tmp_pat
 def real_reports(eval_run):
     """The sample calls' report folders, written by the real pipeline during the session's evaluation run."""
     calls = eval_run[1] / "calls"
-    names = {p.name for p in SAMPLES.iterdir()}
     folders = {}
     for a in sorted(calls.glob("*/analysis.json")):
         doc = json.loads(a.read_text())
-        if doc["call"]["source"] in names:
-            folders[doc["call"]["source"]] = a.parent
+        corpus, _, name = doc["call"]["source"].rpartition("/")
+        if corpus == SAMPLES.name:
+            folders[name] = a.parent
     assert len(folders) == 4, folders
     return calls, folders
 
@@ -238,8 +238,45 @@ def test_index_sorts_by_any_column(browser, real_reports, tmp_path):
     v.page.click(f"#calls thead button[data-col='{col}']")
     numbers = [float(x) for x in column() if x != ""]
     assert numbers == sorted(numbers, reverse=True)
-    v.page.fill("#filter", "pushy")
+    v.page.fill("#filter", "pushy_close_mono")
     assert v.js("Array.from(document.querySelectorAll('#calls tbody tr')).filter(r => !r.hidden).length") == 1
     v.shot("index.png", tmp_path)
     assert not v.errors, v.errors
     v.close()
+
+
+# --- the team page (stand-in models: the counts under test come from the catalog and the dates) ---------------
+
+@pytest.fixture
+def team_out(tmp_path):
+    from .test_catalog import TEAM_CALLS, _call, _engines, OPTS
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    for i, (rep, day, at) in enumerate(TEAM_CALLS):
+        (inbox / rep).mkdir(parents=True, exist_ok=True)
+        write_wav(inbox / rep / f"{day}_{at.replace(':', '')}.wav", _call(40 + i, n=2))
+    assert all(r.status == "done" for r in run_batch(inbox, out, OPTS, engines=_engines()))
+    return out
+
+
+def test_team_page_shows_daily_counts_and_first_calls(browser, team_out, tmp_path):
+    from .test_catalog import expected_days
+
+    v = Visit(browser, team_out / "team.html")
+    rows = v.js("Array.from(document.querySelectorAll('#daily tbody tr')).map(r => "
+                "[r.dataset.rep, r.dataset.date, r.querySelector('.calls-n').textContent, "
+                "r.querySelector('.first-call').textContent])")
+    got = {(rep, day): (int(n), first.split()[0]) for rep, day, n, first in rows}
+    assert got == expected_days()
+    late = v.js("Array.from(document.querySelectorAll('#daily .first-call.off-target')).map(td => "
+                "td.closest('tr').dataset.rep + ' ' + td.closest('tr').dataset.date)")
+    assert sorted(late) == sorted(f"{r} {d}" for (r, d), (_, first) in expected_days().items() if first > "09:30")
+    assert v.js("document.querySelectorAll('#trends polyline').length") == 4 * 3  # four charts, a line per rep
+    assert v.js("Array.from(document.querySelectorAll('#board tbody tr')).map(r => r.dataset.rep).sort()") == [
+        "ann", "bo", "cy"]
+    assert all(u.startswith("file://") for u in v.requests) and not v.errors, (v.requests, v.errors)
+    v.shot("team.png", tmp_path)
+    v.close()
+    board = Visit(browser, team_out / "leaderboard.html")  # the page a manager publishes: no per-call detail
+    assert board.js("document.querySelector('#daily')") is None and board.js("document.querySelector('#board')")
+    board.close()

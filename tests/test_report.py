@@ -29,7 +29,7 @@ from .conftest import FakeChannelDiarizer, FakeDiarizer, FakeTranscriber, tone
 HOSTILE_NAME = "<img src=x onerror=alert(1)>.wav"
 HOSTILE_WORDS = ["<script>alert(1)</script>", "=HYPERLINK(\"http://x\")", "</v>", "-->", "*bold*", "&amp;", "\"quoted\""]
 CALL_FILES = ("report.html", "transcript.vtt", "transcript.md")
-BATCH_FILES = ("index.html", "calls.csv")
+BATCH_FILES = ("index.html", "calls.csv", "team.html", "team.csv", "team.parquet", "leaderboard.html")
 
 
 def _dialogue(n: int = 6, each: float = 2.0, gap: float = 0.7) -> np.ndarray:
@@ -58,14 +58,17 @@ def batch(tmp_path):
 
 def _outputs(out: Path) -> dict[str, bytes]:
     names = set(CALL_FILES) | set(BATCH_FILES)
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.name in names}
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.name in names and "reps" not in p.relative_to(out).parts}
 
 
 def test_registry_lists_every_format():
     f = report.formats()
     assert {n: (x.scope, x.filename) for n, x in f.items()} == {
         "csv": ("batch", "calls.csv"), "html": ("call", "report.html"), "index": ("batch", "index.html"),
-        "md": ("call", "transcript.md"), "vtt": ("call", "transcript.vtt")}
+        "md": ("call", "transcript.md"), "vtt": ("call", "transcript.vtt"),
+        "leaderboard": ("batch", "leaderboard.html"), "team": ("batch", "team.html"),
+        "team_csv": ("batch", "team.csv"), "team_parquet": ("batch", "team.parquet")}
 
 
 def test_run_writes_reports_audio_and_index(batch):

@@ -81,6 +81,18 @@ def decode(path: str | Path, max_duration_s: float = MAX_DURATION_S) -> Audio:
                  creation_time=creation_time)
 
 
+def probe_creation_time(path: str | Path) -> str | None:
+    """The container's ``creation_time`` tag without decoding (None when absent or unreadable)."""
+    import av
+
+    try:
+        with av.open(str(path), mode="r", metadata_errors="ignore") as c:
+            tags = {**dict(c.metadata or {}), **(dict(c.streams.audio[0].metadata or {}) if c.streams.audio else {})}
+    except (av.FFmpegError, UnicodeDecodeError, ValueError, OSError, IndexError):
+        return None
+    return tags.get("creation_time") or tags.get("date") or None
+
+
 def _reason(e: Exception) -> str:
     msg = getattr(e, "strerror", None) or str(e)
     return " ".join(str(msg).split())[:160]

@@ -198,6 +198,19 @@ class EmbeddedDiarizer:
         opts["estimated_speakers"] = info.get("k")
         return Diarization(turns=turns, method=METHOD, options=opts)
 
+    def voice_embedding(self, x: np.ndarray) -> tuple[np.ndarray | None, float]:
+        """One speaker's voiceprint - the mean of the window embeddings of their speech - and the seconds of
+        speech it was made from (None when there was too little).
+
+        The same encoder, windows and gain as diarization, so a voiceprint compares with a call's speakers.
+        """
+        feats = self.features(np.nan_to_num(np.asarray(x, dtype=np.float32)))
+        speech_s = float(sum(e - s for s, e in feats["regions"]))
+        if not feats["scales"] or not len(feats["scales"][0]["emb"]):
+            return None, speech_s
+        m = feats["scales"][0]["emb"].astype(np.float64).mean(0)  # the longest windows
+        return (m / (np.linalg.norm(m) + 1e-12)).astype(np.float32), speech_s
+
     # ------------------------------------------------------------------ stages (public for tuning scripts)
     def features(self, x: np.ndarray) -> dict[str, Any]:
         """VAD regions, the speech-frame stream and the window embeddings (one set per scale) of a mono signal."""

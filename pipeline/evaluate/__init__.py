@@ -307,6 +307,7 @@ def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=Non
     from .. import report
     from ..analysis import write_json_atomic, write_text_atomic
     from ..audio import PLAYABLE_NAME
+    from ..callmeta import InboxRules
     from ..run import analyze_file, call_id, file_sha256
 
     rows: list[EvalRow] = []
@@ -318,10 +319,12 @@ def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=Non
         t0 = time.perf_counter()
         folder = None
         if out is not None:
-            folder = Path(out) / "calls" / call_id(ref.audio.name, file_sha256(ref.audio))
+            folder = Path(out) / "calls" / call_id(label, file_sha256(ref.audio))
             folder.mkdir(parents=True, exist_ok=True)
         try:
-            doc, diarization = analyze_file(ref.audio, ref.audio.name, engines,
+            # the corpus and file name identify the recording (corpora share file names); no rep from folders
+            info = InboxRules(rep_from_folder=False).info(ref.audio, label)
+            doc, diarization = analyze_file(ref.audio, label, engines, info=info,
                                             playable=folder / PLAYABLE_NAME if folder else None)
         except Exception as e:  # one failing reference must not hide the others' figures
             rows.append(EvalRow(label, 0.0, error=" ".join(str(e).split())))

@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..analysis import write_text_atomic
+from ..analysis import write_bytes_atomic, write_text_atomic
 
 
 @dataclass(frozen=True)
 class Format:
     name: str
     filename: str
-    scope: str  # "call": render(doc) -> str; "batch": render(calls: [CallEntry], failures: [dict]) -> str
+    scope: str  # "call": render(doc) -> str; "batch": render(calls: [CallEntry], failures: [dict]) -> str | bytes
     render: Callable[..., str]
     description: str = ""
 
@@ -121,8 +121,13 @@ def write_batch(out: Path, names: Iterable[str] | None = None) -> list[Path]:
     written = []
     for f in _select("batch", names):
         path = Path(out) / f.filename
-        write_text_atomic(path, f.render(calls, failures))
+        data = f.render(calls, failures)
+        write_bytes_atomic(path, data if isinstance(data, bytes) else data.encode("utf-8"))
         written.append(path)
+    if names is None or "reps" in names:
+        from .reps import publish_rep_folders
+
+        written += publish_rep_folders(Path(out), calls)
     return written
 
 

@@ -51,7 +51,7 @@ def _row(entry: CallEntry) -> list[dict[str, Any]]:
 
 
 @register("index", "index.html", scope="batch", description="every call, sortable, linking to its report")
-def render(calls: list[CallEntry], failures: list[dict[str, Any]]) -> str:
+def render(calls: list[CallEntry], failures: list[dict[str, Any]], team: bool = True) -> str:
     columns = [{"label": "Date", "title": "when the call was recorded", "num": False},
                {"label": "Rep", "title": "the rep (from the recording's folder)", "num": False},
                {"label": "Call", "title": "the recording; opens its report", "num": False},
@@ -63,6 +63,7 @@ def render(calls: list[CallEntry], failures: list[dict[str, Any]]) -> str:
     reps = sorted({c.doc.get("call", {}).get("rep") for c in calls} - {None})
     return render_page(
         "index.html.j2", "index.js", columns=columns, rows=[_row(c) for c in calls], failures=failures, reps=reps,
+        team=team,
         total_s=sum(float(c.doc.get("call", {}).get("duration_s") or 0) for c in calls),
         talk_band=f"{o.talk_ratio_balanced_low:.0%}-{o.talk_ratio_balanced_high:.0%}, best calls near {o.talk_ratio_target:.0%}",
     )

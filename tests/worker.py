@@ -1,0 +1,41 @@
+"""A batch worker with stand-in models, run as its own process by the catalog tests (kill -9, concurrency).
+
+    python -m tests.worker INBOX OUT DELAY_S
+
+Prints one JSON line: the recordings this process analysed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from pipeline.run import Engines, RunOptions, run_batch
+from pipeline.transcribe import TranscribeOptions
+
+from .conftest import FakeChannelDiarizer, FakeDiarizer, FakeTranscriber
+
+
+class SlowTranscriber(FakeTranscriber):
+    """The stand-in, taking ``delay`` seconds a call: long enough to be killed in the middle of one."""
+
+    def __init__(self, delay: float):
+        super().__init__()
+        self.delay = delay
+
+    def transcribe(self, samples, clips=None, options=None):
+        time.sleep(self.delay)
+        return super().transcribe(samples, clips, options)
+
+
+def main() -> None:
+    inbox, out, delay = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    options = RunOptions(transcribe=TranscribeOptions(model="fake"), verbatim_rep=False)
+    engines = Engines(options, SlowTranscriber(delay), FakeDiarizer(), FakeChannelDiarizer())
+    results = run_batch(inbox, out, options, engines=engines, settle_s=0.0)
+    print(json.dumps([r.source for r in results if r.status == "done"]))
+
+
+if __name__ == "__main__":
+    main()
