@@ -240,9 +240,14 @@ class Catalog:
             r = db.execute("SELECT * FROM recordings WHERE source = ?", (source,)).fetchone()
         return Row(**dict(r))
 
-    def enqueue(self, source: str, sha256: str, info: dict[str, Any], settings_hash: str, now: float) -> Row:
-        """A settled file: queue it, unless its content is already analysed or queued under another name."""
+    def enqueue(self, source: str, sha256: str, info: dict[str, Any], settings_hash: str, now: float) -> Row | None:
+        """A settled file: queue it, unless its content is already analysed or queued under another name.
+
+        Only a ``waiting`` row is queued: when two workers scan at once, the second finds it taken."""
         with self.write() as db:
+            r = db.execute("SELECT * FROM recordings WHERE source = ?", (source,)).fetchone()
+            if r is None or r["status"] != "waiting":  # another worker queued (or took) it meanwhile
+                return Row(**dict(r)) if r else None
             twin = db.execute(
                 "SELECT source FROM recordings WHERE sha256 = ? AND source != ? AND status IN "
                 "('queued', 'running', 'done') ORDER BY id LIMIT 1", (sha256, source)).fetchone()
