@@ -378,10 +378,16 @@ def eval_(
     filler_prompt: bool = typer.Option(False, "--filler-prompt", help="Evaluate with the filler prompt."),
     readme: Optional[Path] = typer.Option(None, "--readme",
                                           help="Also put the table into this README between its eval markers."),
+    voices: Optional[Path] = typer.Option(None, "--voices",
+                                          help="Also measure rep identification by enrolled voice on this corpus "
+                                               "(<dir>/enroll/<rep>.*, <dir>/<rep>/<call>; e.g. voice_calls)."),
 ) -> None:
     """Score the pipeline against references: WER, DER/JER (collar 0.25 and 0), rep role, filler recall, RTF."""
     from .evaluate import evaluate, marker_summary, markdown_table, markers_markdown
     from .run import Engines, RunOptions
+
+    if voices is not None and not (voices / "enroll").is_dir():
+        _fail(f"--voices {voices}: expected an enroll/ folder of rep recordings in it")
 
     dirs = list(corpora) if corpora else [Path(c) for c in DEFAULT_CORPORA if Path(c).is_dir()]
     missing = [d for d in dirs if not d.is_dir()]
@@ -397,6 +403,12 @@ def eval_(
     summary = marker_summary(rows)
     if summary:
         typer.echo("\n" + markers_markdown(summary))
+    if voices is not None:
+        from .evaluate import evaluate_voices, voices_markdown
+
+        table = voices_markdown(evaluate_voices(voices, engines, out / "voices"))
+        (out / "voices.md").write_text(table, encoding="utf-8")
+        typer.echo("\nRep by enrolled voice:\n" + table)
     typer.echo(f"\nWritten: {out}/eval.md, {out}/eval.json")
     if readme is not None:
         from .evaluate import update_readme

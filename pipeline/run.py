@@ -164,11 +164,11 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
     voice = None
     explicit = overrides.rep_speaker in speakers or (per_channel and rep_channel)
     if voices and not explicit and len(speakers) > 1:
-        from .roles.voice import match, speaker_embeddings
+        from .roles.voice import match, similarities, speaker_embeddings
 
         with _timed(timings, "voice"):
             embeddings = speaker_embeddings(engines.voice_encoder, audio, diarization, per_channel)
-        by_voice, voice = match(voices, embeddings, speakers, known_rep)
+        by_voice, voice = match(voices, similarities(voices, embeddings), speakers, known_rep)
         voice["before"] = {"method": roles.method,  # what the voice confirmed or overruled
                            "rep": next((s for s, r in roles.roles.items() if r == "rep"), None)}
         if by_voice is not None:

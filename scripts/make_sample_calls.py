@@ -5,6 +5,7 @@ Regenerate with::
     python scripts/make_sample_calls.py            # all dialogues in sample_calls/dialogues/
     python scripts/make_sample_calls.py pushy_close_mono   # just one
     python scripts/make_sample_calls.py --set eval         # the labelled evaluation set in eval_calls/
+    python scripts/make_sample_calls.py --set voice        # the voiceprint test calls in voice_calls/
 
 Needs the Debian packages ``espeak-ng`` and ``sox`` (``apt-get install -y espeak-ng sox libsox-fmt-all``) and, in
 Python, numpy and soundfile. The output is deterministic: espeak-ng and sox are run without dither, and the only
@@ -25,6 +26,10 @@ dialogue has ``renders`` in place of ``format``: a list of ``{suffix, format}`` 
 ``buyer_voice`` overriding the dialogue's), and each render becomes a call ``<name>_<suffix>`` with the four files
 above. Its marker labels are checked against the labelling rules (``check_labels``; see ``eval_calls/README.md``)
 after rendering, so a label that disagrees with the timing or the wording stops the run.
+
+``--set voice`` reads ``voice_calls/dialogues/<folder>/<name>.json`` and writes ``voice_calls/<folder>/``: the
+folder names the rep (``mike/``, ``tom/``), and ``enroll/`` holds each rep's voice alone, for a voiceprint. A
+dialogue with ``"references": false`` gets only its audio. See ``voice_calls/README.md``.
 """
 
 from __future__ import annotations
@@ -47,10 +52,12 @@ SAMPLES_DIR = ROOT / "sample_calls"
 DIALOGUES_DIR = SAMPLES_DIR / "dialogues"
 PYANNOTE_SAMPLE_DIR = ROOT.parent / "shared" / "data" / "real" / "pyannote-sample"
 EVAL_DIR = ROOT / "eval_calls"
+VOICE_DIR = ROOT / "voice_calls"
 # --set NAME: where the dialogues are, where the calls go, and whether their labels are checked against the rules
 SETS = {
     "sample": {"dialogues": DIALOGUES_DIR, "out": SAMPLES_DIR, "check_labels": False},
     "eval": {"dialogues": EVAL_DIR / "dialogues", "out": EVAL_DIR, "check_labels": True},
+    "voice": {"dialogues": VOICE_DIR / "dialogues", "out": VOICE_DIR, "check_labels": False},
 }
 
 MIX_RATE = 16_000  # every call is synthesized and mixed at 16 kHz; the phone call is downsampled at the end
@@ -335,7 +342,8 @@ def make_call(path: Path, out_dir: Path = SAMPLES_DIR, labels_checked: bool = Fa
             if labels_checked and (problems := check_labels(call, lines)):
                 raise ValueError("labels disagree with the rules:\n  " + "\n  ".join(problems))
             encode(call, tracks, out, tmp)
-        write_references(call, lines, out, out_dir)
+        if call.get("references", True):
+            write_references(call, lines, out, out_dir)
         outs.append(out)
     return outs
 
@@ -375,21 +383,24 @@ def copy_pyannote_sample() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", help="dialogue names to make (default: all)")
+    parser.add_argument("names", nargs="*", help="dialogue names to make (default: all); voice set: folder/name")
     parser.add_argument("--skip-real", action="store_true", help="don't copy the pyannote sample")
     parser.add_argument("--set", choices=sorted(SETS), default="sample",
-                        help="sample: sample_calls/ (default); eval: the labelled evaluation set in eval_calls/")
+                        help="sample: sample_calls/ (default); eval: the labelled evaluation set in eval_calls/; "
+                             "voice: the voiceprint test calls in voice_calls/")
     args = parser.parse_args(argv)
     chosen = SETS[args.set]
     for tool in ("espeak-ng", "sox"):
         if shutil.which(tool) is None:
             print(f"error: {tool} not found; apt-get install -y espeak-ng sox libsox-fmt-all", file=sys.stderr)
             return 1
-    paths = sorted(chosen["dialogues"].glob("*.json"))
+    paths = sorted(chosen["dialogues"].rglob("*.json"))  # dialogues/<folder>/x.json -> <out>/<folder>/
     if args.names:
         paths = [chosen["dialogues"] / f"{name}.json" for name in args.names]
     for path in paths:
-        for out in make_call(path, chosen["out"], chosen["check_labels"]):
+        out_dir = chosen["out"] / path.parent.relative_to(chosen["dialogues"])
+        out_dir.mkdir(exist_ok=True)
+        for out in make_call(path, out_dir, chosen["check_labels"]):
             info = sf.info(out)
             seconds = info.frames / info.samplerate
             size_kib = out.stat().st_size / 1024

@@ -156,3 +156,31 @@ def test_no_words_over_hold_music_and_silence():
     body, _ = analyze_audio(Audio(samples, rate, 1), engines, CallOverrides())
     assert body["words"], "the call itself must still be transcribed"
     assert min(w["start"] for w in body["words"]) >= 24.5, body["words"][:5]
+
+
+def test_enrolled_voices_find_the_rep_where_the_transcript_guess_is_wrong(base_engines, tmp_path):
+    """voice_calls/: inbound calls where the buyer introduces themselves, asks the questions and proposes the
+    next step, so the transcript guess picks the buyer. Enrolled voiceprints must fix every one."""
+    from pipeline.evaluate import evaluate_voices, voices_markdown
+
+    rows = evaluate_voices(SAMPLES.parent / "voice_calls", base_engines, tmp_path)
+    print(voices_markdown(rows))
+    assert len(rows) == 3
+    assert not any(r["transcript_right"] for r in rows)  # the corpus does what it is for
+    assert all(r["voice_known_rep_right"] and r["voice_named_right"] for r in rows)
+    assert all(r["similarity_rep"] - r["similarity_other"] > 0.1 for r in rows)
+
+
+def test_enroll_command_stores_a_voiceprint(tmp_path):
+    from pipeline.catalog import Catalog
+
+    sample = SAMPLES.parent / "voice_calls" / "enroll" / "mike.flac"
+    res = CliRunner().invoke(app, ["enroll", "Mike", str(sample), "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "enrolled Mike" in res.output
+    with Catalog.for_out(tmp_path) as cat:
+        assert list(cat.voiceprints()) == ["Mike"] and cat.voiceprints()["Mike"].shape == (256,)
+    short = tmp_path / "short.wav"
+    write_wav(short, np.zeros(16000 * 3, np.float32))
+    res = CliRunner().invoke(app, ["enroll", "Bo", str(short), "--out", str(tmp_path)])
+    assert res.exit_code == 1 and "needs at least 10 s" in res.output

@@ -424,3 +424,68 @@ def update_readme(readme: Path, table_md: str) -> None:
     head, rest = text.split(README_START, 1)
     _, tail = rest.split(README_END, 1)
     readme.write_text(f"{head}{README_START}\n{table_md.strip()}\n{README_END}{tail}", encoding="utf-8")
+
+
+# --- rep by enrolled voice ----------------------------------------------------------------------------------
+
+def evaluate_voices(corpus: Path, engines, workdir: Path) -> list[dict[str, Any]]:
+    """How enrolled voiceprints change rep identification, on a corpus laid out as ``<corpus>/enroll/<rep>.*``
+    (each rep alone) and ``<corpus>/<rep>/<call>`` with references beside each call.
+
+    Per call: whether the transcript guess, the voice with the rep known from the folder, and the voice with
+    the rep unknown (named by the best match) each found the reference rep.
+    """
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    from ..callmeta import CallInfo
+    from ..catalog import Catalog
+    from ..roles.voice import VoiceBook, enroll, match
+    from ..run import analyze_file
+
+    corpus = Path(corpus)
+    workdir.mkdir(parents=True, exist_ok=True)
+    with Catalog(workdir / "voices.sqlite") as cat:
+        for sample in sorted(p for p in (corpus / "enroll").iterdir() if is_audio_path(p)):
+            enroll(cat, sample.stem, [str(sample)], engines.voice_encoder)
+        book = VoiceBook.from_catalog(cat)
+    rows = []
+    for folder in sorted(p for p in corpus.iterdir() if p.is_dir() and p.name not in ("enroll", "dialogues")):
+        for ref in find_references(folder):
+            label = f"{folder.name}/{ref.audio.name}"
+            doc, diarization = analyze_file(ref.audio, label, engines, info=CallInfo(folder.name, "folder"), voices=book)
+            mapping = DiarizationErrorRate().optimal_mapping(load_rttm(ref.rttm_path, ref.uri),
+                                                             diarization.to_annotation(ref.uri))
+            voice = doc["roles"].get("voice") or {}
+            speakers = tuple(s["id"] for s in doc["speakers"])
+            named, named_ev = match(book, voice.get("scores", {}), speakers, None)
+            rep_now = next((s["id"] for s in doc["speakers"] if s["role"] == "rep"), None)
+
+            def right(spk: str | None) -> bool:
+                return spk is not None and mapping.get(spk) == ref.rep_speaker
+
+            rows.append({
+                "call": label, "rep": folder.name,
+                "transcript_right": right((voice.get("before") or {}).get("rep")),
+                "voice_known_rep_right": doc["roles"]["method"] == "voice" and right(rep_now),
+                "voice_named_right": named is not None and named_ev["rep"] == folder.name
+                                     and right(named_ev["speaker"]),
+                "similarity_rep": voice.get("similarity"),
+                "similarity_other": max((sc.get(folder.name, -1.0) for spk, sc in voice.get("scores", {}).items()
+                                         if spk != voice.get("speaker")), default=None),
+            })
+    return rows
+
+
+def voices_markdown(rows: list[dict[str, Any]]) -> str:
+    lines = ["| call | rep | transcript guess | voice, rep known | voice names the rep | similarity rep / other |",
+             "|---|---|---|---|---|---|"]
+    yes = {True: "right", False: "wrong"}
+    for r in rows:
+        sims = f"{r['similarity_rep']:.2f} / {r['similarity_other']:.2f}" if r["similarity_rep"] is not None else ""
+        lines.append(f"| {r['call']} | {r['rep']} | {yes[r['transcript_right']]} | {yes[r['voice_known_rep_right']]} | "
+                     f"{yes[r['voice_named_right']]} | {sims} |")
+    n = len(rows)
+    lines.append(f"| **all** | | {sum(r['transcript_right'] for r in rows)}/{n} right | "
+                 f"{sum(r['voice_known_rep_right'] for r in rows)}/{n} right | "
+                 f"{sum(r['voice_named_right'] for r in rows)}/{n} right | |")
+    return "\n".join(lines) + "\n"
