@@ -64,7 +64,9 @@ def watch(inbox: Path, out: Path, options: RunOptions, engines: Engines | None =
                                       sum(r.status == "failed" for r in everything), time.time())
             waiting = batch.catalog.counts()["waiting"]
             # a file still being copied is looked at again soon; otherwise sleep until something happens
-            changed.wait(min(rescan_s, max(0.2, settle_s / 2)) if waiting else rescan_s)
+            deadline = time.monotonic() + (min(rescan_s, max(0.2, settle_s / 2)) if waiting else rescan_s)
+            while not (stop.is_set() or changed.is_set()) and time.monotonic() < deadline:
+                changed.wait(0.25)  # short waits: a stop request is honoured within a quarter second
             if stop.is_set():
                 break
             time.sleep(0.05)  # let a burst of events (a copy in progress) settle into one wake-up
