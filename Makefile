@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT := out/demo
 
-.PHONY: setup demo test test-fast eval reports clean
+.PHONY: setup demo test test-fast eval bench reports clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,11 @@ test-fast: setup
 reports: setup  ## rebuild every report of the demo from its analysis.json (no models)
 	$(VENV)/bin/callreview report $(DEMO_OUT)
 
+bench: setup  ## per-stage time, RTF and peak memory of both engines; writes out/bench/bench.md and the README table
+	$(VENV)/bin/callreview bench --out out/bench --readme README.md
+
 eval: setup
 	$(VENV)/bin/callreview eval --out out/eval --readme README.md
 
 clean:
-	rm -rf $(VENV) out models/whisper
+	rm -rf $(VENV) out models/whisper models/ct2

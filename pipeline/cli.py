@@ -27,6 +27,11 @@ class RepChannel(str, Enum):
     right = "right"
 
 
+class Engine(str, Enum):
+    openai = "openai"
+    faster = "faster"
+
+
 class DiarizerName(str, Enum):
     embedded = "embedded"
     pyannote = "pyannote"
@@ -55,6 +60,8 @@ def run(
     inbox: Path = typer.Argument(..., help="Folder of recordings (searched recursively)."),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder: one sub-folder per call."),
     model: str = typer.Option("base", help="ASR model: base (default) or tiny.en (faster, worse on phone audio)."),
+    engine: Engine = typer.Option(Engine.openai, "--engine",
+                                  help="openai: openai-whisper; faster: faster-whisper (CTranslate2), same models."),
     speakers: int = typer.Option(2, "--speakers", min=0, max=8,
                                  help="Number of speakers; 0 estimates it (for calls with 3-4 parties)."),
     rep_channel: RepChannel = typer.Option(RepChannel.auto, "--rep-channel",
@@ -92,7 +99,7 @@ def run(
         _fail(f"unknown model {model!r}; available: {', '.join(ASR_MODELS)}")
     options = RunOptions(transcribe=_asr_options(model, filler_prompt), diarizer=diarizer.value, num_speakers=speakers or None,
                          rep_channel=rep_channel.value, pyannote_pipeline=pyannote_pipeline,
-                         verbatim_rep=not no_verbatim)
+                         verbatim_rep=not no_verbatim, engine=engine.value)
     try:
         rules = InboxRules.load(reps, rep_pattern, date_format)
         if ctx.info_name == "watch":
@@ -164,12 +171,13 @@ def models(
     from rich.console import Console
     from rich.table import Table
 
-    from .models import ASR_MODELS, all_model_status, prepare_whisper
+    from .models import ASR_MODELS, all_model_status, prepare_ct2, prepare_whisper
 
     if prepare:
         for name in ASR_MODELS:
             try:
                 prepare_whisper(name)
+                prepare_ct2(name)
             except CallReviewError as e:
                 _fail(str(e))
     statuses = all_model_status()
@@ -375,6 +383,7 @@ def eval_(
         None, help="Folders of recordings with references beside them (default: sample_calls and ../shared/data/real/*)."),
     out: Path = typer.Option(Path("out/eval"), "--out", "-o", help="Where eval.json, eval.md and the analyses go."),
     model: str = typer.Option("base", help="ASR model."),
+    engine: Engine = typer.Option(Engine.openai, "--engine", help="ASR engine: openai or faster."),
     filler_prompt: bool = typer.Option(False, "--filler-prompt", help="Evaluate with the filler prompt."),
     readme: Optional[Path] = typer.Option(None, "--readme",
                                           help="Also put the table into this README between its eval markers."),
@@ -394,7 +403,7 @@ def eval_(
     if missing:
         _fail(f"corpus folder {missing[0]} does not exist")
     try:
-        engines = Engines(RunOptions(transcribe=_asr_options(model, filler_prompt)))
+        engines = Engines(RunOptions(transcribe=_asr_options(model, filler_prompt), engine=engine.value))
         rows = evaluate(dirs, engines, out,
                         progress=lambda i, n, f: typer.echo(f"[{i + 1}/{n}] {f}", err=True))
     except CallReviewError as e:
@@ -418,6 +427,41 @@ def eval_(
         except CallReviewError as e:
             _fail(str(e))
         typer.echo(f"Updated the evaluation table in {readme}")
+
+
+@app.command()
+def bench(
+    files: Optional[list[Path]] = typer.Argument(None, help="Recordings to time (default: sample_calls/*)."),
+    out: Path = typer.Option(Path("out/bench"), "--out", "-o", help="Where bench.md and bench.json go."),
+    engine: Optional[list[Engine]] = typer.Option(None, "--engine", help="Engines to compare (default: both)."),
+    model: str = typer.Option("base", help="ASR model."),
+    long_min: float = typer.Option(60.0, "--long-min", min=0,
+                                   help="Also time a call this many minutes long, made by joining the samples (0: none)."),
+    readme: Optional[Path] = typer.Option(None, "--readme",
+                                          help="Also put the table into this README between its bench markers."),
+) -> None:
+    """Time every stage, real-time factor and peak memory of the full pipeline against bare transcription."""
+    from .audio import is_audio_path
+    from .bench import make_long_call, run_bench
+
+    files = list(files) if files else sorted(p for p in Path("sample_calls").iterdir() if is_audio_path(p))
+    if not files:
+        _fail("no recordings to time")
+    out.mkdir(parents=True, exist_ok=True)
+    if long_min > 0:
+        files.append(make_long_call(files, long_min, out / f"long_{long_min:g}min.wav"))
+    engines = [e.value for e in engine] if engine else ["openai", "faster"]
+    run_bench(files, engines, model, out, progress=lambda i, n, what: typer.echo(f"[{i + 1}/{n}] {what}", err=True))
+    table = (out / "bench.md").read_text(encoding="utf-8")
+    typer.echo(table)
+    if readme is not None:
+        from .evaluate import update_readme
+
+        try:
+            update_readme(readme, table, marker="bench")
+        except CallReviewError as e:
+            _fail(str(e))
+        typer.echo(f"Updated the benchmark table in {readme}")
 
 
 if __name__ == "__main__":  # pragma: no cover

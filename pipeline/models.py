@@ -13,6 +13,7 @@ import importlib.util
 import io
 import json
 import os
+import shutil
 import re
 import struct
 from dataclasses import dataclass
@@ -263,6 +264,55 @@ def prepare_whisper(name: str) -> Path:
         "name": name, "source": src.install, "source_sha256": src.sha256,
         "checkpoint_sha256": _sha256([target]), "converter_version": CONVERTER_VERSION, "dims": dims,
     }, indent=2))
+    return target
+
+
+CT2_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
+
+
+def ct2_model_path(name: str) -> Path:
+    return model_dir() / "ct2" / f"{name}.v{CONVERTER_VERSION}"
+
+
+def prepare_ct2(name: str) -> Path:
+    """The CTranslate2 model folder faster-whisper loads: the package's own files, verified, with the base
+    model's two parts joined into one ``model.bin`` (once; single-file models are linked, not copied)."""
+    if name not in ASR_MODELS:
+        raise ModelError(f"unknown ASR model {name!r}; available: {', '.join(ASR_MODELS)}")
+    target = ct2_model_path(name)
+    src = MODELS[name]
+    stamp = target / "source.json"
+    if stamp.is_file():
+        try:
+            if json.loads(stamp.read_text()).get("source_sha256") == src.sha256 and (target / "model.bin").is_file():
+                return target
+        except ValueError:
+            pass
+    paths = verify(name)
+    tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
+    tmp.mkdir(parents=True, exist_ok=True)
+    for f in CT2_FILES:
+        if not (paths[0].parent / f).is_file():
+            raise ModelError(f"model {name!r}: {f} is missing beside {paths[0].name}: "
+                             f"pip install --force-reinstall {src.install}")
+        shutil.copyfile(paths[0].parent / f, tmp / f)
+    if len(paths) == 1:
+        try:
+            os.link(paths[0], tmp / "model.bin")
+        except OSError:
+            shutil.copyfile(paths[0], tmp / "model.bin")
+    else:
+        with open(tmp / "model.bin", "wb") as out:
+            for p in paths:
+                with open(p, "rb") as f:
+                    shutil.copyfileobj(f, out, 1 << 20)
+    if _sha256([tmp / "model.bin"]) != src.sha256:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ModelError(f"model {name!r}: the assembled model.bin does not match its hash")
+    (tmp / "source.json").write_text(json.dumps({"name": name, "source": src.install, "source_sha256": src.sha256}))
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(tmp, target)
     return target
 
 

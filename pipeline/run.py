@@ -39,6 +39,7 @@ class RunOptions:
     """Everything that changes an analysis. Its hash decides whether a finished call is redone."""
 
     transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
+    engine: str = "openai"  # "openai" (openai-whisper) or "faster" (faster-whisper, CTranslate2): same models
     diarizer: str = "embedded"  # "embedded" (offline default) or "pyannote" (optional extra)
     pyannote_pipeline: str | None = None  # pyannote: a local config.yaml (or folder), or a hub name + $HF_TOKEN
     num_speakers: int | None = 2  # sales calls have two parties; None: estimate (1..max_speakers)
@@ -63,7 +64,7 @@ class Engines:
         self.options = options
         # the optional backend first: a missing extra fails before the big ASR model loads
         self.diarizer = diarizer or load_diarizer(options.diarizer, **_diarizer_args(options))
-        self.transcriber = transcriber or load_transcriber(options.transcribe)
+        self.transcriber = transcriber or load_transcriber(options.transcribe, options.engine)
         # share the loaded speech detector when the main diarizer has one
         self.channel_diarizer = channel_diarizer or ChannelDiarizer(vad=getattr(self.diarizer, "vad", None))
         self._voice_encoder = voice_encoder
@@ -250,7 +251,8 @@ def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"callreview": __version__, "python": platform.python_version()}
-    for pkg in ("openai-whisper", "torch", "av", "silero-vad", "resemblyzer", "scikit-learn", "pyannote.core"):
+    for pkg in ("openai-whisper", "faster-whisper", "ctranslate2", "torch", "av", "silero-vad", "resemblyzer",
+                "scikit-learn", "pyannote.core"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:

@@ -184,3 +184,32 @@ def test_enroll_command_stores_a_voiceprint(tmp_path):
     write_wav(short, np.zeros(16000 * 3, np.float32))
     res = CliRunner().invoke(app, ["enroll", "Bo", str(short), "--out", str(tmp_path)])
     assert res.exit_code == 1 and "needs at least 10 s" in res.output
+
+
+@pytest.mark.parametrize("model", ["tiny.en", "base"])
+def test_faster_engine_on_the_same_models(model):
+    """faster-whisper loads the shipped CTranslate2 files natively: same words, timed, on a real recording."""
+    from pipeline.audio import decode
+    from pipeline.evaluate import wer
+    from pipeline.transcribe import load_transcriber
+
+    t = load_transcriber(TranscribeOptions(model=model), "faster")
+    assert t.engine == "faster-whisper"
+    jfk = need(SHARED / "whisper-jfk")
+    out = t.transcribe(decode(jfk / "jfk.flac").mono())
+    words = out.words
+    assert wer((jfk / "reference.txt").read_text(), " ".join(w.text for w in words)) <= 0.05
+    starts = [w.start for w in words]
+    assert starts == sorted(starts) and words[-1].text.strip(" .").lower() == "country" and words[-1].start > 8.5
+
+
+def test_faster_engine_through_the_whole_pipeline(tmp_path):
+    from pipeline.evaluate import evaluate
+
+    engines = Engines(RunOptions(engine="faster"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("pushy_close_mono.mp3", "pushy_close_mono.txt", "pushy_close_mono.rttm", "pushy_close_mono.ref.json"):
+        shutil.copy(SAMPLES / name, corpus / name)
+    [row] = evaluate([corpus], engines)
+    assert row.error is None and row.wer <= 0.15 and row.der_c0_25 <= 0.05 and row.role_correct

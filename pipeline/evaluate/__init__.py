@@ -411,19 +411,20 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-README_START, README_END = "<!-- eval:start -->", "<!-- eval:end -->"
 
 
-def update_readme(readme: Path, table_md: str) -> None:
-    """Replace the text between the eval markers of ``readme`` with ``table_md`` (figures never typed by hand)."""
+def update_readme(readme: Path, table_md: str, marker: str = "eval") -> None:
+    """Replace the text between ``<!-- {marker}:start -->`` and ``<!-- {marker}:end -->`` in ``readme`` with
+    ``table_md`` (figures are never typed by hand)."""
     from ..errors import ConfigError
 
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     text = readme.read_text(encoding="utf-8")
-    if README_START not in text or README_END not in text:
-        raise ConfigError(f"{readme} has no {README_START} ... {README_END} markers")
-    head, rest = text.split(README_START, 1)
-    _, tail = rest.split(README_END, 1)
-    readme.write_text(f"{head}{README_START}\n{table_md.strip()}\n{README_END}{tail}", encoding="utf-8")
+    if start not in text or end not in text:
+        raise ConfigError(f"{readme} has no {start} ... {end} markers")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(f"{head}{start}\n{table_md.strip()}\n{end}{tail}", encoding="utf-8")
 
 
 # --- rep by enrolled voice ----------------------------------------------------------------------------------

@@ -95,7 +95,19 @@ def drop_repeats(transcript: Transcript, max_repeats: int = 2) -> Transcript:
     return Transcript(tuple(out), transcript.language, transcript.engine, transcript.model, transcript.options)
 
 
-def load_transcriber(options: TranscribeOptions | None = None) -> Transcriber:
+ENGINES = ("openai", "faster")
+
+
+def load_transcriber(options: TranscribeOptions | None = None, engine: str = "openai") -> Transcriber:
+    """``engine``: "openai" (openai-whisper on the converted checkpoint) or "faster" (faster-whisper on the
+    package's own CTranslate2 files)."""
+    options = options or TranscribeOptions()
+    if engine == "faster":
+        from .faster_engine import FasterWhisperTranscriber
+
+        return FasterWhisperTranscriber(options)
+    if engine != "openai":
+        raise ValueError(f"unknown engine {engine!r}; available: {', '.join(ENGINES)}")
     from .whisper_engine import WhisperTranscriber
 
-    return WhisperTranscriber(options or TranscribeOptions())
+    return WhisperTranscriber(options)
