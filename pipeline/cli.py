@@ -83,6 +83,8 @@ def run(
     date_format: Optional[str] = typer.Option(None, "--date-format",
                                               help="The call time in file names, e.g. '%Y%m%d-%H%M%S' (default: "
                                                    "forms like 2026-11-20_0915, else the file's metadata or time)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=16,
+                             help="Calls processed at once (each job loads its own models; CPU threads are shared)."),
     force: bool = typer.Option(False, "--force", help="Redo calls already analysed with the same settings."),
     reports: bool = typer.Option(True, "--reports/--no-reports",
                                  help="Write each call's report.html, audio copy and transcripts, and OUT/index.html."),
@@ -105,7 +107,7 @@ def run(
         if ctx.info_name == "watch":
             return _watch(inbox, out, options, rules, reports, quiet)
         results = _with_progress(lambda progress: run_batch(inbox, out, options, progress=progress, reports=reports,
-                                                            force=force, rules=rules), quiet)
+                                                            force=force, rules=rules, jobs=jobs), quiet)
     except CallReviewError as e:
         _fail(str(e))
     failed = [r for r in results if r.status == "failed"]

@@ -596,10 +596,33 @@ class _Heartbeat:
         self.thread.join()
 
 
+def limit_threads(n: int) -> None:
+    """Give this process ``n`` CPU threads for inference (torch now; CTranslate2 reads the variable on load)."""
+    import os
+
+    os.environ["CALLREVIEW_THREADS"] = str(n)
+    import torch
+
+    torch.set_num_threads(n)
+
+
+def _job(inbox: Path, out: Path, options: RunOptions, rules: InboxRules, reports: bool, threads: int,
+         engine_factory: Callable[[RunOptions], Engines] | None, force: bool, queue: Any) -> None:
+    """One extra worker process of ``run --jobs N``: its own models (loaded once), claims from the catalog."""
+    limit_threads(threads)
+    batch = Batch(inbox, out, options, engine_factory(options) if engine_factory else None, rules, reports)
+    results: list[CallResult] = []
+    try:
+        results = batch.work(force=force)
+    finally:
+        batch.close()
+        queue.put([dataclasses.asdict(r) for r in results])
+
+
 def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | None = None,
               progress: Progress | None = None, force: bool = False, reports: bool = True,
-              rules: InboxRules = InboxRules(), settle_s: float | None = None, wait_for_copies_s: float = 60.0
-              ) -> list[CallResult]:
+              rules: InboxRules = InboxRules(), settle_s: float | None = None, wait_for_copies_s: float = 60.0,
+              jobs: int = 1, engine_factory: Callable[[RunOptions], Engines] | None = None) -> list[CallResult]:
     """Analyse every recording under ``inbox`` into ``out/<call id>/``. Never raises for a bad recording.
 
     The catalog (``out/catalog.sqlite``) decides what is left to do, so a rerun does only new and changed
@@ -608,16 +631,43 @@ def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | No
     rerun with nothing left to do loads no model; when given, their options are the ones that count. With
     ``reports``, each call also gets a playable audio copy and its report files, and ``out`` gets the index
     and ``calls.csv`` (``pipeline.report``).
+
+    ``jobs``: calls processed at once. Each extra job is a process with its own models, claiming from the
+    same catalog; the CPU threads are shared out between them. ``engine_factory`` (a picklable function of
+    the options) builds the extra jobs' models; by default they load the real ones.
     """
+    import multiprocessing as mp
+    import os
+
     settle_s = SETTLE_S if settle_s is None else settle_s
     batch = Batch(inbox, out, options, engines, rules, reports, settle_s)
-    run_id = batch.catalog.start_run(batch.worker, "run", time.time())
+    run_id = batch.catalog.start_run(batch.worker, "run" if jobs == 1 else f"run --jobs {jobs}", time.time())
+    helpers: list[Any] = []
+    queue: Any = None
+    started = False
     try:
         results: list[CallResult] = []
         deadline = time.monotonic() + wait_for_copies_s
         while True:
             batch.scan(force=force and not results)
+            if jobs > 1 and not started and batch.catalog.counts()["queued"] > 1:
+                started = True
+                cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+                threads = max(1, cores // jobs)
+                ctx = mp.get_context("spawn")
+                queue = ctx.Queue()
+                helpers = [ctx.Process(target=_job, args=(batch.inbox, batch.out, batch.options, rules, reports, threads,
+                                                          engine_factory, force, queue))
+                           for _ in range(jobs - 1)]
+                for h in helpers:
+                    h.start()
+                limit_threads(threads)
             results += batch.work(progress, force)
+            for _ in helpers:
+                results += [CallResult(**r) for r in queue.get()]
+            for h in helpers:
+                h.join()
+            helpers = []
             waiting = batch.catalog.counts()["waiting"]
             if not waiting or time.monotonic() > deadline:
                 break
@@ -629,6 +679,9 @@ def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | No
                               sum(r.status == "failed" for r in processed), time.time())
         return sorted(results, key=lambda r: r.source)
     finally:
+        for h in helpers:  # this process failed (a model would not load): don't leave its helpers behind
+            h.terminate()
+            h.join()
         batch.close()
 
 

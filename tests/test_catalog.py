@@ -346,3 +346,23 @@ def test_progress_board_ranks_improvement():
     board = progress(calls)
     assert [b["rep"] for b in board] == ["ann", "bo", "cy"]
     assert board[0]["score"] > board[1]["score"] == 0 and board[2]["score"] is None
+
+
+def test_jobs_share_one_catalog_and_every_call_is_done_once(tmp_path):
+    from .worker import SlowTranscriber, fake_engines
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    names = [f"call{i}.wav" for i in range(6)]
+    for i, n in enumerate(names):
+        write_wav(inbox / n, _call(60 + i))
+    opts = RunOptions(transcribe=TranscribeOptions(model="fake"), verbatim_rep=False)
+    main = Engines(opts, SlowTranscriber(0.3), FakeDiarizer(), FakeChannelDiarizer())
+    results = run_batch(inbox, out, opts, engines=main, jobs=2, engine_factory=fake_engines)
+    assert sorted(r.source for r in results if r.status == "done") == names
+    rows = _rows(out)
+    workers = {r["worker"] for r in rows.values()}  # cleared when finished; the runs table keeps the command
+    assert all(r["status"] == "done" and r["attempts"] == 1 for r in rows.values()) and workers == {None}
+    assert main.transcriber.calls < 6  # the other process took its share
+    with Catalog.for_out(out) as cat:
+        assert cat.last_runs(1)[0]["command"] == "run --jobs 2"

@@ -29,6 +29,11 @@ class SlowTranscriber(FakeTranscriber):
         return super().transcribe(samples, clips, options)
 
 
+def fake_engines(options: RunOptions) -> Engines:
+    """Stand-in models for the extra processes of ``run_batch(jobs=N)`` in tests (picklable: module level)."""
+    return Engines(options, SlowTranscriber(0.3), FakeDiarizer(), FakeChannelDiarizer())
+
+
 def main() -> None:
     inbox, out, delay = sys.argv[1], sys.argv[2], float(sys.argv[3])
     options = RunOptions(transcribe=TranscribeOptions(model="fake"), verbatim_rep=False)

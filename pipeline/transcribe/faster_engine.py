@@ -23,6 +23,9 @@ WINDOW_S = 30.0  # Whisper's window: a prompt carried "before every window" mean
 
 
 def _threads() -> int:
+    """CPU threads for CTranslate2: ``$CALLREVIEW_THREADS`` (set by ``run --jobs``), else every core we may use."""
+    if os.environ.get("CALLREVIEW_THREADS", "").isdigit():
+        return max(1, int(os.environ["CALLREVIEW_THREADS"]))
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
