@@ -39,7 +39,9 @@ class RunOptions:
     """Everything that changes an analysis. Its hash decides whether a finished call is redone."""
 
     transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
-    engine: str = "openai"  # "openai" (openai-whisper) or "faster" (faster-whisper, CTranslate2): same models
+    # "faster" (faster-whisper, CTranslate2) or "openai" (openai-whisper): the same models. faster is the
+    # default: 2.4-2.9x faster on this 2-core CPU at equal WER/DER/markers (README "Speed", docs/EVALUATION.md)
+    engine: str = "faster"
     diarizer: str = "embedded"  # "embedded" (offline default) or "pyannote" (optional extra)
     pyannote_pipeline: str | None = None  # pyannote: a local config.yaml (or folder), or a hub name + $HF_TOKEN
     num_speakers: int | None = 2  # sales calls have two parties; None: estimate (1..max_speakers)

@@ -101,7 +101,7 @@ def test_tiny_en_word_timestamps_on_jfk():
     from pipeline.audio import decode
     from pipeline.transcribe import load_transcriber
 
-    t = load_transcriber(TranscribeOptions(model="tiny.en"))
+    t = load_transcriber(TranscribeOptions(model="tiny.en"), "openai")
     out = t.transcribe(decode(need(SHARED / "whisper-jfk" / "jfk.flac")).mono())
     words = out.words
     text = " ".join(w.text.strip().lower() for w in words)
@@ -203,10 +203,11 @@ def test_faster_engine_on_the_same_models(model):
     assert starts == sorted(starts) and words[-1].text.strip(" .").lower() == "country" and words[-1].start > 8.5
 
 
-def test_faster_engine_through_the_whole_pipeline(tmp_path):
+def test_openai_engine_through_the_whole_pipeline(tmp_path):
+    """The other engine (the default, faster, runs the evaluation above) on a whole call."""
     from pipeline.evaluate import evaluate
 
-    engines = Engines(RunOptions(engine="faster"))
+    engines = Engines(RunOptions(engine="openai"))
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name in ("pushy_close_mono.mp3", "pushy_close_mono.txt", "pushy_close_mono.rttm", "pushy_close_mono.ref.json"):

@@ -98,7 +98,7 @@ def drop_repeats(transcript: Transcript, max_repeats: int = 2) -> Transcript:
 ENGINES = ("openai", "faster")
 
 
-def load_transcriber(options: TranscribeOptions | None = None, engine: str = "openai") -> Transcriber:
+def load_transcriber(options: TranscribeOptions | None = None, engine: str = "faster") -> Transcriber:
     """``engine``: "openai" (openai-whisper on the converted checkpoint) or "faster" (faster-whisper on the
     package's own CTranslate2 files)."""
     options = options or TranscribeOptions()
