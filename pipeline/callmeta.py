@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,12 @@ def read_self_review(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     if not estimates and "rating" not in review and not review.get("how_it_went"):
         return None, f"self-review ignored: {side.name} holds nothing to compare; for example:\n{SELF_EXAMPLE}"
     return review, None
+
+
+def slug(text: str, max_len: int = 80, default: str = "call") -> str:
+    """A readable, filesystem-safe name: ASCII letters, digits, ``._-``; other runs become one ``-``."""
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_).strip("-._")[:max_len] or default
 
 
 # --- which rep, which day -----------------------------------------------------------------------------------

@@ -14,9 +14,7 @@ from contextlib import contextmanager
 import hashlib
 import json
 import platform
-import re
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -26,8 +24,8 @@ from . import report
 from .analysis import SCHEMA_VERSION, write_json_atomic, write_text_atomic
 from .attribute import attribute_words, utterances
 from .audio import PLAYABLE_NAME, decode, is_audio_path, write_playable
-from .callmeta import CHANNEL_NAMES, CallInfo, CallOverrides, InboxRules, read_self_review
-from .errors import CallReviewError, ConfigError, ModelError
+from .callmeta import CHANNEL_NAMES, CallInfo, CallOverrides, InboxRules, read_self_review, slug
+from .errors import CallReviewError, ModelError
 from .roles import guess_roles, roles_from_channel, roles_from_override
 from .score import score
 from .transcribe import TranscribeOptions, Transcriber, drop_outside, drop_repeats
@@ -112,9 +110,7 @@ def call_id(rel_path: str, sha256: str) -> str:
     every run.
     """
     stem = rel_path.rsplit(".", 1)[0] if "." in Path(rel_path).name else rel_path
-    ascii_ = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_.replace("/", "__")).strip("-._")[:80] or "call"
-    return f"{slug}-{sha256[:8]}"
+    return f"{slug(stem.replace('/', '__'))}-{sha256[:8]}"
 
 
 @contextmanager

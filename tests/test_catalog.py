@@ -6,7 +6,6 @@ side by side are real processes (``tests/worker.py``).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import signal

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
-import unicodedata
 from pathlib import Path
 
 from ..analysis import write_text_atomic
+from ..callmeta import slug
 from . import CallEntry
 
 SHARED_FILES = ("report.html", "audio.mp3", "transcript.vtt", "transcript.md", "analysis.json", "diarization.rttm")
 
 
 def rep_slug(rep: str) -> str:
-    ascii_ = unicodedata.normalize("NFKD", rep).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_).strip("-._").lower()[:60] or "rep"
+    return slug(rep, 60, "rep").lower()
 
 
 def rep_folders(reps: set[str]) -> dict[str, str]:

@@ -173,6 +173,10 @@ def _cue(t: Turn, part: int, ws: list[Word]) -> Cue:
 PLAY_LEAD_S = 1.0  # a moment plays from a second before it, so the listener hears what led up to it
 
 
+def play_from(start: float) -> float:
+    return round(max(0.0, start - PLAY_LEAD_S), 3)
+
+
 def moments(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Markers grouped by family, in time order, each with a label and the time its play button starts at."""
     labels = speaker_labels(doc)
@@ -181,7 +185,7 @@ def moments(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         fam = m.get("family") if m.get("family") in out else "other"
         out.setdefault(fam, []).append({
             **m, "n": n, "label": KIND_LABELS.get(m.get("kind"), str(m.get("kind"))),
-            "play_from": round(max(0.0, m["start"] - PLAY_LEAD_S), 3), "speaker_label": labels.get(m.get("speaker"), ""),
+            "play_from": play_from(m["start"]), "speaker_label": labels.get(m.get("speaker"), ""),
         })
     return out
 

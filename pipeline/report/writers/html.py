@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import register
 from ..page import render_page
-from ..view import (PLAY_LEAD_S, clock, cues, metric_views, moments, rep_name, self_review_rows, speaker_labels,
+from ..view import (clock, cues, metric_views, moments, play_from, rep_name, self_review_rows, speaker_labels,
                     title, turns)
 
 FAMILY_TEXT = {
@@ -22,7 +22,7 @@ ROLE_CONFIDENCE_NOTE = 0.75  # below this the page says the rep was a guess wort
 
 
 def _moment(m: dict[str, Any]) -> dict[str, Any]:
-    return {**m, "play_from": round(max(0.0, m["start"] - PLAY_LEAD_S), 3)}
+    return {**m, "play_from": play_from(m["start"])}
 
 
 def _lanes(doc: dict[str, Any], duration: float) -> list[dict[str, Any]]:
