@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from pipeline.transcribe import TranscribeOptions, load_transcriber
-from pipeline.transcribe.faster_engine import FasterWhisperTranscriber, _pieces
+from pipeline.transcribe import pieces as _pieces
+from pipeline.transcribe.faster_engine import FasterWhisperTranscriber
 from pipeline.types import SAMPLE_RATE
 
 
@@ -60,3 +61,13 @@ def test_pieces_cut_at_the_quietest_moment():
 def test_unknown_engine_is_refused():
     with pytest.raises(ValueError, match="unknown engine"):
         load_transcriber(TranscribeOptions(), "whisper.cpp")
+
+
+def test_long_audio_is_decoded_in_bounded_pieces():
+    model = StandInModel()
+    t = FasterWhisperTranscriber(TranscribeOptions(model="base"), model=model)
+    x = (0.1 * np.random.default_rng(1).standard_normal(700 * SAMPLE_RATE)).astype(np.float32)
+    out = t.transcribe(x)
+    assert len(model.calls) == 3 and all(d <= 300.0 for d, _ in model.calls)
+    starts = [w.start for w in out.words]
+    assert starts == sorted(starts) and starts[-1] > 690  # one clock for the whole call

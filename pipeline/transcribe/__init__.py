@@ -6,12 +6,14 @@ loads the real model once per process. Whisper's dicts never leave ``whisper_eng
 
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
-from ..types import Segment, Transcript, Word
+from ..types import SAMPLE_RATE, Segment, Transcript, Word
 
 # A short filler-bearing prompt nudges Whisper to write the "um"/"uh" it otherwise drops. Measured on our
 # sample calls (scripts/filler_prompt_experiment.py, docs/EVALUATION.md) it cost whole passages (WER 6% -> 24%
@@ -93,6 +95,29 @@ def drop_repeats(transcript: Transcript, max_repeats: int = 2) -> Transcript:
             run = 0
         out.append(seg)
     return Transcript(tuple(out), transcript.language, transcript.engine, transcript.model, transcript.options)
+
+
+WINDOW_S = 30.0  # Whisper's window: a prompt carried "before every window" means before every 30 s
+CHUNK_S = 300.0  # longer inputs are decoded in pieces of at most this, cut at a quiet moment: memory stays flat
+
+
+def pieces(x: np.ndarray, window_s: float = WINDOW_S, search_s: float = 5.0) -> list[tuple[int, int]]:
+    """Cut a long stream into pieces of at most a window, each cut at the quietest 0.1 s before the limit."""
+    n, w, frame = len(x), int(window_s * SAMPLE_RATE), SAMPLE_RATE // 10
+    out, a = [], 0
+    while n - a > w:
+        lo = a + w - int(search_s * SAMPLE_RATE)
+        frames = (x[lo:a + w][: (a + w - lo) // frame * frame]).reshape(-1, frame)
+        cut = lo + int(np.argmin((frames ** 2).mean(1))) * frame + frame // 2
+        out.append((a, cut))
+        a = cut
+    out.append((a, n))
+    return out
+
+
+def shift_segment(s: Segment, dt: float) -> Segment:
+    words = tuple(dataclasses.replace(w, start=w.start + dt, end=w.end + dt) for w in s.words)
+    return dataclasses.replace(s, start=s.start + dt, end=s.end + dt, words=words)
 
 
 ENGINES = ("openai", "faster")

@@ -17,9 +17,8 @@ import numpy as np
 
 from ..models import prepare_ct2
 from ..types import SAMPLE_RATE, Segment, Transcript, Word
-from . import TranscribeOptions
+from . import CHUNK_S, WINDOW_S, TranscribeOptions, pieces, shift_segment
 
-WINDOW_S = 30.0  # Whisper's window: a prompt carried "before every window" means before every 30 s
 
 
 def _threads() -> int:
@@ -51,15 +50,17 @@ class FasterWhisperTranscriber:
         opts = {k: v for k, v in dataclasses.asdict(o).items() if k not in ("device", "model")}
         if samples.shape[-1] < SAMPLE_RATE // 10:
             return Transcript((), o.language, self.engine, self.model_name, opts)
-        if o.carry_initial_prompt and o.initial_prompt and samples.shape[-1] > WINDOW_S * SAMPLE_RATE:
-            # faster-whisper prompts only the first window: decode window-sized pieces, each with the prompt
-            segments: list[Segment] = []
-            for a, b in _pieces(samples):
-                part = self._decode(samples[a:b], None, o)
-                shift = a / SAMPLE_RATE
-                segments += [_shift(s, shift) for s in part]
-            return Transcript(tuple(segments), o.language, self.engine, self.model_name, opts)
-        return Transcript(tuple(self._decode(samples, clips, o)), o.language, self.engine, self.model_name, opts)
+        carry = o.carry_initial_prompt and o.initial_prompt
+        if clips or samples.shape[-1] <= (WINDOW_S if carry else CHUNK_S) * SAMPLE_RATE:
+            return Transcript(tuple(self._decode(samples, clips, o)), o.language, self.engine, self.model_name, opts)
+        # Long audio is decoded in pieces cut at quiet moments: memory stays flat in call length (the feature
+        # extractor holds a whole input's spectrogram), and with a carried prompt every 30 s window gets it
+        # (faster-whisper itself prompts only the first window).
+        segments: list[Segment] = []
+        for a, b in pieces(samples, WINDOW_S if carry else CHUNK_S, 5.0 if carry else 20.0):
+            shift = a / SAMPLE_RATE
+            segments += [shift_segment(s, shift) for s in self._decode(samples[a:b], None, o)]
+        return Transcript(tuple(segments), o.language, self.engine, self.model_name, opts)
 
     def _decode(self, samples: np.ndarray, clips, o: TranscribeOptions) -> list[Segment]:
         kwargs: dict[str, Any] = dict(
@@ -79,22 +80,3 @@ class FasterWhisperTranscriber:
             if words:
                 out.append(Segment(words[0].start, words[-1].end, str(s.text).strip(), words))
         return out
-
-
-def _pieces(x: np.ndarray, window_s: float = WINDOW_S, search_s: float = 5.0) -> list[tuple[int, int]]:
-    """Cut a long stream into pieces of at most a window, each cut at the quietest 0.1 s before the limit."""
-    n, w, frame = len(x), int(window_s * SAMPLE_RATE), SAMPLE_RATE // 10
-    out, a = [], 0
-    while n - a > w:
-        lo = a + w - int(search_s * SAMPLE_RATE)
-        frames = (x[lo:a + w][: (a + w - lo) // frame * frame]).reshape(-1, frame)
-        cut = lo + int(np.argmin((frames ** 2).mean(1))) * frame + frame // 2
-        out.append((a, cut))
-        a = cut
-    out.append((a, n))
-    return out
-
-
-def _shift(s: Segment, dt: float) -> Segment:
-    words = tuple(dataclasses.replace(w, start=w.start + dt, end=w.end + dt) for w in s.words)
-    return dataclasses.replace(s, start=s.start + dt, end=s.end + dt, words=words)

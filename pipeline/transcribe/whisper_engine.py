@@ -9,7 +9,7 @@ import numpy as np
 
 from ..models import prepare_whisper
 from ..types import SAMPLE_RATE, Segment, Transcript, Word
-from . import TranscribeOptions
+from . import CHUNK_S, TranscribeOptions, pieces, shift_segment
 
 
 class WhisperTranscriber:
@@ -53,9 +53,14 @@ class WhisperTranscriber:
             kwargs["beam_size"] = o.beam_size
         if clips:
             kwargs["clip_timestamps"] = [t for c in clips for t in c]
-        result = self.model.transcribe(samples, **kwargs)
-        return Transcript(tuple(_segment(s) for s in result["segments"] if s.get("words")),
-                          o.language, self.engine, self.model_name, opts)
+            spans = [(0, samples.shape[-1])]
+        else:  # long audio in pieces cut at quiet moments: Whisper's spectrogram of a whole hour is ~1 GB
+            spans = pieces(samples, CHUNK_S, 20.0)
+        segments = []
+        for a, b in spans:
+            result = self.model.transcribe(samples[a:b], **kwargs)
+            segments += [shift_segment(_segment(s), a / SAMPLE_RATE) for s in result["segments"] if s.get("words")]
+        return Transcript(tuple(segments), o.language, self.engine, self.model_name, opts)
 
 
 def _segment(s: dict) -> Segment:
