@@ -16,11 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.audio import write_wav
-from pipeline.run import RunOptions, run_batch
 
 from .conftest import ROOT, SAMPLES
-from .test_report import HOSTILE_NAME, HOSTILE_WORDS, _dialogue, _engines
+from .test_report import HOSTILE_NAME, hostile_batch
 
 pytestmark = pytest.mark.browser
 
@@ -92,13 +90,7 @@ class Visit:
 
 @pytest.fixture
 def hostile_out(tmp_path):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    write_wav(inbox / HOSTILE_NAME, _dialogue())
-    out = tmp_path / "out"
-    results = run_batch(inbox, out, RunOptions(), engines=_engines(HOSTILE_WORDS))
-    assert [r.status for r in results] == ["done"]
-    return out, out / results[0].call_id
+    return hostile_batch(tmp_path)
 
 
 def test_hostile_names_and_transcripts_run_nothing(browser, hostile_out, tmp_path):
@@ -249,14 +241,9 @@ def test_index_sorts_by_any_column(browser, real_reports, tmp_path):
 
 @pytest.fixture
 def team_out(tmp_path):
-    from .test_catalog import TEAM_CALLS, _call, _engines, OPTS
+    from .test_catalog import team_batch
 
-    inbox, out = tmp_path / "inbox", tmp_path / "out"
-    for i, (rep, day, at) in enumerate(TEAM_CALLS):
-        (inbox / rep).mkdir(parents=True, exist_ok=True)
-        write_wav(inbox / rep / f"{day}_{at.replace(':', '')}.wav", _call(40 + i, n=2))
-    assert all(r.status == "done" for r in run_batch(inbox, out, OPTS, engines=_engines()))
-    return out
+    return team_batch(tmp_path)
 
 
 def test_team_page_shows_daily_counts_and_first_calls(browser, team_out, tmp_path):

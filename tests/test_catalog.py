@@ -288,8 +288,8 @@ TEAM_CALLS = [
 ]
 
 
-@pytest.fixture
-def team_out(tmp_path):
+def team_batch(tmp_path: Path) -> Path:
+    """Three reps over several days; the call time is in each file name."""
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     for i, (rep, day, at) in enumerate(TEAM_CALLS):
         (inbox / rep).mkdir(parents=True, exist_ok=True)
@@ -297,6 +297,11 @@ def team_out(tmp_path):
     results = run_batch(inbox, out, OPTS, engines=_engines())
     assert all(r.status == "done" for r in results)
     return out
+
+
+@pytest.fixture
+def team_out(tmp_path):
+    return team_batch(tmp_path)
 
 
 def expected_days() -> dict[tuple[str, str], tuple[int, str]]:

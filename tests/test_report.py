@@ -167,16 +167,20 @@ def test_calls_csv_has_one_row_per_call_and_every_metric(batch):
 
 # --- untrusted text -------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def hostile(tmp_path):
+def hostile_batch(tmp_path: Path) -> tuple[Path, Path]:
+    """A recording named like an HTML tag whose transcript holds script, formulas and cue syntax."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     write_wav(inbox / HOSTILE_NAME, _dialogue())
     out = tmp_path / "out"
     results = run_batch(inbox, out, RunOptions(), engines=_engines(HOSTILE_WORDS))
     assert [r.status for r in results] == ["done"], results
-    folder = out / results[0].call_id
-    return out, folder
+    return out, out / results[0].call_id
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    return hostile_batch(tmp_path)
 
 
 def test_hostile_names_and_transcripts_are_escaped_everywhere(hostile):
