@@ -28,6 +28,15 @@ def _threads() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
+def _seed() -> None:
+    try:
+        import ctranslate2
+
+        ctranslate2.set_random_seed(0)
+    except (ImportError, AttributeError):  # a stand-in model in tests, or an old CTranslate2
+        pass
+
+
 class FasterWhisperTranscriber:
     engine = "faster-whisper"
 
@@ -73,6 +82,7 @@ class FasterWhisperTranscriber:
         )
         if clips:
             kwargs["clip_timestamps"] = [t for c in clips for t in c]
+        _seed()  # the temperature fallback samples: the same input must give the same transcript on every run
         segments, _info = self.model.transcribe(samples, **kwargs)
         out = []
         for s in segments:
