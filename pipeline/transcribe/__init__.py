@@ -120,6 +120,16 @@ def shift_segment(s: Segment, dt: float) -> Segment:
     return dataclasses.replace(s, start=s.start + dt, end=s.end + dt, words=words)
 
 
+def prepare_input(transcriber, samples: np.ndarray, options: "TranscribeOptions | None"):
+    """What every engine does first: the options in force, float32 samples, the options recorded in the
+    transcript, and an empty transcript when the input is too short to read (under 0.1 s), else None."""
+    o = options or transcriber.options
+    samples = np.ascontiguousarray(samples, dtype=np.float32)
+    opts = {k: v for k, v in dataclasses.asdict(o).items() if k not in ("device", "model")}
+    too_short = samples.shape[-1] < SAMPLE_RATE // 10
+    return o, samples, opts, Transcript((), o.language, transcriber.engine, transcriber.model_name, opts) if too_short else None
+
+
 ENGINES = ("openai", "faster")
 
 

@@ -9,7 +9,6 @@ filter (ours runs first), word timestamps on. float32 on CPU: int8 measured thre
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from typing import Any
 
@@ -17,7 +16,7 @@ import numpy as np
 
 from ..models import prepare_ct2
 from ..types import SAMPLE_RATE, Segment, Transcript, Word
-from . import CHUNK_S, WINDOW_S, TranscribeOptions, pieces, shift_segment
+from . import CHUNK_S, WINDOW_S, TranscribeOptions, pieces, prepare_input, shift_segment
 
 
 
@@ -54,11 +53,9 @@ class FasterWhisperTranscriber:
 
     def transcribe(self, samples: np.ndarray, clips: list[tuple[float, float]] | None = None,
                    options: TranscribeOptions | None = None) -> Transcript:
-        o = options or self.options
-        samples = np.ascontiguousarray(samples, dtype=np.float32)
-        opts = {k: v for k, v in dataclasses.asdict(o).items() if k not in ("device", "model")}
-        if samples.shape[-1] < SAMPLE_RATE // 10:
-            return Transcript((), o.language, self.engine, self.model_name, opts)
+        o, samples, opts, empty = prepare_input(self, samples, options)
+        if empty is not None:
+            return empty
         carry = o.carry_initial_prompt and o.initial_prompt
         if clips or samples.shape[-1] <= (WINDOW_S if carry else CHUNK_S) * SAMPLE_RATE:
             return Transcript(tuple(self._decode(samples, clips, o)), o.language, self.engine, self.model_name, opts)

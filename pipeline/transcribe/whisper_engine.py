@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import numpy as np
 
 from ..models import prepare_whisper
 from ..types import SAMPLE_RATE, Segment, Transcript, Word
-from . import CHUNK_S, TranscribeOptions, pieces, shift_segment
+from . import CHUNK_S, TranscribeOptions, pieces, prepare_input, shift_segment
 
 
 class WhisperTranscriber:
@@ -30,11 +29,9 @@ class WhisperTranscriber:
 
     def transcribe(self, samples: np.ndarray, clips: list[tuple[float, float]] | None = None,
                    options: TranscribeOptions | None = None) -> Transcript:
-        o = options or self.options
-        samples = np.ascontiguousarray(samples, dtype=np.float32)
-        opts = {k: v for k, v in dataclasses.asdict(o).items() if k not in ("device", "model")}
-        if samples.shape[-1] < SAMPLE_RATE // 10:  # under 0.1 s: nothing a model can read
-            return Transcript((), o.language, self.engine, self.model_name, opts)
+        o, samples, opts, empty = prepare_input(self, samples, options)
+        if empty is not None:
+            return empty
         kwargs: dict[str, Any] = dict(
             language=o.language,
             task="transcribe",
