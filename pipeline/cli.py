@@ -255,6 +255,15 @@ def report(
     typer.echo(f"wrote {len(written)} file(s) in {out}/; open {out / 'index.html'}")
 
 
+def _catalog(out: Path):
+    """The output folder's catalog; a one-line error when there is none (nothing is created)."""
+    from .catalog import CATALOG_NAME, Catalog
+
+    if not (out / CATALOG_NAME).is_file():
+        _fail(f"no catalog in {out}/ (run `callreview run INBOX --out {out}` first)")
+    return Catalog.for_out(out)
+
+
 @app.command()
 def status(
     out: Path = typer.Argument(..., help="An output folder of `callreview run` or `watch`."),
@@ -262,11 +271,7 @@ def status(
     """Show the catalog: how many recordings are queued, running, done or failed; every failure; the last runs."""
     import datetime as dt
 
-    from .catalog import CATALOG_NAME, Catalog
-
-    if not (out / CATALOG_NAME).is_file():
-        _fail(f"no catalog in {out}/ (run `callreview run INBOX --out {out}` first)")
-    with Catalog.for_out(out) as cat:
+    with _catalog(out) as cat:
         counts = cat.counts()
         typer.echo("  ".join(f"{k}: {v}" for k, v in counts.items() if v or k in ("queued", "done", "failed")))
         for r in cat.rows("running"):
@@ -290,11 +295,9 @@ def retry(
     out: Path = typer.Argument(..., help="An output folder of `callreview run` or `watch`."),
 ) -> None:
     """Queue every failed recording again; the next `run` (or a running `watch`) processes them."""
-    from .catalog import CATALOG_NAME, Catalog, now
+    from .catalog import now
 
-    if not (out / CATALOG_NAME).is_file():
-        _fail(f"no catalog in {out}/")
-    with Catalog.for_out(out) as cat:
+    with _catalog(out) as cat:
         n = cat.retry_failed(now())
     typer.echo(f"queued {n} failed recording(s) again")
 
