@@ -61,6 +61,35 @@ def test_catalog_schema_is_versioned_and_refuses_a_newer_one(tmp_path):
         Catalog(tmp_path / "c.sqlite")
 
 
+def _open_at(path: str, start) -> str | None:
+    start.wait()
+    try:
+        Catalog(path).close()
+    except Exception as e:  # reported back to the test, which names it
+        return str(e)
+    return None
+
+
+def test_processes_opening_one_new_catalog_at_once_all_succeed(tmp_path):
+    """Several workers started together on an empty OUT: each creates/migrates the same new file at once.
+
+    SQLite answers "database is locked" without waiting while a new file switches to WAL; this failed about one
+    round in five before the open retried.
+    """
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    errors = []
+    with ctx.Manager() as manager, ctx.Pool(4) as pool:
+        for i in range(15):
+            start = manager.Barrier(4)
+            path = str(tmp_path / f"c{i}.sqlite")
+            errors += [e for e in pool.starmap(_open_at, [(path, start)] * 4) if e]
+            with Catalog(path) as cat:
+                assert cat.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert errors == []
+
+
 def test_a_claim_goes_to_exactly_one_worker(tmp_path):
     with Catalog(tmp_path / "c.sqlite") as cat:
         for i in range(40):

@@ -164,12 +164,33 @@ class Catalog:
         try:
             self.db = sqlite3.connect(str(self.path), timeout=timeout_s, isolation_level=None)
             self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
-            self._migrate()
+            self._setup(timeout_s)
         except sqlite3.DatabaseError as e:
             raise CatalogError(f"{self.path}: cannot open the catalog ({e})") from None
+
+    def _setup(self, timeout_s: float) -> None:
+        """Switch to WAL and migrate, retrying while another process does the same.
+
+        SQLite does not call the busy handler for every lock it meets while a brand-new file changes journal
+        mode (two processes opening one new catalog can get "database is locked" at once), so this retries with
+        a short backoff until ``timeout_s`` has passed.
+        """
+        deadline = time.monotonic() + timeout_s
+        delay = 0.01
+        while True:
+            try:
+                self.db.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self._migrate()
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+                    raise
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
 
     @classmethod
     def for_out(cls, out: str | Path) -> "Catalog":
