@@ -32,6 +32,15 @@ class Engine(str, Enum):
     faster = "faster"
 
 
+class Device(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+DEVICE_HELP = "Where the models run: auto (a CUDA GPU when one is visible, with fp16), cpu or cuda."
+
+
 class DiarizerName(str, Enum):
     embedded = "embedded"
     pyannote = "pyannote"
@@ -83,6 +92,7 @@ def run(
     date_format: Optional[str] = typer.Option(None, "--date-format",
                                               help="The call time in file names, e.g. '%Y%m%d-%H%M%S' (default: "
                                                    "forms like 2026-11-20_0915, else the file's metadata or time)."),
+    device: Device = typer.Option(Device.auto, "--device", help=DEVICE_HELP),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=16,
                              help="Calls processed at once (each job loads its own models; CPU threads are shared)."),
     force: bool = typer.Option(False, "--force", help="Redo calls already analysed with the same settings."),
@@ -99,7 +109,7 @@ def run(
         _fail(f"inbox {inbox} is not a folder")
     if model not in ASR_MODELS:
         _fail(f"unknown model {model!r}; available: {', '.join(ASR_MODELS)}")
-    options = RunOptions(transcribe=_asr_options(model, filler_prompt), diarizer=diarizer.value, num_speakers=speakers or None,
+    options = RunOptions(transcribe=_asr_options(model, filler_prompt, device, engine), diarizer=diarizer.value, num_speakers=speakers or None,
                          rep_channel=rep_channel.value, pyannote_pipeline=pyannote_pipeline,
                          verbatim_rep=not no_verbatim, engine=engine.value)
     try:
@@ -144,10 +154,16 @@ def _watch(inbox: Path, out: Path, options, rules, reports: bool, quiet: bool) -
     typer.echo("stopped")
 
 
-def _asr_options(model: str, filler_prompt: bool):
+def _asr_options(model: str, filler_prompt: bool, device: Device = Device.cpu, engine: Engine = Engine.faster):
+    """ASR options with ``device`` resolved to what this machine has (so "auto" on a CPU machine is "cpu")."""
+    from .compute import resolve_device
     from .transcribe import FILLER_PROMPT, TranscribeOptions
 
-    return TranscribeOptions(model=model, initial_prompt=FILLER_PROMPT if filler_prompt else None)
+    try:
+        resolved = resolve_device(device.value, engine.value)
+    except CallReviewError as e:
+        _fail(str(e))
+    return TranscribeOptions(model=model, initial_prompt=FILLER_PROMPT if filler_prompt else None, device=resolved)
 
 
 def _with_progress(work, quiet: bool):
@@ -392,6 +408,7 @@ def eval_(
     filler_prompt: bool = typer.Option(False, "--filler-prompt", help="Evaluate with the filler prompt."),
     readme: Optional[Path] = typer.Option(None, "--readme",
                                           help="Also put the table into this README between its eval markers."),
+    device: Device = typer.Option(Device.auto, "--device", help=DEVICE_HELP),
     voices: Optional[Path] = typer.Option(None, "--voices",
                                           help="Also measure rep identification by enrolled voice on this corpus "
                                                "(<dir>/enroll/<rep>.*, <dir>/<rep>/<call>; e.g. voice_calls)."),
@@ -408,7 +425,7 @@ def eval_(
     if missing:
         _fail(f"corpus folder {missing[0]} does not exist")
     try:
-        engines = Engines(RunOptions(transcribe=_asr_options(model, filler_prompt), engine=engine.value))
+        engines = Engines(RunOptions(transcribe=_asr_options(model, filler_prompt, device, engine), engine=engine.value))
         rows = evaluate(dirs, engines, out,
                         progress=lambda i, n, f: typer.echo(f"[{i + 1}/{n}] {f}", err=True))
     except CallReviewError as e:
@@ -440,23 +457,41 @@ def bench(
     out: Path = typer.Option(Path("out/bench"), "--out", "-o", help="Where bench.md and bench.json go."),
     engine: Optional[list[Engine]] = typer.Option(None, "--engine", help="Engines to compare (default: both)."),
     model: str = typer.Option("base", help="ASR model."),
-    long_min: float = typer.Option(60.0, "--long-min", min=0,
-                                   help="Also time a call this many minutes long, made by joining the samples (0: none)."),
+    long_min: Optional[list[float]] = typer.Option(None, "--long-min", min=0,
+                                                   help="Also time calls this many minutes long, made by joining the "
+                                                        "recordings, with the default engine (default: 5 and 60; 0: none)."),
+    batch: int = typer.Option(6, "--batch", min=0, help="Calls in the --jobs throughput batch (0: none)."),
+    jobs: Optional[list[int]] = typer.Option(None, "--jobs", min=1, help="Job counts to time the batch with (default: 1 and 2)."),
+    repeat: int = typer.Option(1, "--repeat", min=1, help="Time each short measurement this many times; keep the fastest."),
+    device: Device = typer.Option(Device.cpu, "--device", help=DEVICE_HELP),
     readme: Optional[Path] = typer.Option(None, "--readme",
                                           help="Also put the table into this README between its bench markers."),
 ) -> None:
-    """Time every stage, real-time factor and peak memory of the full pipeline against bare transcription."""
+    """Time every stage, real-time factor and peak memory of the full pipeline against bare transcription,
+    long calls and --jobs throughput, and check the results against the speed targets."""
     from .audio import is_audio_path
-    from .bench import make_long_call, run_bench
+    from .bench import make_long_call, make_variants, run_bench
+    from .run import RunOptions
 
     files = list(files) if files else sorted(p for p in Path("sample_calls").iterdir() if is_audio_path(p))
     if not files:
         _fail("no recordings to time")
     out.mkdir(parents=True, exist_ok=True)
-    if long_min > 0:
-        files.append(make_long_call(files, long_min, out / f"long_{long_min:g}min.wav"))
+    default_engine = RunOptions().engine
+    asr = _asr_options(model, False, device, Engine(default_engine))
+    longs = [make_long_call(files, m, out / f"long_{m:g}min.wav") for m in (long_min or [5.0, 60.0]) if m > 0]
+    batch_dir = None
+    if batch:
+        batch_dir = out / f"batch_{batch}calls"
+        if batch_dir.exists():
+            import shutil
+
+            shutil.rmtree(batch_dir)
+        make_variants(files, batch, batch_dir)
     engines = [e.value for e in engine] if engine else ["openai", "faster"]
-    run_bench(files, engines, model, out, progress=lambda i, n, what: typer.echo(f"[{i + 1}/{n}] {what}", err=True))
+    run_bench(files, engines, model, out, progress=lambda i, n, what: typer.echo(f"[{i + 1}/{n}] {what}", err=True),
+              long_files=longs, long_engine=default_engine, batch=batch_dir, jobs=jobs or [1, 2],
+              device=asr.device, repeat=repeat)
     table = (out / "bench.md").read_text(encoding="utf-8")
     typer.echo(table)
     if readme is not None:

@@ -28,6 +28,7 @@ from .callmeta import CHANNEL_NAMES, CallInfo, CallOverrides, InboxRules, read_s
 from .errors import CallReviewError, ModelError
 from .roles import guess_roles, roles_from_channel, roles_from_override
 from .score import score
+from .compute import cores, limit_threads, resolve_device
 from .transcribe import TranscribeOptions, Transcriber, drop_outside, drop_repeats
 from .transcribe.verbatim import verbatim_additions
 from .types import Audio, AttributedTranscript, Diarization, Segment, Transcript
@@ -62,9 +63,12 @@ class Engines:
         from .transcribe import load_transcriber
 
         self.options = options
+        # "auto" becomes the device this machine has; a GPU asked for and missing fails here, before any load
+        self.device = resolve_device(options.transcribe.device, options.engine)
+        asr_options = dataclasses.replace(options.transcribe, device=self.device)
         # the optional backend first: a missing extra fails before the big ASR model loads
-        self.diarizer = diarizer or load_diarizer(options.diarizer, **_diarizer_args(options))
-        self.transcriber = transcriber or load_transcriber(options.transcribe, options.engine)
+        self.diarizer = diarizer or load_diarizer(options.diarizer, **_diarizer_args(options, self.device))
+        self.transcriber = transcriber or load_transcriber(asr_options, options.engine)
         # share the loaded speech detector when the main diarizer has one
         self.channel_diarizer = channel_diarizer or ChannelDiarizer(vad=getattr(self.diarizer, "vad", None))
         self._voice_encoder = voice_encoder
@@ -78,16 +82,16 @@ class Engines:
             else:
                 from .diarize import EmbeddedDiarizer
 
-                self._voice_encoder = EmbeddedDiarizer(vad=getattr(self.diarizer, "vad", None))
+                self._voice_encoder = EmbeddedDiarizer(vad=getattr(self.diarizer, "vad", None), device=self.device)
         return self._voice_encoder
 
 
-def _diarizer_args(options: RunOptions) -> dict[str, Any]:
+def _diarizer_args(options: RunOptions, device: str) -> dict[str, Any]:
     if options.diarizer != "pyannote":
-        return {}
+        return {"device": device}
     import os
 
-    args: dict[str, Any] = {"token": os.environ.get("HF_TOKEN")}
+    args: dict[str, Any] = {"token": os.environ.get("HF_TOKEN"), "device": device}
     if options.pyannote_pipeline:
         args["pipeline"] = options.pyannote_pipeline
     return args
@@ -121,6 +125,33 @@ def _timed(timings: dict[str, float], key: str):
         yield
     finally:
         timings[key] = timings.get(key, 0.0) + time.perf_counter() - t0
+
+
+@contextmanager
+def _beside(work: Callable[[], Any], timings: dict[str, float], key: str):
+    """Run ``work`` in a thread while the block runs; wait for it after, re-raising its error.
+
+    ``timings[key]`` gets the seconds the block had to wait for it at the end (0 when it finished in time),
+    which is what it added to the call's wall time."""
+    import threading
+
+    failure: list[BaseException] = []
+
+    def target():
+        try:
+            work()
+        except BaseException as e:  # handed to the caller below
+            failure.append(e)
+
+    thread = threading.Thread(target=target, name=f"callreview-{key}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        with _timed(timings, key):
+            thread.join()
+    if failure:
+        raise failure[0]
 
 
 def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = CallOverrides(),
@@ -296,12 +327,11 @@ def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = No
     self_review, self_warning = read_self_review(path)
     with _timed(timings, "decode"):
         audio = decode(path)
-    if playable is not None:
-        with _timed(timings, "media"):
-            write_playable(audio, playable)
     if info is None:
         info = InboxRules().info(path, rel, audio.creation_time)
-    body, diarization = analyze_audio(audio, engines, overrides, timings, voices=voices, known_rep=info.rep)
+    # the playable copy is encoded beside the analysis (one thread of light work while the models run)
+    with _beside(lambda: write_playable(audio, playable) if playable is not None else None, timings, "media"):
+        body, diarization = analyze_audio(audio, engines, overrides, timings, voices=voices, known_rep=info.rep)
     if self_warning:
         body["warnings"].append(self_warning)
     rep, rep_from = info.rep, info.rep_from
@@ -616,16 +646,6 @@ class _Heartbeat:
         self.thread.join()
 
 
-def limit_threads(n: int) -> None:
-    """Give this process ``n`` CPU threads for inference (torch now; CTranslate2 reads the variable on load)."""
-    import os
-
-    os.environ["CALLREVIEW_THREADS"] = str(n)
-    import torch
-
-    torch.set_num_threads(n)
-
-
 def _job(inbox: Path, out: Path, options: RunOptions, rules: InboxRules, reports: bool, threads: int,
          engine_factory: Callable[[RunOptions], Engines] | None, force: bool, queue: Any) -> None:
     """One extra worker process of ``run --jobs N``: its own models (loaded once), claims from the catalog."""
@@ -657,7 +677,6 @@ def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | No
     the options) builds the extra jobs' models; by default they load the real ones.
     """
     import multiprocessing as mp
-    import os
 
     settle_s = SETTLE_S if settle_s is None else settle_s
     batch = Batch(inbox, out, options, engines, rules, reports, settle_s)
@@ -672,8 +691,7 @@ def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | No
             batch.scan(force=force and not results)
             if jobs > 1 and not started and batch.catalog.counts()["queued"] > 1:
                 started = True
-                cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-                threads = max(1, cores // jobs)
+                threads = max(1, cores() // jobs)
                 ctx = mp.get_context("spawn")
                 queue = ctx.Queue()
                 helpers = [ctx.Process(target=_job, args=(batch.inbox, batch.out, batch.options, rules, reports, threads,

@@ -35,6 +35,7 @@ import numpy as np
 from pipeline.types import SAMPLE_RATE, Audio, Diarization, SpeakerTurn
 
 from . import _cluster as C
+from ..compute import inference_threads
 from ._vad import VadOptions, hysteresis, torch_threads
 
 METHOD = "embedded:silero-vad+resemblyzer"
@@ -142,18 +143,19 @@ class EmbeddedDiarizer:
     method = METHOD
 
     def __init__(self, options: EmbeddedOptions | None = None, *, vad: Any = None, encoder: Any = None,
-                 device: str = "cpu", torch_threads: int | None = 1, **overrides: Any):
+                 device: str = "cpu", torch_threads: int | str | None = "auto", **overrides: Any):
         """``options`` (or keyword ``overrides`` of its fields) set the algorithm.
 
         ``vad``: an object with ``probs(x) -> speech probability per 512-sample frame`` (default: silero-vad);
         ``encoder``: a callable mapping a float tensor of mel frames (batch, frames, 40) to embeddings
         (batch, dim) (default: resemblyzer's ``VoiceEncoder``). Tests pass light stand-ins for both.
-        ``torch_threads``: torch's thread count while this diarizer runs (restored afterwards; None: leave it).
+        ``torch_threads``: torch's thread count while this diarizer runs (restored afterwards; None: leave it;
+        "auto": this process's share of the cores, ``pipeline.compute.inference_threads``).
         """
         import torch
 
         self.options = replace(options or EmbeddedOptions(), **overrides)
-        self.torch_threads = torch_threads
+        self.torch_threads = inference_threads() if torch_threads == "auto" else torch_threads
         if vad is None:
             from ._vad import SileroVAD
 

@@ -290,6 +290,7 @@ class EvalRow:
     der_c0_25: float | None = None
     der_c0: float | None = None
     jer_c0_25: float | None = None
+    jer_c0: float | None = None
     confusion_c0_25: float | None = None
     role_correct: bool | None = None
     ref_fillers: int | None = None
@@ -343,7 +344,8 @@ def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=Non
             uem = load_uem(ref.uem_path, ref.uri) if ref.uem_path else None
             scores = diarization_scores(reference, hypothesis, uem)
             row.der_c0_25, row.der_c0 = scores["der_c0.25"], scores["der_c0"]
-            row.jer_c0_25, row.confusion_c0_25 = scores["jer_c0.25"], scores["confusion_c0.25"]
+            row.jer_c0_25, row.jer_c0 = scores["jer_c0.25"], scores["jer_c0"]
+            row.confusion_c0_25 = scores["confusion_c0.25"]
             row.extra = scores
             if ref.rep_speaker:
                 row.role_correct = role_correct(reference, hypothesis, doc, ref.rep_speaker)
@@ -369,17 +371,17 @@ def _pct(x: float | None) -> str:
 
 
 def markdown_table(rows: list[EvalRow]) -> str:
-    head = ("| recording | dur s | channels | WER | DER c=0.25 | DER c=0 | JER c=0.25 | confusion | rep role | "
-            "fillers found | RTF |")
-    lines = [head, "|" + "---|" * 11]
+    head = ("| recording | dur s | channels | WER | DER c=0.25 | DER c=0 | JER c=0.25 | JER c=0 | confusion | "
+            "rep role | fillers found | RTF |")
+    lines = [head, "|" + "---|" * 12]
     for r in rows:
         if r.error:
-            lines.append(f"| {r.file} | | | error: {r.error} | | | | | | | |")
+            lines.append(f"| {r.file} | | | error: {r.error} | | | | | | | | |")
             continue
         role = "" if r.role_correct is None else ("right" if r.role_correct else "WRONG")
         fill = "" if not r.ref_fillers else f"{r.hyp_fillers_matched}/{r.ref_fillers}"
         lines.append(f"| {r.file} | {r.duration_s:.1f} | {r.channel_mode} | {_pct(r.wer)} | {_pct(r.der_c0_25)} | "
-                     f"{_pct(r.der_c0)} | {_pct(r.jer_c0_25)} | {_pct(r.confusion_c0_25)} | {role} | {fill} | "
+                     f"{_pct(r.der_c0)} | {_pct(r.jer_c0_25)} | {_pct(r.jer_c0)} | {_pct(r.confusion_c0_25)} | {role} | {fill} | "
                      f"{r.rtf:.3f} |")
     return "\n".join(lines)
 

@@ -15,16 +15,10 @@ from typing import Any
 import numpy as np
 
 from ..models import prepare_ct2
+from ..compute import inference_threads
 from ..types import SAMPLE_RATE, Segment, Transcript, Word
 from . import CHUNK_S, WINDOW_S, TranscribeOptions, pieces, prepare_input, shift_segment
 
-
-
-def _threads() -> int:
-    """CPU threads for CTranslate2: ``$CALLREVIEW_THREADS`` (set by ``run --jobs``), else every core we may use."""
-    if os.environ.get("CALLREVIEW_THREADS", "").isdigit():
-        return max(1, int(os.environ["CALLREVIEW_THREADS"]))
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
 def _seed() -> None:
@@ -48,7 +42,7 @@ class FasterWhisperTranscriber:
             device = "cuda" if options.device == "cuda" else "cpu"
             model = WhisperModel(str(prepare_ct2(options.model)), device=device,
                                  compute_type="float16" if device == "cuda" else "float32",
-                                 cpu_threads=cpu_threads or _threads(), local_files_only=True)
+                                 cpu_threads=cpu_threads or inference_threads(), local_files_only=True)
         self.model = model
 
     def transcribe(self, samples: np.ndarray, clips: list[tuple[float, float]] | None = None,
