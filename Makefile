@@ -32,8 +32,8 @@ test-fast: setup
 reports: setup  ## rebuild every report of the demo from its analysis.json (no models)
 	$(VENV)/bin/callreview report $(DEMO_OUT)
 
-bench: setup  ## per-stage time, RTF and peak memory of both engines; writes out/bench/bench.md and the README table
-	$(VENV)/bin/callreview bench --out out/bench --readme README.md
+bench: setup  ## per-stage time, RTF and peak memory (both engines), 5- and 60-minute calls, --jobs 1/2 throughput, the targets; writes out/bench/bench.md and the README table
+	$(VENV)/bin/callreview bench --out out/bench --repeat 2 --readme README.md
 
 eval: setup
 	$(VENV)/bin/callreview eval --out out/eval --readme README.md

@@ -68,11 +68,19 @@ def _child(kind: str, path: str, engine: str, model: str, device: str, queue) ->
 
         t0 = time.perf_counter()
         options = RunOptions(transcribe=TranscribeOptions(model=model, device=device), engine=engine)
-        if kind.startswith("jobs:"):
+        if kind.startswith(("jobs:", "ray:")):
+            from .compute import cores
             from .run import run_batch
 
+            n = int(kind.split(":")[1])
+            cluster = None
+            if kind.startswith("ray:"):  # n workers on a Ray instance started here, the cores shared out
+                from .cluster import RayOptions
+
+                cluster = RayOptions(workers=n, cpus_per_worker=max(1, cores() // n))
             with tempfile.TemporaryDirectory() as tmp:
-                results = run_batch(Path(path), Path(tmp) / "out", options, jobs=int(kind[5:]), settle_s=0.0)
+                results = run_batch(Path(path), Path(tmp) / "out", options, jobs=1 if cluster else n, settle_s=0.0,
+                                    ray=cluster)
             failed = [r.error for r in results if r.status != "done"]
             if failed:
                 raise RuntimeError(f"{len(failed)} calls did not finish: {failed[0]}")
@@ -138,16 +146,18 @@ def measure(kind: str, path: Path, engine: str, model: str, device: str = "cpu",
 
 def run_bench(files: list[Path], engines: list[str], model: str, out: Path, progress=None, *,
               long_files: list[Path] = (), long_engine: str = "faster", batch: Path | None = None,
-              jobs: list[int] = (), device: str = "cpu", repeat: int = 1) -> list[dict[str, Any]]:
+              jobs: list[int] = (), ray_workers: list[int] = (), device: str = "cpu",
+              repeat: int = 1) -> list[dict[str, Any]]:
     """Every measurement, then ``bench.json`` and ``bench.md`` in ``out``.
 
     ``files`` are timed with every engine (pipeline and bare ASR, ``repeat`` times each); ``long_files`` with
     ``long_engine`` only, once (a long call averages out the noise); ``batch`` (a folder of recordings) is run
-    whole with each ``jobs`` count.
+    whole with each ``jobs`` count, and on a local Ray instance with each ``ray_workers`` count.
     """
     plan = [(f, e, k, repeat) for f in files for e in engines for k in ("pipeline", "bare")]
     plan += [(f, long_engine, k, 1) for f in long_files for k in ("pipeline", "bare")]
     plan += [(batch, long_engine, f"jobs:{n}", 1) for n in jobs if batch is not None]
+    plan += [(batch, long_engine, f"ray:{n}", 1) for n in ray_workers if batch is not None]
     rows = []
     for i, (f, e, k, r) in enumerate(plan):
         if progress:
@@ -253,16 +263,19 @@ def markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
                      f"{(bare_t / dur) if bare_t else float('nan'):.3f} | {t['total'] / bare_t if bare_t else float('nan'):.2f}x | "
                      f"{asr:.1f} | {other:.1f} | {other / asr if asr else float('nan'):.0%} | "
                      f"{r['peak_rss_mb']:.0f} | {stages} | {r['load_s']:.1f} |")
-    batches = sorted((r for r in rows if r["kind"].startswith("jobs:")), key=lambda r: int(r["kind"][5:]))
+    batches = sorted((r for r in rows if r["kind"].startswith(("jobs:", "ray:"))),
+                     key=lambda r: (r["kind"].split(":")[0], int(r["kind"].split(":")[1])))
     if batches:
-        lines += ["", "| batch | calls' audio min | --jobs | wall s (models loaded once per job) | audio min per wall min | peak RSS MB |",
-                  "|---|---|---|---|---|---|"]
+        lines += ["", "| batch | calls' audio min | run as | wall s (models loaded once per worker) | audio min per wall min "
+                      "| driver peak RSS MB |", "|---|---|---|---|---|---|"]
         for r in batches:
+            how, n = r["kind"].split(":")
+            label = f"--jobs {n}" if how == "jobs" else f"--ray, {n} worker{'s' if n != '1' else ''}"
             if not r.get("ok"):
-                lines.append(f"| {r['file']} | | {r['kind'][5:]} | failed: {r.get('error', '')[:80]} | | |")
+                lines.append(f"| {r['file']} | | {label} | failed: {r.get('error', '')[:80]} | | |")
                 continue
             wall = r["timings"]["total"]
-            lines.append(f"| {r['file']} | {r['duration_s'] / 60:.1f} | {r['kind'][5:]} | {wall:.1f} | "
+            lines.append(f"| {r['file']} | {r['duration_s'] / 60:.1f} | {label} | {wall:.1f} | "
                          f"{r['duration_s'] / wall:.1f} | {r['peak_rss_mb']:.0f} |")
     checks = targets(rows)
     if checks:

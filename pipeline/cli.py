@@ -93,6 +93,17 @@ def run(
                                               help="The call time in file names, e.g. '%Y%m%d-%H%M%S' (default: "
                                                    "forms like 2026-11-20_0915, else the file's metadata or time)."),
     device: Device = typer.Option(Device.auto, "--device", help=DEVICE_HELP),
+    ray: bool = typer.Option(False, "--ray", help="Run the calls on a Ray cluster (optional extra: pip install "
+                                                  "'callreview[ray]'): $RAY_ADDRESS or --ray-address, else Ray "
+                                                  "started on this machine."),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", envvar="RAY_ADDRESS",
+                                              help="With --ray: the cluster, e.g. auto (one started here with "
+                                                   "`ray start --head`) or ray://head:10001."),
+    ray_workers: Optional[int] = typer.Option(None, "--ray-workers", min=1,
+                                              help="With --ray: workers (each loads the models once; default: as "
+                                                   "many as the cluster's CPUs allow)."),
+    ray_cpus: float = typer.Option(2.0, "--ray-cpus", min=0.5, help="With --ray: CPUs (and threads) per worker."),
+    ray_gpus: float = typer.Option(0.0, "--ray-gpus", min=0, help="With --ray: GPUs per worker (> 0: models on the GPU)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=16,
                              help="Calls processed at once (each job loads its own models; CPU threads are shared)."),
     force: bool = typer.Option(False, "--force", help="Redo calls already analysed with the same settings."),
@@ -115,9 +126,17 @@ def run(
     try:
         rules = InboxRules.load(reps, rep_pattern, date_format)
         if ctx.info_name == "watch":
+            if ray:
+                _fail("--ray works with `run` (a batch); `watch` runs calls in this process")
             return _watch(inbox, out, options, rules, reports, quiet)
+        cluster = None
+        if ray:
+            from .cluster import RayOptions
+
+            cluster = RayOptions(address=ray_address, workers=ray_workers, cpus_per_worker=ray_cpus,
+                                 gpus_per_worker=ray_gpus)
         results = _with_progress(lambda progress: run_batch(inbox, out, options, progress=progress, reports=reports,
-                                                            force=force, rules=rules, jobs=jobs), quiet)
+                                                            force=force, rules=rules, jobs=jobs, ray=cluster), quiet)
     except CallReviewError as e:
         _fail(str(e))
     failed = [r for r in results if r.status == "failed"]
@@ -463,6 +482,11 @@ def bench(
     batch: int = typer.Option(6, "--batch", min=0, help="Calls in the --jobs throughput batch (0: none)."),
     jobs: Optional[list[int]] = typer.Option(None, "--jobs", min=1, help="Job counts to time the batch with (default: 1 and 2)."),
     repeat: int = typer.Option(1, "--repeat", min=1, help="Time each short measurement this many times; keep the fastest."),
+    calls: bool = typer.Option(True, "--calls/--no-calls", help="Time each recording (pipeline and bare ASR)."),
+    ray_workers: Optional[list[int]] = typer.Option(None, "--ray-workers", min=1,
+                                                    help="Also run the batch on a local Ray instance with this many "
+                                                         "workers (repeatable; needs the ray extra)."),
+    marker: str = typer.Option("bench", "--marker", help="With --readme: the <!-- MARKER:start/end --> pair to fill."),
     device: Device = typer.Option(Device.cpu, "--device", help=DEVICE_HELP),
     readme: Optional[Path] = typer.Option(None, "--readme",
                                           help="Also put the table into this README between its bench markers."),
@@ -489,16 +513,17 @@ def bench(
             shutil.rmtree(batch_dir)
         make_variants(files, batch, batch_dir)
     engines = [e.value for e in engine] if engine else ["openai", "faster"]
-    run_bench(files, engines, model, out, progress=lambda i, n, what: typer.echo(f"[{i + 1}/{n}] {what}", err=True),
-              long_files=longs, long_engine=default_engine, batch=batch_dir, jobs=jobs or [1, 2],
-              device=asr.device, repeat=repeat)
+    run_bench(files if calls else [], engines, model, out,
+              progress=lambda i, n, what: typer.echo(f"[{i + 1}/{n}] {what}", err=True),
+              long_files=longs, long_engine=default_engine, batch=batch_dir, jobs=[1, 2] if jobs is None else jobs,
+              ray_workers=ray_workers or [], device=asr.device, repeat=repeat)
     table = (out / "bench.md").read_text(encoding="utf-8")
     typer.echo(table)
     if readme is not None:
         from .evaluate import update_readme
 
         try:
-            update_readme(readme, table, marker="bench")
+            update_readme(readme, table, marker=marker)
         except CallReviewError as e:
             _fail(str(e))
         typer.echo(f"Updated the benchmark table in {readme}")

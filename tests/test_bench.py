@@ -59,6 +59,11 @@ def test_markdown_has_a_row_per_call_and_the_targets():
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[3:9] == ["0.100", "0.050", "2.00x", "7.0", "2.0", "29%"]
     assert "failed: DecodeError: bad" in md and "| target | measured | met |" in md
+    batch = [{"kind": k, "file": "batch_6calls", "engine": "faster", "ok": True, "duration_s": 540.0,
+              "timings": {"total": t}, "peak_rss_mb": 900.0} for k, t in (("ray:2", 40.0), ("jobs:1", 60.0))]
+    md = markdown(rows + batch, META)
+    assert "| batch_6calls | 9.0 | --jobs 1 | 60.0 | 9.0 | 900 |" in md
+    assert "| batch_6calls | 9.0 | --ray, 2 workers | 40.0 | 13.5 | 900 |" in md
 
 
 def test_batch_copies_are_distinct_recordings(tmp_path):

@@ -88,3 +88,15 @@ def test_the_sample_call_on_a_gpu_matches_the_cpu_transcript_closely(tmp_path): 
         assert docs[device]["run"]["options"]["transcribe"]["device"] == device
     text = {d: " ".join(w["text"] for w in doc["words"]) for d, doc in docs.items()}
     assert wer(text["cpu"], text["cuda"]) < 0.05  # fp16 on the GPU: nearly the same words
+
+
+def test_loading_the_models_leaves_the_process_thread_count_alone():
+    """silero-vad's package sets torch to one thread when imported; openai-whisper then ran 30% slower."""
+    import subprocess
+    import sys
+
+    code = ("import torch; torch.set_num_threads(2); from pipeline.diarize import EmbeddedDiarizer; "
+            "EmbeddedDiarizer(); print(torch.get_num_threads())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-1] == "2"

@@ -34,6 +34,25 @@ def fake_engines(options: RunOptions) -> Engines:
     return Engines(options, SlowTranscriber(0.3), FakeDiarizer(), FakeChannelDiarizer())
 
 
+POISON_S = 7.0  # a recording this long (to 0.05 s) kills the process that transcribes it
+
+
+class PoisonTranscriber(FakeTranscriber):
+    """The stand-in, except that one recording makes its process die (as a segfault or the OOM killer would)."""
+
+    def transcribe(self, samples, clips=None, options=None):
+        if abs(len(samples) / 16000 - POISON_S) < 0.05:
+            import os
+
+            os._exit(1)
+        return super().transcribe(samples, clips, options)
+
+
+def poison_engines(options: RunOptions) -> Engines:
+    """Stand-in models for Ray workers in tests: every call works except a ``POISON_S``-second one."""
+    return Engines(options, PoisonTranscriber(), FakeDiarizer(), FakeChannelDiarizer())
+
+
 def main() -> None:
     inbox, out, delay = sys.argv[1], sys.argv[2], float(sys.argv[3])
     options = RunOptions(transcribe=TranscribeOptions(model="fake"), verbatim_rep=False)

@@ -64,18 +64,18 @@ class SileroVAD:
     CONTEXT = 64  # samples of the previous frame the model sees before each frame (silero v5+ at 16 kHz)
 
     def __init__(self, stream_s: float | None = None, warmup_s: float = 2.0, max_batch: int = 64):
-        import importlib.resources
-
         import onnxruntime
+
+        from ..models import verify
 
         opts = onnxruntime.SessionOptions()
         opts.intra_op_num_threads = 1  # a tiny recurrent model: more threads only spin (see torch_threads)
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
-        path = importlib.resources.files("silero_vad") / "data" / "silero_vad.onnx"
-        with importlib.resources.as_file(path) as onnx_path:
-            self._session = onnxruntime.InferenceSession(str(onnx_path), sess_options=opts,
-                                                         providers=["CPUExecutionProvider"])
+        # the file is found and hash-checked without importing the package: its import sets torch's threads to
+        # 1 for the whole process (which made openai-whisper 30% slower after the first call)
+        path = verify("silero-vad")[0]
+        self._session = onnxruntime.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
         self._lock = threading.Lock()
         self.stream_frames = max(1, int(round(stream_s / FRAME_S))) if stream_s else None
         self.warmup_frames = max(0, int(round(warmup_s / FRAME_S)))
