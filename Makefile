@@ -33,7 +33,7 @@ reports: setup  ## rebuild every report of the demo from its analysis.json (no m
 	$(VENV)/bin/callreview report $(DEMO_OUT)
 
 bench: setup  ## per-stage time, RTF and peak memory (both engines), 5- and 60-minute calls, --jobs 1/2 throughput, the targets; writes out/bench/bench.md and the README table
-	$(VENV)/bin/callreview bench --out out/bench --repeat 2 --readme README.md
+	$(VENV)/bin/callreview bench --out out/bench --repeat 2 --ray-workers 1 --ray-workers 2 --readme README.md
 
 eval: setup
 	$(VENV)/bin/callreview eval --out out/eval --readme README.md

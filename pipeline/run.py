@@ -72,6 +72,7 @@ class Engines:
         # share the loaded speech detector when the main diarizer has one
         self.channel_diarizer = channel_diarizer or ChannelDiarizer(vad=getattr(self.diarizer, "vad", None))
         self._voice_encoder = voice_encoder
+        _load_scoring()
 
     @property
     def voice_encoder(self) -> Any:
@@ -84,6 +85,19 @@ class Engines:
 
                 self._voice_encoder = EmbeddedDiarizer(vad=getattr(self.diarizer, "vad", None), device=self.device)
         return self._voice_encoder
+
+
+def _load_scoring() -> None:
+    """Load the scorer's spaCy model and lexicons with the other models (once per process), not during the
+    first call. A problem with them is left for ``score`` to report on each call."""
+    from .score import ScoreOptions
+    from .score.lexicon import load_lexicons
+
+    o = ScoreOptions()
+    try:
+        load_lexicons(o.spacy_model, o.lexicon_dir)
+    except Exception:  # noqa: BLE001 - reported by score() on the first call, with the call's record
+        pass
 
 
 def _diarizer_args(options: RunOptions, device: str) -> dict[str, Any]:
