@@ -186,3 +186,24 @@ def test_sample_calls_on_two_workers_one_killed_mid_call_equal_a_local_run(local
         confidence = np.array([[w["probability"] for w in d["words"]] for d in (remote, local)])
         assert np.abs(confidence[0] - confidence[1]).max() <= 0.01, r.source
         assert (ray_out / r.call_id / "diarization.rttm").read_text() == (local_out / r.call_id / "diarization.rttm").read_text()
+
+
+def test_the_pool_serves_calls_that_arrive_after_the_first_round(local_ray, tmp_path):
+    """run_batch calls the pool again once files that were still being copied have settled."""
+    from pipeline.cluster import RayRunner
+    from pipeline.run import Batch
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    write_wav(inbox / "first.wav", _call(5.0, 1))
+    batch = Batch(inbox, out, FAKE, settle_s=0.0)
+    with RayRunner(RayOptions(workers=1, cpus_per_worker=1), FAKE, poison_engines) as runner:
+        batch.scan()
+        assert [r.status for r in runner.work(batch)] == ["done"]
+        pool = list(runner.actors)
+        write_wav(inbox / "later.wav", _call(6.0, 2))
+        batch.scan()
+        again = runner.work(batch)
+        assert [(r.source, r.status) for r in again] == [("later.wav", "done")]
+        assert runner.actors == pool  # the same workers, models not loaded again
+    batch.close()

@@ -176,7 +176,7 @@ class RayRunner:
         total = cat.counts()["queued"]
         results: list = []
         in_flight: dict[Any, tuple[Any, Any]] = {}  # object ref -> (catalog row, actor)
-        idle: list[Any] = []
+        idle: list[Any] = list(self.actors)  # a later call (files that finished copying) reuses the pool
         voices_ref = None
         with _Heartbeat(cat.path, batch.worker, batch.heartbeat_s) as beat:
             try:
@@ -186,6 +186,7 @@ class RayRunner:
                             break
                         self.start()
                         idle = list(self.actors)
+                    if voices_ref is None and self.actors:
                         voices_ref = _ray().put(batch._voices())
                     while idle:  # keep every worker busy
                         row = cat.claim(batch.worker, now())
