@@ -390,7 +390,21 @@ def test_jobs_share_one_catalog_and_every_call_is_done_once(tmp_path):
     for i, n in enumerate(names):
         write_wav(inbox / n, _call(60 + i))
     opts = RunOptions(transcribe=TranscribeOptions(model="fake"), verbatim_rep=False)
-    main = Engines(opts, SlowTranscriber(0.3), FakeDiarizer(), FakeChannelDiarizer())
+
+    class WaitsForThePeer(SlowTranscriber):
+        """The first call waits (up to 60 s) until the other job, which loads its models in a new process,
+        has claimed a recording: on a loaded machine this one could otherwise finish all six first."""
+
+        def transcribe(self, samples, clips=None, options=None):
+            if self.calls == 0:
+                deadline = time.monotonic() + 60
+                with Catalog.for_out(out) as cat:
+                    while time.monotonic() < deadline and not any(
+                            r.worker not in (None, worker_id()) for r in cat.rows()):
+                        time.sleep(0.05)
+            return super().transcribe(samples, clips, options)
+
+    main = Engines(opts, WaitsForThePeer(0.3), FakeDiarizer(), FakeChannelDiarizer())
     results = run_batch(inbox, out, opts, engines=main, jobs=2, engine_factory=fake_engines)
     assert sorted(r.source for r in results if r.status == "done") == names
     rows = _rows(out)
