@@ -706,6 +706,24 @@ def _job(inbox: Path, out: Path, options: RunOptions, rules: InboxRules, reports
         queue.put([dataclasses.asdict(r) for r in results])
 
 
+def _collect(helpers: list[Any], queue: Any) -> list[CallResult]:
+    """The results the extra jobs send back; returns when every job has exited (one that died sends none),
+    never waiting on a dead one."""
+    import queue as queue_mod
+
+    out: list[CallResult] = []
+    while True:
+        alive = any(h.is_alive() for h in helpers)  # looked at before reading: what a job sent before exiting is read
+        try:
+            out += [CallResult(**r) for r in queue.get(timeout=0.5)]
+        except queue_mod.Empty:
+            if not alive:
+                break
+    for h in helpers:
+        h.join()
+    return out
+
+
 def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | None = None,
               progress: Progress | None = None, force: bool = False, reports: bool = True,
               rules: InboxRules = InboxRules(), settle_s: float | None = None, wait_for_copies_s: float = 60.0,
@@ -760,10 +778,12 @@ def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | No
                     h.start()
                 limit_threads(threads)
             results += runner.work(batch, progress, force) if runner is not None else batch.work(progress, force)
-            for _ in helpers:
-                results += [CallResult(**r) for r in queue.get()]
-            for h in helpers:
-                h.join()
+            if helpers:
+                results += _collect(helpers, queue)
+                if any(h.exitcode != 0 for h in helpers):  # a job died (killed, out of memory) mid-call
+                    log.warning("a --jobs worker died; this process finishes what it had claimed")
+                    helpers = []
+                    results += batch.work(progress, force)  # its claims are requeued (its pid is gone)
             helpers = []
             waiting = batch.catalog.counts()["waiting"]
             if not waiting or time.monotonic() > deadline:

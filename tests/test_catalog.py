@@ -381,31 +381,47 @@ def test_progress_board_ranks_improvement():
     assert board[0]["score"] > board[1]["score"] == 0 and board[2]["score"] is None
 
 
-def test_jobs_share_one_catalog_and_every_call_is_done_once(tmp_path):
-    from .worker import SlowTranscriber, fake_engines
+class _WaitsForThePeer:
+    """A slow stand-in transcriber whose first call waits (up to 60 s) until another job, which loads its models
+    in a new process, has claimed a recording: on a loaded machine this one could otherwise finish them all."""
 
+    def __init__(self, out: Path, delay: float):
+        from .worker import SlowTranscriber
+
+        self._inner, self.out = SlowTranscriber(delay), out
+        self.engine, self.model_name, self.options = "fake", "fake", self._inner.options
+
+    @property
+    def calls(self) -> int:
+        return self._inner.calls
+
+    def transcribe(self, samples, clips=None, options=None):
+        if self._inner.calls == 0:
+            deadline = time.monotonic() + 60
+            with Catalog.for_out(self.out) as cat:
+                while time.monotonic() < deadline and not any(
+                        r.worker not in (None, worker_id()) or r.attempts > 1 for r in cat.rows()):
+                    time.sleep(0.05)
+        return self._inner.transcribe(samples, clips, options)
+
+
+def _jobs_run(tmp_path: Path, n: int, seed: int, delay: float, factory) -> tuple[list, Path, list[str], Engines]:
+    """``run --jobs 2`` over ``n`` stand-in calls: this process with a transcriber that waits for the other
+    job, which builds its models with ``factory``."""
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
-    names = [f"call{i}.wav" for i in range(6)]
-    for i, n in enumerate(names):
-        write_wav(inbox / n, _call(60 + i))
+    names = [f"call{i}.wav" for i in range(n)]
+    for i, name in enumerate(names):
+        write_wav(inbox / name, _call(seed + i))
     opts = RunOptions(transcribe=TranscribeOptions(model="fake"), verbatim_rep=False)
+    main = Engines(opts, _WaitsForThePeer(out, delay), FakeDiarizer(), FakeChannelDiarizer())
+    return run_batch(inbox, out, opts, engines=main, jobs=2, engine_factory=factory), out, names, main
 
-    class WaitsForThePeer(SlowTranscriber):
-        """The first call waits (up to 60 s) until the other job, which loads its models in a new process,
-        has claimed a recording: on a loaded machine this one could otherwise finish all six first."""
 
-        def transcribe(self, samples, clips=None, options=None):
-            if self.calls == 0:
-                deadline = time.monotonic() + 60
-                with Catalog.for_out(out) as cat:
-                    while time.monotonic() < deadline and not any(
-                            r.worker not in (None, worker_id()) for r in cat.rows()):
-                        time.sleep(0.05)
-            return super().transcribe(samples, clips, options)
+def test_jobs_share_one_catalog_and_every_call_is_done_once(tmp_path):
+    from .worker import fake_engines
 
-    main = Engines(opts, WaitsForThePeer(0.3), FakeDiarizer(), FakeChannelDiarizer())
-    results = run_batch(inbox, out, opts, engines=main, jobs=2, engine_factory=fake_engines)
+    results, out, names, main = _jobs_run(tmp_path, 6, 60, 0.3, fake_engines)
     assert sorted(r.source for r in results if r.status == "done") == names
     rows = _rows(out)
     workers = {r["worker"] for r in rows.values()}  # cleared when finished; the runs table keeps the command
@@ -413,3 +429,16 @@ def test_jobs_share_one_catalog_and_every_call_is_done_once(tmp_path):
     assert main.transcriber.calls < 6  # the other process took its share
     with Catalog.for_out(out) as cat:
         assert cat.last_runs(1)[0]["command"] == "run --jobs 2"
+
+
+def test_a_jobs_worker_that_dies_mid_call_does_not_hang_the_batch(tmp_path):
+    from .worker import dying_engines
+
+    t0 = time.monotonic()
+    results, out, names, _ = _jobs_run(tmp_path, 4, 80, 0.5, dying_engines)
+    assert time.monotonic() - t0 < 120
+    assert sorted(r.source for r in results if r.status == "done") == names
+    rows = _rows(out)
+    assert all(r["status"] == "done" for r in rows.values())
+    # the call the dead job had claimed was queued again and done here: a second attempt
+    assert sorted(r["attempts"] for r in rows.values()) == [1, 1, 1, 2]

@@ -53,6 +53,18 @@ def poison_engines(options: RunOptions) -> Engines:
     return Engines(options, PoisonTranscriber(), FakeDiarizer(), FakeChannelDiarizer())
 
 
+class DyingTranscriber(FakeTranscriber):
+    def transcribe(self, samples, clips=None, options=None):
+        import os
+
+        os._exit(1)
+
+
+def dying_engines(options: RunOptions) -> Engines:
+    """Stand-in models whose process dies on its first call (a --jobs worker killed mid-call)."""
+    return Engines(options, DyingTranscriber(), FakeDiarizer(), FakeChannelDiarizer())
+
+
 def main() -> None:
     inbox, out, delay = sys.argv[1], sys.argv[2], float(sys.argv[3])
     options = RunOptions(transcribe=TranscribeOptions(model="fake"), verbatim_rep=False)
