@@ -171,7 +171,7 @@ def run_bench(files: list[Path], engines: list[str], model: str, out: Path, prog
 
 
 def machine() -> dict[str, Any]:
-    import os
+    from .compute import cores
 
     cpu = platform.processor() or platform.machine()
     try:
@@ -181,8 +181,7 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"date": dt.date.today().isoformat(), "cpu": cpu, "cores": cores, "python": platform.python_version()}
+    return {"date": dt.date.today().isoformat(), "cpu": cpu, "cores": cores(), "python": platform.python_version()}
 
 
 ASR_STAGES = ("transcribe", "verbatim")  # the Whisper passes; everything else is the pipeline's overhead

@@ -142,13 +142,17 @@ def _timed(timings: dict[str, float], key: str):
 
 
 @contextmanager
-def _beside(work: Callable[[], Any], timings: dict[str, float], key: str):
+def _beside(work: Callable[[], Any] | None, timings: dict[str, float], key: str):
     """Run ``work`` in a thread while the block runs; wait for it after, re-raising its error.
 
-    ``timings[key]`` gets the seconds the block had to wait for it at the end (0 when it finished in time),
-    which is what it added to the call's wall time."""
+    ``timings[key]`` gets the seconds the block had to wait for it at the end (0 when it finished in time, or
+    when there was no ``work``), which is what it added to the call's wall time."""
     import threading
 
+    if work is None:
+        yield
+        timings.setdefault(key, 0.0)
+        return
     failure: list[BaseException] = []
 
     def target():
@@ -344,7 +348,7 @@ def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = No
     if info is None:
         info = InboxRules().info(path, rel, audio.creation_time)
     # the playable copy is encoded beside the analysis (one thread of light work while the models run)
-    with _beside(lambda: write_playable(audio, playable) if playable is not None else None, timings, "media"):
+    with _beside(None if playable is None else lambda: write_playable(audio, playable), timings, "media"):
         body, diarization = analyze_audio(audio, engines, overrides, timings, voices=voices, known_rep=info.rep)
     if self_warning:
         body["warnings"].append(self_warning)
@@ -782,7 +786,6 @@ def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | No
                 results += _collect(helpers, queue)
                 if any(h.exitcode != 0 for h in helpers):  # a job died (killed, out of memory) mid-call
                     log.warning("a --jobs worker died; this process finishes what it had claimed")
-                    helpers = []
                     results += batch.work(progress, force)  # its claims are requeued (its pid is gone)
             helpers = []
             waiting = batch.catalog.counts()["waiting"]

@@ -6,8 +6,6 @@ the real pipeline on a GPU and only runs where one is visible (a lent GPU machin
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
@@ -18,9 +16,7 @@ from pipeline.errors import ConfigError
 from pipeline.run import Engines, RunOptions
 from pipeline.transcribe import TranscribeOptions
 
-from .conftest import FakeChannelDiarizer, FakeDiarizer, FakeTranscriber
-
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import ROOT, FakeChannelDiarizer, FakeDiarizer, FakeTranscriber
 
 
 def _gpus(monkeypatch, torch: int, ctranslate2: int) -> None:

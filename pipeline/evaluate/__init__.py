@@ -391,10 +391,11 @@ def write_report(rows: list[EvalRow], out: Path, engines) -> None:
     import platform
 
     from ..analysis import write_json_atomic, write_text_atomic
+    from ..compute import cores
 
     out.mkdir(parents=True, exist_ok=True)
     meta = {
-        "date": dt.date.today().isoformat(), "machine": f"{platform.machine()}, {_cores()} cores",
+        "date": dt.date.today().isoformat(), "machine": f"{platform.machine()}, {cores()} cores",
         "asr_engine": engines.transcriber.engine, "asr_model": engines.transcriber.model_name,
         "initial_prompt": engines.transcriber.options.initial_prompt,
     }
@@ -405,14 +406,6 @@ def write_report(rows: list[EvalRow], out: Path, engines) -> None:
     if summary:
         md += "\nMarkers against the labelled lines (rep side, kind must agree):\n\n" + markers_markdown(summary) + "\n"
     write_text_atomic(out / "eval.md", md)
-
-
-def _cores() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
 
 
 def update_readme(readme: Path, table_md: str, marker: str = "eval") -> None:

@@ -120,6 +120,15 @@ def shift_segment(s: Segment, dt: float) -> Segment:
     return dataclasses.replace(s, start=s.start + dt, end=s.end + dt, words=words)
 
 
+def decode_in_pieces(samples: np.ndarray, decode, window_s: float = CHUNK_S, search_s: float = 20.0) -> list[Segment]:
+    """``decode(piece) -> segments`` over ``samples`` cut into ``pieces`` at quiet moments, the segments' times
+    moved back onto the whole input's clock (a short input is one piece)."""
+    segments: list[Segment] = []
+    for a, b in pieces(samples, window_s, search_s):
+        segments += [shift_segment(s, a / SAMPLE_RATE) for s in decode(samples[a:b])]
+    return segments
+
+
 def prepare_input(transcriber, samples: np.ndarray, options: "TranscribeOptions | None"):
     """What every engine does first: the options in force, float32 samples, the options recorded in the
     transcript, and an empty transcript when the input is too short to read (under 0.1 s), else None."""

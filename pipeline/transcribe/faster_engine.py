@@ -9,15 +9,14 @@ filter (ours runs first), word timestamps on. float32 on CPU: int8 measured thre
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 
 from ..models import prepare_ct2
 from ..compute import inference_threads
-from ..types import SAMPLE_RATE, Segment, Transcript, Word
-from . import CHUNK_S, WINDOW_S, TranscribeOptions, pieces, prepare_input, shift_segment
+from ..types import Segment, Transcript, Word
+from . import CHUNK_S, WINDOW_S, TranscribeOptions, decode_in_pieces, prepare_input
 
 
 
@@ -51,15 +50,14 @@ class FasterWhisperTranscriber:
         if empty is not None:
             return empty
         carry = o.carry_initial_prompt and o.initial_prompt
-        if clips or samples.shape[-1] <= (WINDOW_S if carry else CHUNK_S) * SAMPLE_RATE:
-            return Transcript(tuple(self._decode(samples, clips, o)), o.language, self.engine, self.model_name, opts)
-        # Long audio is decoded in pieces cut at quiet moments: memory stays flat in call length (the feature
-        # extractor holds a whole input's spectrogram), and with a carried prompt every 30 s window gets it
-        # (faster-whisper itself prompts only the first window).
-        segments: list[Segment] = []
-        for a, b in pieces(samples, WINDOW_S if carry else CHUNK_S, 5.0 if carry else 20.0):
-            shift = a / SAMPLE_RATE
-            segments += [shift_segment(s, shift) for s in self._decode(samples[a:b], None, o)]
+        if clips:
+            segments = self._decode(samples, clips, o)
+        else:
+            # Long audio is decoded in pieces cut at quiet moments: memory stays flat in call length (the feature
+            # extractor holds a whole input's spectrogram), and with a carried prompt every 30 s window gets it
+            # (faster-whisper itself prompts only the first window).
+            segments = decode_in_pieces(samples, lambda x: self._decode(x, None, o),
+                                        WINDOW_S if carry else CHUNK_S, 5.0 if carry else 20.0)
         return Transcript(tuple(segments), o.language, self.engine, self.model_name, opts)
 
     def _decode(self, samples: np.ndarray, clips, o: TranscribeOptions) -> list[Segment]:

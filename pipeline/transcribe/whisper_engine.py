@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 
 from ..models import prepare_whisper
-from ..types import SAMPLE_RATE, Segment, Transcript, Word
-from . import CHUNK_S, TranscribeOptions, pieces, prepare_input, shift_segment
+from ..types import Segment, Transcript, Word
+from . import TranscribeOptions, decode_in_pieces, prepare_input
 
 
 class WhisperTranscriber:
@@ -48,15 +48,14 @@ class WhisperTranscriber:
         )
         if o.beam_size:
             kwargs["beam_size"] = o.beam_size
+        def decode(x: np.ndarray) -> list[Segment]:
+            return [_segment(s) for s in self.model.transcribe(x, **kwargs)["segments"] if s.get("words")]
+
         if clips:
             kwargs["clip_timestamps"] = [t for c in clips for t in c]
-            spans = [(0, samples.shape[-1])]
+            segments = decode(samples)
         else:  # long audio in pieces cut at quiet moments: Whisper's spectrogram of a whole hour is ~1 GB
-            spans = pieces(samples, CHUNK_S, 20.0)
-        segments = []
-        for a, b in spans:
-            result = self.model.transcribe(samples[a:b], **kwargs)
-            segments += [shift_segment(_segment(s), a / SAMPLE_RATE) for s in result["segments"] if s.get("words")]
+            segments = decode_in_pieces(samples, decode)
         return Transcript(tuple(segments), o.language, self.engine, self.model_name, opts)
 
 
