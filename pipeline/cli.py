@@ -413,8 +413,6 @@ def _call_summary(d: dict) -> str:
     return "\n".join(lines)
 
 
-DEFAULT_CORPORA = ("sample_calls", "eval_calls", "../shared/data/real/pyannote-sample", "../shared/data/real/pyannote-ami-tests",
-                   "../shared/data/real/whisper-jfk", "../shared/data/real/faster-whisper-stereo")
 
 
 @app.command("eval")
@@ -433,13 +431,13 @@ def eval_(
                                                "(<dir>/enroll/<rep>.*, <dir>/<rep>/<call>; e.g. voice_calls)."),
 ) -> None:
     """Score the pipeline against references: WER, DER/JER (collar 0.25 and 0), rep role, filler recall, RTF."""
-    from .evaluate import evaluate, marker_summary, markdown_table, markers_markdown
+    from .evaluate import default_corpora, evaluate
     from .run import Engines, RunOptions
 
     if voices is not None and not (voices / "enroll").is_dir():
         _fail(f"--voices {voices}: expected an enroll/ folder of rep recordings in it")
 
-    dirs = list(corpora) if corpora else [Path(c) for c in DEFAULT_CORPORA if Path(c).is_dir()]
+    dirs = list(corpora) if corpora else [c for c in default_corpora() if c.is_dir()]
     missing = [d for d in dirs if not d.is_dir()]
     if missing:
         _fail(f"corpus folder {missing[0]} does not exist")
@@ -449,10 +447,7 @@ def eval_(
                         progress=lambda i, n, f: typer.echo(f"[{i + 1}/{n}] {f}", err=True))
     except CallReviewError as e:
         _fail(str(e))
-    typer.echo(markdown_table(rows))
-    summary = marker_summary(rows)
-    if summary:
-        typer.echo("\n" + markers_markdown(summary))
+    typer.echo((out / "eval.md").read_text(encoding="utf-8"))
     if voices is not None:
         from .evaluate import evaluate_voices, voices_markdown
 

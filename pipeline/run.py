@@ -22,7 +22,7 @@ from typing import Any, Callable
 from . import __version__
 from . import report
 from .analysis import SCHEMA_VERSION, write_bytes_atomic, write_json_atomic, write_text_atomic
-from .attribute import attribute_words, utterances
+from .attribute import attribute_words, drop_bleed, utterances
 from .audio import PLAYABLE_NAME, decode, is_audio_path, write_playable
 from .callmeta import CHANNEL_NAMES, CallInfo, CallOverrides, InboxRules, read_self_review, slug
 from .errors import CallReviewError, ConfigError, ModelError
@@ -48,6 +48,8 @@ class RunOptions:
     rep_channel: str = "auto"  # stereo: "left" | "right" | "auto" (guess from the transcript)
     stereo: str = "auto"  # "auto": per-channel diarization when the channels hold different voices; "mix"
     verbatim_rep: bool = True  # a second, verbatim pass over the rep's speech to recover fillers and restarts
+    # decode again, clip by clip, speech the VAD heard but the first pass skipped (transcribe/recover.py)
+    recover_skipped: bool = True
 
     def settings_hash(self) -> str:
         blob = json.dumps(dataclasses.asdict(self), sort_keys=True) + SCHEMA_VERSION
@@ -192,9 +194,13 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
         else:
             diarization = engines.diarizer.diarize(audio, num_speakers=num_speakers, max_speakers=o.max_speakers)
     with _timed(timings, "transcribe"):
-        transcript = _transcribe(audio, diarization, engines.transcriber, per_channel)
+        transcript = _transcribe(audio, diarization, engines.transcriber, per_channel, o.recover_skipped)
     words = attribute_words(transcript, diarization)
-    utts = utterances(words)
+    if per_channel:
+        from .diarize import channel_levels
+
+        words = drop_bleed(words, diarization, channel_levels(audio, diarization))
+    utts = utterances(words, turns=diarization.turns)
     speakers = diarization.speakers
     rep_channel = overrides.rep_channel or (o.rep_channel if o.rep_channel != "auto" else None)
     if overrides.rep_speaker:
@@ -228,7 +234,7 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
             extra = verbatim_additions(engines.transcriber, rep_samples, utts, words, rep[0])
         if extra:
             words = tuple(sorted(words + tuple(extra), key=lambda w: (w.start, w.end)))
-            utts = utterances(words)
+            utts = utterances(words, turns=diarization.turns)
     if not words:
         warnings.append("no speech found")
     duration = audio.duration_s
@@ -273,22 +279,33 @@ def rescore(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _transcribe(audio: Audio, diarization: Diarization, transcriber: Transcriber, per_channel: bool) -> Transcript:
-    """Transcribe where there is speech; each party's own channel alone when they have one."""
+def _transcribe(audio: Audio, diarization: Diarization, transcriber: Transcriber, per_channel: bool,
+                recover_skipped: bool = True) -> Transcript:
+    """Transcribe where there is speech; each party's own channel alone when they have one. With
+    ``recover_skipped``, speech the first pass skipped is decoded again on its own (``transcribe.recover``)."""
+    from .transcribe.recover import recover
+
     empty = Transcript((), transcriber.options.language, transcriber.engine, transcriber.model_name,
                        {})
     if not diarization.turns:
         return empty  # no speech: nothing to transcribe, and nothing for Whisper to hallucinate
+
+    def finish(samples, regions, first: Transcript) -> Transcript:
+        out = drop_repeats(drop_outside(first, regions))
+        return recover(transcriber, samples, regions, out)[0] if recover_skipped else out
+
     if not per_channel:
         regions = [(t.start, t.end) for t in diarization.turns]
-        return drop_repeats(drop_outside(transcriber.transcribe(audio.mono()), regions))
+        mono = audio.mono()
+        return finish(mono, regions, transcriber.transcribe(mono))
     segments: list[Segment] = []
     result = empty
     for speaker, ch in sorted(diarization.channel_of.items(), key=lambda kv: kv[1]):
         regions = [(t.start, t.end) for t in diarization.turns if t.speaker == speaker]
         if not regions:
             continue
-        result = drop_repeats(drop_outside(_transcribe_speech(transcriber, audio.samples[ch], regions), regions))
+        samples = audio.samples[ch]
+        result = finish(samples, regions, _transcribe_speech(transcriber, samples, regions))
         segments.extend(dataclasses.replace(s, channel=ch) for s in result.segments)
     segments.sort(key=lambda s: s.start)
     return Transcript(tuple(segments), result.language, result.engine, result.model, result.options)
@@ -312,7 +329,8 @@ def _transcribe_speech(transcriber: Transcriber, samples, regions: list[tuple[fl
     for seg in result.segments:
         words = tuple(to_original(list(seg.words), index))
         if words:
-            segments.append(Segment(words[0].start, words[-1].end, "".join(w.text for w in words).strip(), words))
+            segments.append(dataclasses.replace(seg, start=words[0].start, end=words[-1].end,
+                                                text="".join(w.text for w in words).strip(), words=words))
     return Transcript(tuple(segments), result.language, result.engine, result.model, result.options)
 
 

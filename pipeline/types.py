@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 SAMPLE_RATE = 16_000  # every model here works on 16 kHz mono float32
+TALK_PAUSE_S = 0.5  # a speaker's pauses shorter than this count as talk time
 
 
 def ms(t: float) -> float:
@@ -73,6 +74,12 @@ class Segment:
     text: str
     words: tuple[Word, ...] = ()
     channel: int | None = None  # set when a channel was transcribed on its own
+    # how Whisper decoded it: the temperature that passed its checks (0.0: the first, greedy try) and the
+    # decode's mean token log-probability and no-speech probability (None from engines that don't say)
+    temperature: float | None = None
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,9 @@ class Diarization:
     options: dict[str, Any] = field(default_factory=dict)
     # speaker -> channel index, when each party had a channel of their own (stereo call recorders)
     channel_of: dict[str, int] = field(default_factory=dict)
+    # where each speaker actually spoke: their turns without the pauses that turns run across (``fill_gap_s``);
+    # empty when the diarizer does not say (talk time then comes from the turns)
+    speech: tuple[SpeakerTurn, ...] = ()
 
     @property
     def speakers(self) -> tuple[str, ...]:
@@ -112,8 +122,19 @@ class Diarization:
             seen.setdefault(t.speaker, None)
         return tuple(sorted(seen))
 
-    def talk_s(self, speaker: str) -> float:
-        return sum(t.end - t.start for t in self.turns if t.speaker == speaker)
+    def talk_s(self, speaker: str, pause_s: float = TALK_PAUSE_S) -> float:
+        """Seconds ``speaker`` talked: their speech with pauses under ``pause_s`` counted as talk (a breath, a
+        comma), longer ones not; from the turns when the diarizer gave no ``speech``."""
+        pieces = sorted((t.start, t.end) for t in (self.speech or self.turns) if t.speaker == speaker)
+        total, cur = 0.0, None
+        for s, e in pieces:
+            if cur is not None and s - cur[1] < (pause_s if self.speech else 1e-9):
+                cur[1] = max(cur[1], e)
+                continue
+            if cur is not None:
+                total += cur[1] - cur[0]
+            cur = [s, e]
+        return total + (cur[1] - cur[0] if cur is not None else 0.0)
 
     def to_annotation(self, uri: str = "call"):
         """pyannote.core ``Annotation``: the exchange type for metrics and RTTM."""

@@ -15,8 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_calls"
 SHARED = ROOT.parent / "shared" / "data" / "real"
 EVAL_CALLS = ROOT / "eval_calls"
-CORPORA = [SAMPLES, EVAL_CALLS, SHARED / "pyannote-sample", SHARED / "pyannote-ami-tests", SHARED / "whisper-jfk",
-           SHARED / "faster-whisper-stereo"]
+TEST_CALLS = ROOT / "test_calls"
 
 
 def tone(seconds: float, freq: float = 220.0, amp: float = 0.3, rate: int = SAMPLE_RATE) -> np.ndarray:
@@ -123,12 +122,13 @@ def base_engines():
 @pytest.fixture(scope="session")
 def eval_run(base_engines, tmp_path_factory):
     """The real pipeline over every corpus once: rows by file, and the output folder (reports included)."""
-    from pipeline.evaluate import evaluate
+    from pipeline.evaluate import default_corpora, evaluate
 
-    for c in CORPORA:
+    corpora = default_corpora()
+    for c in corpora:
         need(c)
     out = tmp_path_factory.mktemp("eval")
-    rows = evaluate(CORPORA, base_engines, out)
+    rows = evaluate(corpora, base_engines, out)
     for r in rows:
         print(r)
     assert not [r for r in rows if r.error], [r.error for r in rows if r.error]

@@ -110,3 +110,72 @@ def test_saying_where_you_are_from_is_no_sales_introduction():
     assert set(r.roles.values()) == {"unknown"}
     utts = (_u("A", 0, "Hello?"), _u("B", 2, "Hi, I'm Dana from Brightline."))
     assert guess_roles(utts, ("A", "B")).roles["B"] == "rep"
+
+
+def test_inbound_call_the_answerer_is_the_rep_although_the_caller_introduces_a_company():
+    utts = (_u("A", 0.5, "Thanks for calling Blue Sky Routing. This is Mike."),
+            _u("B", 3.0, "Hi Mike, this is Sarah Collins from Riverside Logistics. I have a few questions."),
+            _u("A", 8.0, "Of course, go ahead."),
+            _u("B", 10.0, "Can your system plan routes for drivers with different shifts?"),
+            _u("A", 14.0, "Yes, each driver gets a shift window."),
+            _u("B", 18.0, "And can you change routes while the trucks are out? Could we book a demo on Friday?"))
+    r = guess_roles(utts, ("A", "B"))
+    assert r.roles == {"A": "rep", "B": "buyer"} and r.confidence > 0.9
+    assert any("answered the call for the company" in e for e in r.evidence)
+
+
+def test_service_call_agent_found_by_the_help_offer_and_verification():
+    utts = (_u("A", 1.0, "hello this is harper valley national bank my name is jennifer how can i help you today"),
+            _u("B", 6.0, "hi my name is elizabeth davis i need to check my account balance"),
+            _u("A", 11.0, "could i have your account number please"),
+            _u("B", 14.0, "it's four one one two"),
+            _u("A", 20.0, "is there anything else i can help you with today"))
+    assert guess_roles(utts, ("A", "B")).roles == {"A": "rep", "B": "buyer"}
+    # the same words said late in an outbound call by the buyer do not make them the company side
+    late = (_u("A", 1.0, "Hi, this is Dana from Acme. Do you have a minute?"), _u("B", 5.0, "Sure."),
+            _u("A", 8.0, "What do you use for payroll today?"), _u("B", 45.0, "How can I help you, then?"))
+    assert guess_roles(late, ("A", "B")).roles["A"] == "rep"
+
+
+def test_word_edges_are_pulled_inside_the_turn_they_fall_in():
+    d = Diarization((SpeakerTurn(1.0, 3.0, "A"), SpeakerTurn(3.5, 5.0, "B")), "t")
+    words = attribute_words(_t(_seg([(0.6, 1.4, "thank"), (2.8, 3.3, "you"), (3.4, 3.9, "yes")])), d)
+    assert [(w.text, w.speaker, round(w.start, 2), round(w.end, 2)) for w in words] == [
+        ("thank", "A", 1.0, 1.4), ("you", "A", 2.8, 3.0), ("yes", "B", 3.5, 3.9)]
+
+
+def test_an_utterance_never_runs_across_the_other_partys_turn():
+    # the buyer's "yes" was not transcribed, but the diarization heard it in the rep's pause
+    turns = (SpeakerTurn(0.0, 2.0, "A"), SpeakerTurn(2.2, 2.6, "B"), SpeakerTurn(2.8, 4.0, "A"))
+    w = (AttributedWord(0.2, 1.9, "so", "A"), AttributedWord(2.9, 3.5, "anyway", "A"))
+    assert [u.text for u in utterances(w, turns=turns)] == ["so", "anyway"]
+    assert [u.text for u in utterances(w)] == ["so anyway"]  # without the turns: one utterance
+    short = (SpeakerTurn(0.0, 2.0, "A"), SpeakerTurn(2.2, 2.3, "B"), SpeakerTurn(2.8, 4.0, "A"))
+    assert len(utterances(w, turns=short)) == 1  # a 0.1 s blip is no turn
+
+
+def _channels(*turns):
+    return Diarization(tuple(SpeakerTurn(*t) for t in turns), "t", channel_of={"CH0": 0, "CH1": 1})
+
+
+def test_a_word_heard_on_both_channels_is_kept_for_the_party_who_said_it():
+    from pipeline.attribute import drop_bleed
+
+    d = _channels((0.0, 2.0, "CH0"), (2.5, 4.0, "CH1"))
+    words = (AttributedWord(1.0, 1.4, "Hello.", "CH0"), AttributedWord(1.1, 1.5, "hello", "CH1"),
+             AttributedWord(3.0, 3.3, "yes", "CH1"), AttributedWord(3.0, 3.4, "Yes,", "CH0"),
+             AttributedWord(3.5, 3.8, "right", "CH0"))  # bleed with no copy: CH1 speaks, CH0 is 25 dB down
+    levels = {"CH0": lambda s, e: 0.0 if s < 2.0 else -25.0, "CH1": lambda s, e: 0.0 if s > 2.4 else -25.0}
+    kept = drop_bleed(words, d, lambda spk, s, e: levels[spk](s, e))
+    assert [(w.text, w.speaker) for w in kept] == [("Hello.", "CH0"), ("yes", "CH1")]
+    # a genuine overlap (both parties loud, different words) keeps everything
+    both = _channels((0.0, 2.0, "CH0"), (0.5, 2.0, "CH1"))
+    ws = (AttributedWord(1.0, 1.4, "wait", "CH0"), AttributedWord(1.1, 1.5, "but", "CH1"))
+    assert drop_bleed(ws, both, lambda spk, s, e: 0.0) == ws
+
+
+def test_talk_time_leaves_out_pauses_the_turns_run_across():
+    d = Diarization((SpeakerTurn(0.0, 4.0, "A"),), "t",
+                    speech=(SpeakerTurn(0.0, 1.0, "A"), SpeakerTurn(1.3, 2.0, "A"), SpeakerTurn(2.9, 4.0, "A")))
+    assert abs(d.talk_s("A") - (2.0 + 1.1)) < 1e-9  # the 0.3 s pause is talk, the 0.9 s pause is not
+    assert Diarization(d.turns, "t").talk_s("A") == 4.0

@@ -16,7 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 from pipeline.errors import ConfigError
 from pipeline.types import Audio, Diarization
 
-from .channels import ChannelDiarizer, ChannelOptions, channel_stats, channels_are_distinct
+from .channels import ChannelDiarizer, ChannelOptions, channel_levels, channel_stats, channels_are_distinct
 from .embedded import EmbeddedDiarizer, EmbeddedOptions
 from .pyannote_backend import PyannoteDiarizer, PyannoteUnavailable
 
@@ -29,6 +29,7 @@ __all__ = [
     "PyannoteDiarizer",
     "PyannoteUnavailable",
     "DIARIZERS",
+    "channel_levels",
     "channel_stats",
     "channels_are_distinct",
     "load_diarizer",

@@ -134,11 +134,15 @@ class ChannelDiarizer:
             dominant = _close_gaps(dominant, int(round(o.dip_s / FRAME_S)))
             mask = vad_mask & dominant
         turns: list[SpeakerTurn] = []
+        speech: list[SpeakerTurn] = []
         for c in range(n_ch):
             for s, e_ in _mask_to_regions(mask[c], o.vad_min_speech_s, max(o.vad_min_silence_s, o.fill_gap_s)):
                 turns.append(SpeakerTurn(round(float(s), 3), round(float(min(e_, dur)), 3), names[c]))
+            for s, e_ in _mask_to_regions(mask[c], o.vad_min_speech_s, o.vad_min_silence_s):
+                speech.append(SpeakerTurn(round(float(s), 3), round(float(min(e_, dur)), 3), names[c]))
         turns.sort(key=lambda tr: (tr.start, tr.end, tr.speaker))
-        return Diarization(tuple(turns), METHOD, opts, channel_of)
+        speech.sort(key=lambda tr: (tr.start, tr.end, tr.speaker))
+        return Diarization(tuple(turns), METHOD, opts, channel_of, tuple(speech))
 
 
 def channel_stats(audio: Audio, floor_db: float = 25.0) -> dict[str, Any]:
@@ -180,3 +184,30 @@ def channels_are_distinct(audio: Audio, max_correlation: float = 0.7, min_domina
     if min(st["level_db"]) < silent_db or min(st["active"]) < min_active:
         return False
     return st["correlation"] < max_correlation and st["dominance"] >= min_dominance
+
+
+def channel_levels(audio: Audio, diarization: Diarization, level_percentile: float = 90.0):
+    """``level_db(speaker, start, end)``: a party's channel energy over a span in dB, relative to that
+    channel's own speech level (the ``level_percentile`` of its frames inside its turns). Bleed from the other
+    party sits far below 0 dB; the party's own speech near it."""
+    x = np.nan_to_num(np.asarray(audio.samples, dtype=np.float32))
+    e = frame_energy_db(x)
+    n = e.shape[1]
+    t = (np.arange(n) + 0.5) * FRAME_S
+    level = {}
+    for spk, ch in diarization.channel_of.items():
+        own = np.zeros(n, bool)
+        for tr in diarization.turns:
+            if tr.speaker == spk:
+                own |= (t >= tr.start) & (t < tr.end)
+        level[spk] = float(np.percentile(e[ch, own], level_percentile)) if own.any() else float(e[ch].max())
+
+    def level_db(speaker: str, start: float, end: float) -> float:
+        ch = diarization.channel_of[speaker]
+        a, b = int(start / FRAME_S), max(int(np.ceil(end / FRAME_S)), int(start / FRAME_S) + 1)
+        frames = e[ch, a:b]
+        if not frames.size:
+            return -120.0
+        return float(10 * np.log10(np.mean(10 ** (frames / 10)) + 1e-12)) - level[speaker]
+
+    return level_db

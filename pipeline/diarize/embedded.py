@@ -198,7 +198,8 @@ class EmbeddedDiarizer:
         feats = self.features(x)
         turns, info = self.cluster_and_segment(feats, num_speakers, max_speakers)
         opts["estimated_speakers"] = info.get("k")
-        return Diarization(turns=turns, method=METHOD, options=opts)
+        return Diarization(turns=turns, method=METHOD, options=opts,
+                           speech=speech_in_turns(turns, feats["regions"]))
 
     def voice_embedding(self, x: np.ndarray) -> tuple[np.ndarray | None, float]:
         """One speaker's voiceprint - the mean of the window embeddings of their speech - and the seconds of
@@ -486,6 +487,17 @@ class EmbeddedDiarizer:
                         raw_turns.append((max(s, t0), min(e, t1), int(ov[m])))
                     m = m2
         return _finalise(raw_turns, o.fill_gap_s, o.interjection_s, o.min_turn_s)
+
+
+def speech_in_turns(turns: tuple[SpeakerTurn, ...], regions: list[tuple[float, float]]) -> tuple[SpeakerTurn, ...]:
+    """Each turn cut down to the VAD's speech inside it: the turns without the pauses they were filled across."""
+    out = []
+    for t in turns:
+        for s, e in regions:
+            a, b = max(s, t.start), min(e, t.end)
+            if b > a:
+                out.append(SpeakerTurn(round(float(a), 3), round(float(b), 3), t.speaker))
+    return tuple(sorted(out, key=lambda x: (x.start, x.end, x.speaker)))
 
 
 def _viterbi(score: np.ndarray, penalty: float, free: np.ndarray | None = None) -> np.ndarray:

@@ -25,6 +25,18 @@ from ..audio import is_audio_path
 
 FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "mm", "ah"})
 
+_ROOT = Path(__file__).resolve().parents[2]
+# What `callreview eval` and the integration tests measure: the repository's labelled sets and the real
+# recordings beside it in ../shared (test_calls is the frozen test half of the marker set: never tuned on)
+CORPORA = ("sample_calls", "eval_calls", "test_calls", "../shared/data/real/harper-valley-dev",
+           "../shared/data/real/pyannote-sample", "../shared/data/real/pyannote-ami-tests",
+           "../shared/data/real/whisper-jfk", "../shared/data/real/faster-whisper-stereo")
+
+
+def default_corpora() -> list[Path]:
+    """``CORPORA`` as paths from the repository root."""
+    return [(_ROOT / c).resolve() for c in CORPORA]
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -66,6 +78,8 @@ def find_references(corpus: Path) -> list[Reference]:
         if (corpus / f"{stem}.ref.json").is_file():
             meta = json.loads((corpus / f"{stem}.ref.json").read_text(encoding="utf-8"))
             rep, lines = meta.get("rep_speaker"), tuple(meta.get("lines", ()))
+            if meta.get("by_channel"):  # one party per channel: each channel's text scored on its own
+                by_channel = {int(ch): t for ch, t in meta["by_channel"].items()}
         out.append(Reference(a, stem, rttm, uem, text, rep, by_channel, lines))
     return out
 
@@ -103,14 +117,23 @@ def load_uem(path: Path, uri: str):
 
 _normalizer = None
 
+# Spellings of one word that Whisper's normaliser leaves apart, scored as one (NIST's scoring does the same
+# with its GLM files): a reference typed "alright" against Whisper's "all right" is not two errors.
+SPELLING_VARIANTS = ((re.compile(r"\ball right\b"), "alright"), (re.compile(r"\bok\b"), "okay"),
+                     (re.compile(r"\b([ap]) m\b"), r"\1m"))
+
 
 def normalize(text: str) -> str:
+    """Whisper's English normaliser (which also drops fillers and bracketed tags), then one spelling per word."""
     global _normalizer
     if _normalizer is None:
         from whisper.normalizers import EnglishTextNormalizer
 
         _normalizer = EnglishTextNormalizer()
-    return _normalizer(text)
+    out = _normalizer(text)
+    for pattern, repl in SPELLING_VARIANTS:
+        out = pattern.sub(repl, out)
+    return out
 
 
 def wer(reference: str, hypothesis: str) -> float:
@@ -271,6 +294,31 @@ def diarization_scores(reference, hypothesis, uem=None) -> dict[str, float]:
     return out
 
 
+def word_role_accuracy(reference, hypothesis, analysis: dict[str, Any]) -> float | None:
+    """Of the reference speech that the transcript's utterances cover, the share given to the right party.
+
+    Each hypothesis speaker is mapped to a reference label (the optimal DER mapping); an utterance's time counts
+    as right where that reference label is speaking (both, in overlapped speech), wrong where only others are.
+    None when no utterance covers any reference speech.
+    """
+    from pyannote.core import Segment, Timeline
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    mapping = DiarizationErrorRate().optimal_mapping(reference, hypothesis)
+    speech = reference.get_timeline().support()
+    by_label = {lab: reference.label_timeline(lab).support() for lab in reference.labels()}
+    right = covered = 0.0
+    for u in analysis["segments"]:
+        if u["end"] <= u["start"]:
+            continue
+        span = Timeline([Segment(u["start"], u["end"])])
+        covered += span.crop(speech, mode="intersection").duration()
+        own = by_label.get(mapping.get(u["speaker"]))
+        if own is not None:
+            right += span.crop(own, mode="intersection").duration()
+    return right / covered if covered > 0 else None
+
+
 def role_correct(reference, hypothesis, analysis: dict[str, Any], rep_label: str) -> bool | None:
     from pyannote.metrics.diarization import DiarizationErrorRate
 
@@ -292,6 +340,7 @@ class EvalRow:
     jer_c0_25: float | None = None
     jer_c0: float | None = None
     confusion_c0_25: float | None = None
+    word_role_accuracy: float | None = None  # share of the utterances' speech given to the right party
     role_correct: bool | None = None
     ref_fillers: int | None = None
     hyp_fillers_matched: int | None = None
@@ -303,6 +352,20 @@ class EvalRow:
     extra: dict[str, float] = field(default_factory=dict)
 
 
+def corpus_folder(corpus: Path, out: Path | None) -> Path:
+    """Where ``find_references`` reads a corpus: the folder itself, or for a corpus stored in another layout
+    (Harper Valley's one leg per party) the stereo and mono renders written under ``out/corpora/``."""
+    from . import harper
+
+    if not harper.is_corpus(corpus):
+        return corpus
+    if out is None:
+        import tempfile
+
+        out = Path(tempfile.mkdtemp(prefix="callreview-eval-"))
+    return harper.materialize(corpus, Path(out) / "corpora" / corpus.name)
+
+
 def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=None) -> list[EvalRow]:
     """Run the pipeline on every referenced recording of ``corpora`` and score it."""
     from .. import report
@@ -312,7 +375,7 @@ def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=Non
     from ..run import analyze_file, call_id, file_sha256
 
     rows: list[EvalRow] = []
-    refs = [r for c in corpora for r in find_references(Path(c))]
+    refs = [r for c in corpora for r in find_references(corpus_folder(Path(c), out))]
     for i, ref in enumerate(refs):
         label = f"{ref.audio.parent.name}/{ref.audio.name}"
         if progress:
@@ -347,6 +410,7 @@ def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=Non
             row.jer_c0_25, row.jer_c0 = scores["jer_c0.25"], scores["jer_c0"]
             row.confusion_c0_25 = scores["confusion_c0.25"]
             row.extra = scores
+            row.word_role_accuracy = word_role_accuracy(reference, hypothesis, doc)
             if ref.rep_speaker:
                 row.role_correct = role_correct(reference, hypothesis, doc, ref.rep_speaker)
         if ref.lines and ref.rep_speaker:
@@ -372,17 +436,58 @@ def _pct(x: float | None) -> str:
 
 def markdown_table(rows: list[EvalRow]) -> str:
     head = ("| recording | dur s | channels | WER | DER c=0.25 | DER c=0 | JER c=0.25 | JER c=0 | confusion | "
-            "rep role | fillers found | RTF |")
-    lines = [head, "|" + "---|" * 12]
+            "word roles | rep role | talk-ratio error | fillers found | RTF |")
+    lines = [head, "|" + "---|" * 14]
     for r in rows:
         if r.error:
-            lines.append(f"| {r.file} | | | error: {r.error} | | | | | | | | |")
+            lines.append(f"| {r.file} | | | error: {r.error} |" + " |" * 10)
             continue
         role = "" if r.role_correct is None else ("right" if r.role_correct else "WRONG")
         fill = "" if not r.ref_fillers else f"{r.hyp_fillers_matched}/{r.ref_fillers}"
         lines.append(f"| {r.file} | {r.duration_s:.1f} | {r.channel_mode} | {_pct(r.wer)} | {_pct(r.der_c0_25)} | "
-                     f"{_pct(r.der_c0)} | {_pct(r.jer_c0_25)} | {_pct(r.jer_c0)} | {_pct(r.confusion_c0_25)} | {role} | {fill} | "
-                     f"{r.rtf:.3f} |")
+                     f"{_pct(r.der_c0)} | {_pct(r.jer_c0_25)} | {_pct(r.jer_c0)} | {_pct(r.confusion_c0_25)} | "
+                     f"{_f(r.word_role_accuracy)} | {role} | {_f(r.talk_ratio_error)} | {fill} | {r.rtf:.3f} |")
+    return "\n".join(lines)
+
+
+def real_call_summary(rows: list[EvalRow]) -> dict[str, dict[str, Any]]:
+    """The real phone calls (Harper Valley) per layout and half: WER median and worst, the lowest word-role
+    accuracy, the largest speaker confusion and talk-ratio error, rep role right."""
+    import statistics
+
+    from .harper import NAME, TUNING
+
+    out: dict[str, dict[str, Any]] = {}
+    real = [r for r in rows if r.file.startswith(NAME + "/") and not r.error]
+    for layout, modes in (("stereo", {"per_channel"}), ("mono", {"mono", "mixed"})):
+        for half in ("tune", "test", "all"):
+            sel = [r for r in real if r.channel_mode in modes and
+                   (half == "all" or (half == "tune") == any(t in r.file for t in TUNING))]
+            if not sel:
+                continue
+            wers = [r.wer for r in sel if r.wer is not None]
+            wra = [r.word_role_accuracy for r in sel if r.word_role_accuracy is not None]
+            out[f"{layout} {half}"] = {
+                "calls": len(sel),
+                "wer_median": statistics.median(wers) if wers else None, "wer_worst": max(wers, default=None),
+                "word_roles_min": min(wra, default=None),
+                "confusion_max": max((r.confusion_c0_25 for r in sel if r.confusion_c0_25 is not None), default=None),
+                "talk_ratio_error_max": max((r.talk_ratio_error for r in sel if r.talk_ratio_error is not None),
+                                            default=None),
+                "rep_right": sum(bool(r.role_correct) for r in sel),
+            }
+    return out
+
+
+def real_calls_markdown(summary: dict[str, dict[str, Any]]) -> str:
+    if not summary:
+        return ""
+    lines = ["| real phone calls | calls | WER median | WER worst | word roles (lowest) | confusion (largest) | "
+             "talk-ratio error (largest) | rep role right |", "|" + "---|" * 8]
+    for group, v in summary.items():
+        lines.append(f"| {group} | {v['calls']} | {_pct(v['wer_median'])} | {_pct(v['wer_worst'])} | "
+                     f"{_f(v['word_roles_min'])} | {_pct(v['confusion_max'])} | {_f(v['talk_ratio_error_max'])} | "
+                     f"{v['rep_right']}/{v['calls']} |")
     return "\n".join(lines)
 
 
@@ -400,9 +505,14 @@ def write_report(rows: list[EvalRow], out: Path, engines) -> None:
         "initial_prompt": engines.transcriber.options.initial_prompt,
     }
     summary = marker_summary(rows)
-    write_json_atomic(out / "eval.json", {"meta": meta, "rows": [asdict(r) for r in rows], "markers": summary})
+    real = real_call_summary(rows)
+    write_json_atomic(out / "eval.json", {"meta": meta, "rows": [asdict(r) for r in rows], "markers": summary,
+                                          "real_calls": real})
     md = (f"Evaluated {meta['date']} on {meta['machine']}; ASR {meta['asr_engine']} {meta['asr_model']}, "
           f"prompt {meta['initial_prompt']!r}.\n\n" + markdown_table(rows) + "\n")
+    if real:
+        md += ("\nReal human phone calls (Harper Valley, 8 kHz; tune = the two calls decoding options were chosen "
+               "on, test = the two never tuned on):\n\n" + real_calls_markdown(real) + "\n")
     if summary:
         md += "\nMarkers against the labelled lines (rep side, kind must agree):\n\n" + markers_markdown(summary) + "\n"
     write_text_atomic(out / "eval.md", md)

@@ -32,6 +32,8 @@ class TranscribeOptions:
     beam_size: int | None = None  # None: greedy with temperature fallback, Whisper's CLI default is 5
     # Not conditioning on the previous window is Whisper's own remedy for repetition loops.
     condition_on_previous_text: bool = False
+    # a window whose greedy decode fails the two checks below is decoded again, sampling at rising temperatures
+    temperature_fallback: bool = True
     compression_ratio_threshold: float = 2.4  # above: a repetitive (looping) decode, retried hotter
     logprob_threshold: float = -1.0
     no_speech_threshold: float = 0.6
@@ -76,7 +78,8 @@ def drop_outside(transcript: Transcript, regions: list[tuple[float, float]], tol
         if not words:
             continue
         if len(words) != len(seg.words):
-            seg = Segment(words[0].start, words[-1].end, "".join(w.text for w in words).strip(), words, seg.channel)
+            seg = dataclasses.replace(seg, start=words[0].start, end=words[-1].end,
+                                      text="".join(w.text for w in words).strip(), words=words)
         segments.append(seg)
     return Transcript(tuple(segments), transcript.language, transcript.engine, transcript.model, transcript.options)
 
@@ -137,6 +140,14 @@ def prepare_input(transcriber, samples: np.ndarray, options: "TranscribeOptions 
     opts = {k: v for k, v in dataclasses.asdict(o).items() if k not in ("device", "model")}
     too_short = samples.shape[-1] < SAMPLE_RATE // 10
     return o, samples, opts, Transcript((), o.language, transcriber.engine, transcriber.model_name, opts) if too_short else None
+
+
+# how Whisper decoded a segment, kept on our ``Segment`` (the recovery pass reads them)
+DECODE_FIELDS = ("temperature", "avg_logprob", "no_speech_prob", "compression_ratio")
+
+
+def num_or_none(x) -> float | None:
+    return None if x is None else float(x)
 
 
 ENGINES = ("openai", "faster")

@@ -16,7 +16,7 @@ import numpy as np
 from ..models import prepare_ct2
 from ..compute import inference_threads
 from ..types import Segment, Transcript, Word
-from . import CHUNK_S, WINDOW_S, TranscribeOptions, decode_in_pieces, prepare_input
+from . import CHUNK_S, DECODE_FIELDS, WINDOW_S, TranscribeOptions, decode_in_pieces, num_or_none, prepare_input
 
 
 
@@ -69,6 +69,8 @@ class FasterWhisperTranscriber:
             no_speech_threshold=o.no_speech_threshold,
             hallucination_silence_threshold=o.hallucination_silence_threshold,
         )
+        if not o.temperature_fallback:
+            kwargs["temperature"] = [0.0]
         if clips:
             kwargs["clip_timestamps"] = [t for c in clips for t in c]
         _seed()  # the temperature fallback samples: the same input must give the same transcript on every run
@@ -77,5 +79,6 @@ class FasterWhisperTranscriber:
         for s in segments:
             words = tuple(Word(float(w.start), float(w.end), str(w.word), float(w.probability)) for w in (s.words or ()))
             if words:
-                out.append(Segment(words[0].start, words[-1].end, str(s.text).strip(), words))
+                out.append(Segment(words[0].start, words[-1].end, str(s.text).strip(), words,
+                                   **{k: num_or_none(getattr(s, k, None)) for k in DECODE_FIELDS}))
         return out

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..models import prepare_whisper
 from ..types import Segment, Transcript, Word
-from . import TranscribeOptions, decode_in_pieces, prepare_input
+from . import DECODE_FIELDS, TranscribeOptions, decode_in_pieces, num_or_none, prepare_input
 
 
 class WhisperTranscriber:
@@ -48,6 +48,8 @@ class WhisperTranscriber:
         )
         if o.beam_size:
             kwargs["beam_size"] = o.beam_size
+        if not o.temperature_fallback:
+            kwargs["temperature"] = 0.0
         def decode(x: np.ndarray) -> list[Segment]:
             return [_segment(s) for s in self.model.transcribe(x, **kwargs)["segments"] if s.get("words")]
 
@@ -64,4 +66,5 @@ def _segment(s: dict) -> Segment:
         Word(float(w["start"]), float(w["end"]), str(w["word"]), float(w.get("probability", 1.0)))
         for w in s["words"]
     )
-    return Segment(float(words[0].start), float(words[-1].end), str(s["text"]).strip(), words)
+    return Segment(float(words[0].start), float(words[-1].end), str(s["text"]).strip(), words,
+                   **{k: num_or_none(s.get(k)) for k in DECODE_FIELDS})
