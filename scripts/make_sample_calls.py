@@ -4,7 +4,8 @@ Regenerate with::
 
     python scripts/make_sample_calls.py            # all dialogues in sample_calls/dialogues/
     python scripts/make_sample_calls.py pushy_close_mono   # just one
-    python scripts/make_sample_calls.py --set eval         # the labelled evaluation set in eval_calls/
+    python scripts/make_sample_calls.py --set eval         # the labelled tuning set in eval_calls/
+    python scripts/make_sample_calls.py --set test         # the frozen labelled test half in test_calls/
     python scripts/make_sample_calls.py --set voice        # the voiceprint test calls in voice_calls/
 
 Needs the Debian packages ``espeak-ng`` and ``sox`` (``apt-get install -y espeak-ng sox libsox-fmt-all``) and, in
@@ -26,6 +27,12 @@ dialogue has ``renders`` in place of ``format``: a list of ``{suffix, format}`` 
 ``buyer_voice`` overriding the dialogue's), and each render becomes a call ``<name>_<suffix>`` with the four files
 above. Its marker labels are checked against the labelling rules (``check_labels``; see ``eval_calls/README.md``)
 after rendering, so a label that disagrees with the timing or the wording stops the run.
+
+``--set test`` does the same for ``test_calls/dialogues/<name>.json`` into ``test_calls/``: the frozen test half of
+the labelled set, in the same format and under the same labelling rules (see ``test_calls/README.md``). A render's
+``format`` may be stereo phone band: ``codec`` ``flac`` with ``sample_rate`` 8000 and ``band`` ``[300, 3400]``
+(band-passed and resampled by sox, like the mu-law calls, then written as 16-bit FLAC), or ``codec`` ``mulaw`` with
+``layout`` ``stereo``. A 16 kHz FLAC with no ``band`` is written exactly as before.
 
 ``--set voice`` reads ``voice_calls/dialogues/<folder>/<name>.json`` and writes ``voice_calls/<folder>/``: the
 folder names the rep (``mike/``, ``tom/``), and ``enroll/`` holds each rep's voice alone, for a voiceprint. A
@@ -52,11 +59,13 @@ SAMPLES_DIR = ROOT / "sample_calls"
 DIALOGUES_DIR = SAMPLES_DIR / "dialogues"
 PYANNOTE_SAMPLE_DIR = ROOT.parent / "shared" / "data" / "real" / "pyannote-sample"
 EVAL_DIR = ROOT / "eval_calls"
+TEST_DIR = ROOT / "test_calls"
 VOICE_DIR = ROOT / "voice_calls"
 # --set NAME: where the dialogues are, where the calls go, and whether their labels are checked against the rules
 SETS = {
     "sample": {"dialogues": DIALOGUES_DIR, "out": SAMPLES_DIR, "check_labels": False},
     "eval": {"dialogues": EVAL_DIR / "dialogues", "out": EVAL_DIR, "check_labels": True},
+    "test": {"dialogues": TEST_DIR / "dialogues", "out": TEST_DIR, "check_labels": True},
     "voice": {"dialogues": VOICE_DIR / "dialogues", "out": VOICE_DIR, "check_labels": False},
 }
 
@@ -100,19 +109,43 @@ INTERRUPTION_S = -0.8  # a rep line with gap_before <= this (starts inside the b
 AMBIGUOUS_GAPS = ((3.0, LONG_PAUSE_S), (INTERRUPTION_S, 0.0))  # open intervals no gap_before may fall in
 MONOLOGUE_S = 60.0  # consecutive rep lines with at least this much speech in total: each is a monologue line
 # Wording of the lexical kinds in rep lines: a rep line carries the kind if and only if one of its patterns matches.
-# These only keep the hand labels consistent; they are not the scorer's lexicon and know only this set's wording.
+# These only keep the hand labels consistent; they are not the scorer's lexicon and know only the wording of
+# eval_calls/ and test_calls/. test_calls/ is the frozen test half: never copy its wording into the scorer.
+# "kind of"/"sort of" after these words names a kind ("what kind of setup", "the kind of work"), not a hedge
+_KIND = "".join(rf"(?<!\b{word} )" for word in ("what", "which", "the", "that", "this", "any"))
+_WORD = r"\w+(?:'\w+)?"
 LEXICAL = {
-    "filler": [r"\b(um|uh|er|erm)\b", r"\byou know\b", r", like,"],  # "I like", "would you like" are not fillers
-    "hedge": [r"\bjust\b(?! in time)", r"\bmaybe\b", r"\bkind of\b", r"\bsort of\b", r"\bI guess\b",
-              r"\bI think\b", r"\bI'm not (totally |really )?sure\b", r"\bmight\b", r"\bprobably\b",
-              r"\bperhaps\b"],
-    "apology": [r"\bsorry\b(?! to hear)", r"\bapologi[sz]e\b"],  # "sorry to hear that" is empathy
+    # "I like", "would you like", "bakeries like yours" are not fillers; "I mean" is one only as a discourse marker
+    # ("I mean, we do ..."), not "when I say Thursday, I mean the morning"; "do you know", "let you know" are not
+    "filler": [r"\b(um|uh|er|erm)\b", r"(?<!\bdo )(?<!\bdid )(?<!\blet )\byou know\b", r", like,", r"\bI mean,"],
+    "hedge": [r"\bjust\b(?! in time)", r"\bmaybe\b", rf"{_KIND}\bkind of\b", rf"{_KIND}\bsort of\b", r"\bkinda\b",
+              r"\bsorta\b", r"\bI guess\b", r"\bI'd guess\b", r"\bI think\b", r"\bI suppose\b", r"\bI believe\b",
+              r"\bI'd say\b", r"\bmore or less\b", r"\bI'm not (totally |really )?sure\b",
+              r"\bnot (a|one) hundred percent sure\b", r"\bmight\b", r"\bprobably\b", r"\bpossibly\b",
+              r"\bperhaps\b"],  # "I'm sure" is not a hedge
+    # "sorry to hear that" is empathy
+    "apology": [r"\bsorry\b(?! to hear)", r"\bapologi[sz]e\b", r"\bapologies\b", r"\bforgive me\b",
+                r"\bhate to (bug|bother|interrupt|trouble|disturb)\b", r"\bmy bad\b",
+                r"\b(excuse|pardon) (the|my) (interruption|intrusion)\b"],
     "permission_seeking": [r"\bbad time\b", r"\bhave a (minute|moment|second)\b", r"\bif that's (okay|all right)\b",
                            r"\b(would|will|is) (that|it) be (okay|all right)\b",
-                           r"\bis (that|it) (okay|all right)\b", r"\bif you don't mind\b"],
+                           r"\bis (that|it) (okay|all right)\b", r"\bif you don't mind\b",
+                           r"\bgot (a minute|a second|thirty seconds|two minutes|a couple of minutes)\b",
+                           r"\bmind if I\b", r"\bwould you mind\b", r"\bcatching you at\b",
+                           r"\bis now (a|an) (good|okay|bad) time\b", r"\bbe (alright|all right|okay) with\b",
+                           r"\bis it cool if\b"],
+    # "everyone on your block has signed": the social proof that pushes; "no rush" and "take your time" are not
     "pressure": [r"\bdecide today\b", r"\bonly until\b", r"\blimited time\b", r"\bgoing fast\b", r"\btrust me\b",
-                 r"\byou need to\b", r"\bprice goes up\b", r"\blast chance\b"],
-    "restart": [r"\b(\w+(?:'\w+)?), \1\b"],  # a word said twice: "I, I could", "it's, it's"
+                 r"\byou need to\b", r"\bprice goes up\b", r"\blast chance\b", r"\bdisappears at\b",
+                 r"\bcan't afford to wait\b", r"\byou'd be crazy\b", r"\bsign today\b", r"\bthrow in\b",
+                 r"\bonly hold\b", r"\bwon't (come back|last)\b", r"\bthe longer you wait\b", r"\bif you wait\b",
+                 r"\bif you (book|sign|commit|order) (today|now|before|by)\b",
+                 r"\b(everyone|everybody)( else)? (on|in) your\b", r"\bonly good (through|until)\b",
+                 r"\bmove fast\b"],
+    # a word, or two or three words, said twice ("I, I could", "it's, it's", "I was, I was", "we, er, we"), or a
+    # self-repair ("let me rephrase that", "what I meant was"). "No, no problem" answers and then says "no problem".
+    "restart": [rf"\b({_WORD}(?: {_WORD}){{0,2}}), \1\b(?! problem)", rf"\b({_WORD}), (um|uh|er|erm), \1\b",
+                r"\blet me rephrase\b", r"\bwhat I meant was\b", r"\bI misspoke\b", r"\bscratch that\b"],
 }
 
 
@@ -216,6 +249,27 @@ def seeded_noise(name: str, n: int, dbfs: float) -> np.ndarray:
     return (rng.standard_normal(n) * 10 ** (dbfs / 20)).astype(np.float32)
 
 
+def telephone_channel(signal: np.ndarray, fmt: dict, tmp: Path) -> np.ndarray:
+    """Band-pass (``fmt["band"]``, if any) and resample to ``fmt["sample_rate"]`` with sox, as the mu-law calls are.
+
+    ``signal`` is (n,) or (n, channels) at ``MIX_RATE``; returns float32 of the same layout at the new rate. Float in
+    and out, so sox neither dithers nor requantises: the result is the same on every run.
+    """
+    wide = tmp / "mix16k.wav"
+    narrow = tmp / "mix_band.wav"
+    sf.write(wide, signal, MIX_RATE, subtype="FLOAT")
+    effects = []
+    if fmt.get("band") is not None:
+        low, high = fmt["band"]
+        effects += ["sinc", f"{low}-{high}"]  # linear phase; sox compensates its delay
+    if fmt["sample_rate"] != MIX_RATE:
+        effects += ["rate", "-v", str(fmt["sample_rate"])]
+    run(["sox", "-D", str(wide), "-e", "floating-point", "-b", "32", str(narrow), *effects])
+    samples, rate = sf.read(narrow, dtype="float32")
+    assert rate == fmt["sample_rate"], rate
+    return samples
+
+
 def encode(dialogue: dict, tracks: np.ndarray, out: Path, tmp: Path) -> None:
     fmt = dialogue["format"]
     name = dialogue["name"]
@@ -229,14 +283,17 @@ def encode(dialogue: dict, tracks: np.ndarray, out: Path, tmp: Path) -> None:
     signal = np.clip(signal, -1.0, 1.0)
 
     codec = fmt["codec"]
-    if codec == "flac":
-        assert fmt["sample_rate"] == MIX_RATE
+    if codec == "flac" and fmt["sample_rate"] == MIX_RATE and fmt.get("band") is None:
         sf.write(out, signal, MIX_RATE, format="FLAC", subtype="PCM_16")
+    elif codec == "flac":
+        # phone band kept as 16-bit linear PCM (stereo or mono): the mu-law calls' channel without the companding
+        narrow = np.clip(telephone_channel(signal, fmt, tmp), -1.0, 1.0)
+        sf.write(out, narrow, fmt["sample_rate"], format="FLAC", subtype="PCM_16", compression_level=1.0)
     elif codec == "mp3":
         assert fmt["sample_rate"] == MIX_RATE
         # libsndfile writes the LAME header with the encoder delay, so decoders (libsndfile, ffmpeg) align to 0 samples
         sf.write(out, signal, MIX_RATE, format="MP3", subtype="MPEG_LAYER_III", compression_level=0.4)
-    elif codec == "mulaw":
+    elif codec == "mulaw":  # mono or stereo
         wide = tmp / "mix16k.wav"
         sf.write(wide, signal, MIX_RATE, subtype="FLOAT")
         low, high = fmt["band"]
@@ -386,7 +443,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="dialogue names to make (default: all); voice set: folder/name")
     parser.add_argument("--skip-real", action="store_true", help="don't copy the pyannote sample")
     parser.add_argument("--set", choices=sorted(SETS), default="sample",
-                        help="sample: sample_calls/ (default); eval: the labelled evaluation set in eval_calls/; "
+                        help="sample: sample_calls/ (default); eval: the labelled tuning set in eval_calls/; "
+                             "test: the frozen labelled test half in test_calls/; "
                              "voice: the voiceprint test calls in voice_calls/")
     args = parser.parse_args(argv)
     chosen = SETS[args.set]
