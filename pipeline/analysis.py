@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.1"  # 1.1: call.rep, call.recorded_at(_from), call.media, self_review
+SCHEMA_VERSION = "1.2"  # 1.1: call.rep, call.recorded_at(_from), call.media, self_review; 1.2: overlaps
 
 
 @lru_cache(maxsize=1)

@@ -117,7 +117,9 @@ def utterances(words: tuple[AttributedWord, ...], gap_s: float = UTTERANCE_GAP_S
 
 
 def _other_turns(turns: tuple[SpeakerTurn, ...]):
-    """``spoke(speaker, a, b)``: does a turn of another speaker cover at least ``OTHER_TURN_S`` of (a, b)?"""
+    """``spoke(speaker, a, b)``: does a turn of another speaker begin in the pause (a, b) and cover at least
+    ``OTHER_TURN_S`` of it? (A turn that began before ``a`` is the other party talking on under this one: an
+    overlap, which does not end this speaker's utterance.)"""
     if not turns:
         return lambda speaker, a, b: False
     starts = np.array([t.start for t in turns])
@@ -128,7 +130,7 @@ def _other_turns(turns: tuple[SpeakerTurn, ...]):
         if b - a < OTHER_TURN_S:
             return False
         covered = np.minimum(ends, b) - np.maximum(starts, a)
-        return bool(((covered >= OTHER_TURN_S) & (who != speaker)).any())
+        return bool(((covered >= OTHER_TURN_S) & (who != speaker) & (starts >= a - 0.05)).any())
 
     return spoke
 

@@ -31,7 +31,7 @@ from .score import score
 from .compute import cores, limit_threads, resolve_device
 from .transcribe import TranscribeOptions, Transcriber, drop_outside, drop_repeats
 from .transcribe.verbatim import verbatim_additions
-from .types import Audio, AttributedTranscript, Diarization, Segment, Transcript
+from .types import Audio, AttributedTranscript, Diarization, Segment, Transcript, ms
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -239,7 +239,7 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
         warnings.append("no speech found")
     duration = audio.duration_s
     attributed = AttributedTranscript(words, utts, roles.roles, duration,
-                                      {s: diarization.talk_s(s) for s in speakers})
+                                      {s: diarization.talk_s(s) for s in speakers}, diarization.overlaps)
     with _timed(timings, "score"):
         scored = score(attributed)
     body = {
@@ -253,6 +253,7 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
                   "evidence": list(roles.evidence), **({"voice": voice} if voice is not None else {})},
         "segments": [u.to_dict() for u in utts],
         "words": [w.to_dict() for w in words],
+        "overlaps": [{"start": ms(t.start), "end": ms(t.end), "speaker": t.speaker} for t in diarization.overlaps],
         "metrics": scored.metrics,
         "markers": list(scored.markers),
         "feedback": scored.feedback,
@@ -263,7 +264,7 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
 
 def rescore(doc: dict[str, Any]) -> dict[str, Any]:
     """Score a saved analysis again (after a lexicon or option change) without touching audio or models."""
-    from .types import AttributedWord, Utterance
+    from .types import AttributedWord, SpeakerTurn, Utterance
 
     words = tuple(AttributedWord(w["start"], w["end"], w["text"], w["speaker"], w.get("probability", 1.0))
                   for w in doc["words"])
@@ -271,7 +272,8 @@ def rescore(doc: dict[str, Any]) -> dict[str, Any]:
     roles = {s["id"]: s["role"] for s in doc["speakers"]}
     t0 = time.perf_counter()
     talk = {s["id"]: s["talk_s"] for s in doc["speakers"]}
-    scored = score(AttributedTranscript(words, utts, roles, doc["call"]["duration_s"], talk))
+    overlaps = tuple(SpeakerTurn(o["start"], o["end"], o["speaker"]) for o in doc.get("overlaps", ()))
+    scored = score(AttributedTranscript(words, utts, roles, doc["call"]["duration_s"], talk, overlaps))
     out = dict(doc)
     out.update(metrics=scored.metrics, markers=list(scored.markers), feedback=scored.feedback)
     out["run"] = {**doc["run"], "timings_s": {**doc["run"]["timings_s"], "score": round(time.perf_counter() - t0, 3)},

@@ -114,6 +114,9 @@ class Diarization:
     # where each speaker actually spoke: their turns without the pauses that turns run across (``fill_gap_s``);
     # empty when the diarizer does not say (talk time then comes from the turns)
     speech: tuple[SpeakerTurn, ...] = ()
+    # where two voices were heard at once at a change of speaker on a mixed recording (the diarizer's evidence:
+    # no pause, and more energy than either voice alone); ``speaker`` is the one who came in
+    overlaps: tuple[SpeakerTurn, ...] = ()
 
     @property
     def speakers(self) -> tuple[str, ...]:
@@ -206,3 +209,6 @@ class AttributedTranscript:
     # speaker -> speech seconds from the diarization (exact per channel on stereo recorders); when given, talk
     # time and talk ratio come from it rather than from word spans, whose edges Whisper only knows to ~0.2 s
     talk_s: dict[str, float] = field(default_factory=dict)
+    # ``Diarization.overlaps``: on a mixed recording, where a speaker came in while the other was still talking
+    # (Whisper writes one voice there, so the words alone never overlap)
+    overlaps: tuple[SpeakerTurn, ...] = ()

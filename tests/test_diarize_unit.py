@@ -288,3 +288,26 @@ def test_real_channel_diarizer_on_stereo_file():
     assert set(d.speakers) == {"CH0", "CH1"}
     talk = {s: d.talk_s(s) for s in d.speakers}
     assert talk["CH0"] > 3.5 and 1.5 < talk["CH1"] < 3.0  # left reads a long sentence, right a short one
+
+
+def test_a_change_of_speaker_with_both_voices_at_once_is_recorded_as_overlap():
+    from pipeline.diarize.embedded import EmbeddedOptions, switch_overlaps
+    from pipeline.types import SpeakerTurn
+
+    rng = np.random.default_rng(0)
+    sr = 16000
+    a = 0.1 * rng.standard_normal(sr * 6)
+    b = 0.1 * rng.standard_normal(sr * 6)
+    a[int(3.5 * sr):] = 0  # A talks 0-3.5 s, B from 2.5 s: a second of both
+    b[: int(2.5 * sr)] = 0
+    x = (a + b).astype(np.float32)
+    turns = (SpeakerTurn(0.0, 3.0, "A"), SpeakerTurn(3.0, 6.0, "B"))
+    [ov] = switch_overlaps(x, turns, [(0.0, 6.0)], EmbeddedOptions())
+    assert ov.speaker == "B" and ov.start < 3.0 < ov.end
+    # the same change with a pause between the voices is a plain turn change
+    y = x.copy()
+    y[int(2.5 * sr):int(3.5 * sr)] = 0
+    assert switch_overlaps(y, turns, [(0.0, 2.5), (3.5, 6.0)], EmbeddedOptions()) == ()
+    # latching without overlap: no pause, but no more energy than one voice
+    z = np.concatenate([a[: 3 * sr], b[3 * sr:] * 0 + 0.1 * rng.standard_normal(3 * sr)]).astype(np.float32)
+    assert switch_overlaps(z, turns, [(0.0, 6.0)], EmbeddedOptions()) == ()

@@ -77,3 +77,12 @@ def test_real_call_summary_splits_layouts_and_halves():
     s = real_call_summary(rows)
     assert s["stereo all"]["wer_worst"] == 0.3 and s["stereo tune"]["wer_worst"] == 0.1
     assert s["mono test"]["word_roles_min"] == 0.9 and s["mono all"]["rep_right"] == 2
+
+
+def test_a_real_calls_reference_tells_where_the_agent_cut_in():
+    lines = [{"speaker": "caller", "start": 0.0, "end": 3.0, "text": "no that was going to be it"},
+             {"speaker": "agent", "start": 2.5, "end": 4.0, "text": "thank you for calling"},
+             {"speaker": "agent", "start": 5.0, "end": 6.0, "text": "have a great day"},
+             {"speaker": "caller", "start": 5.5, "end": 5.9, "text": "you"},
+             {"speaker": "agent", "start": 5.6, "end": 5.8, "text": "bye"}]
+    assert [ln["markers"] for ln in harper.label_interruptions(lines)] == [[], ["interruption"], [], [], []]

@@ -162,13 +162,15 @@ def test_no_words_over_hold_music_and_silence():
 
 def test_enrolled_voices_find_the_rep_where_the_transcript_guess_is_wrong(base_engines, tmp_path):
     """voice_calls/: inbound calls where the buyer introduces themselves, asks the questions and proposes the
-    next step, so the transcript guess picks the buyer. Enrolled voiceprints must fix every one."""
+    next step, so the transcript guess (built for outbound calls) long picked the buyer on all three; the
+    inbound/service cues now find the rep on some. Enrolled voiceprints must name the rep on every one,
+    whatever the transcript guessed."""
     from pipeline.evaluate import evaluate_voices, voices_markdown
 
     rows = evaluate_voices(SAMPLES.parent / "voice_calls", base_engines, tmp_path)
     print(voices_markdown(rows))
     assert len(rows) == 3
-    assert not any(r["transcript_right"] for r in rows)  # the corpus does what it is for
+    assert not all(r["transcript_right"] for r in rows)  # still a corpus where the voice has work to do
     assert all(r["voice_known_rep_right"] and r["voice_named_right"] for r in rows)
     assert all(r["similarity_rep"] - r["similarity_other"] > 0.1 for r in rows)
 

@@ -287,3 +287,65 @@ def test_reference_dialogues_get_their_rep_markers(name, next_step):
         assert got == set(x["markers"]), (x["text"], sorted(got))
     # the cold call ends on "maybe I could call you back next week": no day or time, so no next step
     assert r.metrics["next_step_set"] is next_step
+
+
+# --- wording beyond the first lexicons; context that decides ----------------------------------------
+
+@pytest.mark.parametrize("text,kind", [
+    ("Apologies for the cold call, I'll be quick.", "apology"),
+    ("I hate to bug you on a Friday.", "apology"),
+    ("Forgive me for jumping in like this.", "apology"),
+    ("Sorry for keeping you so long.", "apology"),
+    ("Got thirty seconds?", "permission_seeking"),
+    ("Do you mind if I ask about your setup?", "permission_seeking"),
+    ("Am I catching you at an okay moment?", "permission_seeking"),
+    ("Would that be cool with you?", "permission_seeking"),
+    ("This deal disappears at midnight.", "pressure"),
+    ("I can only hold this rate until Thursday.", "pressure"),
+    ("If you sign by Sunday we cover the first month.", "pressure"),
+    ("Everyone on your street has already signed up.", "pressure"),
+    ("It would probably save you a little.", "hedge"),
+    ("I believe we could cut that bill in half.", "hedge"),
+])
+def test_other_wordings_of_each_marker(text, kind):
+    assert kinds(rep_says(text), kind), (text, rep_says(text))
+
+
+@pytest.mark.parametrize("text", ["Just sign here and we are done.", "You just need to decide today.",
+                                  "It's just twenty dollars a month."])
+def test_just_is_no_hedge_when_it_does_not_soften_the_reps_own_statement(text):
+    assert not kinds(rep_says(text), "hedge"), rep_says(text)
+
+
+@pytest.mark.parametrize("text", ["I just wanted to check in.", "We're just calling to see how it went.",
+                                  "Just a quick question about your setup."])
+def test_just_softening_the_reps_own_words_is_a_hedge(text):
+    assert [t.lower() for t in kinds(rep_says(text), "hedge")] == ["just"]
+
+
+def test_a_repeat_with_a_word_timed_at_nothing_is_no_restart():
+    ws = [AttributedWord(0.0, 0.3, "I,", "rep"), AttributedWord(0.3, 0.3, "I", "rep"),
+          AttributedWord(0.4, 0.7, "could", "rep"), AttributedWord(2.0, 2.3, "Fine.", "buyer")]
+    tr = AttributedTranscript(tuple(ws), (Utterance(0.0, 0.7, "rep", "I, I could"), Utterance(2.0, 2.3, "buyer", "Fine.")),
+                              {"rep": "rep", "buyer": "buyer"}, 3.0)
+    assert not kinds(score(tr).markers, "restart")
+    ws[1] = AttributedWord(0.3, 0.4, "I", "rep")
+    tr = AttributedTranscript(tuple(ws), tr.utterances, tr.roles, 3.0)
+    assert kinds(score(tr).markers, "restart") == ["I, I"]
+
+
+def test_a_diarized_overlap_on_a_mixed_recording_is_an_interruption():
+    from pipeline.types import SpeakerTurn
+
+    lines = [("buyer", 0.0, 3.0, "We already have a contract with the power company and"),
+             ("rep", 3.2, 5.0, "the panels pay for themselves though.")]
+    tr = T(lines)
+    assert not kinds(score(tr).markers, "interruption")  # words alone: the rep came in after the buyer stopped
+    with_overlap = AttributedTranscript(tr.words, tr.utterances, tr.roles, tr.duration_s,
+                                        overlaps=(SpeakerTurn(2.4, 3.6, "rep"),))
+    found = [m for m in score(with_overlap).markers if m["kind"] == "interruption"]
+    assert len(found) == 1 and found[0]["start"] == 3.2 and "power company" in found[0]["detail"]
+    # an overlap where the buyer came in is not the rep's interruption
+    buyer_in = AttributedTranscript(tr.words, tr.utterances, tr.roles, tr.duration_s,
+                                    overlaps=(SpeakerTurn(2.4, 3.6, "buyer"),))
+    assert not kinds(score(buyer_in).markers, "interruption")

@@ -17,10 +17,20 @@ def _ver(*items):
 
 
 def test_fillers_and_restarts_are_inserted():
-    main = _main((1.0, "I"), (1.4, "could"), (1.8, "send"), (2.2, "it."))
-    ver = _ver((0.5, " Um,"), (1.0, " I,"), (1.2, " I"), (1.4, " could"), (1.8, " send"), (2.2, " it."))
-    got = insertions(main, ver, "R", (1.0, 2.5))
+    main = _main((1.0, "I"), (1.7, "could"), (2.1, "send"), (2.5, "it."))
+    ver = _ver((0.5, " Um,"), (0.9, " I,"), (1.3, " I"), (1.7, " could"), (2.1, " send"), (2.5, " it."))
+    got = insertions(main, ver, "R", (1.0, 2.8))
     assert [w.text for w in got] == ["Um,", "I,"] and all(w.speaker == "R" for w in got)
+
+
+def test_a_repeat_squeezed_into_one_words_time_or_unsure_is_not_kept():
+    main = _main((1.0, "I"), (1.4, "could"))
+    on_top = [Word(1.0, 1.2, " I,"), Word(1.1, 1.3, " I"), Word(1.4, 1.7, " could")]  # copies overlap
+    assert insertions(main, on_top, "R", (1.0, 1.7)) == []
+    unsure = [Word(0.6, 0.9, " I,", 0.3), Word(1.0, 1.3, " I"), Word(1.4, 1.7, " could")]
+    assert insertions(main, unsure, "R", (1.0, 1.7)) == []
+    blip = [Word(0.9, 0.93, " I,"), Word(1.0, 1.3, " I"), Word(1.4, 1.7, " could")]
+    assert insertions(main, blip, "R", (1.0, 1.7)) == []
 
 
 def test_rewrites_and_inventions_are_refused():

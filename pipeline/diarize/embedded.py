@@ -106,6 +106,11 @@ class EmbeddedOptions:
     overlap_margin: float = 0.0  # >0: a frame also gets the 2nd speaker when its score is within this of the
     #                              1st (off: on the evaluation audio it added more false alarms than it found)
     overlap_min_s: float = 0.2  # overlap stretches shorter than this are ignored
+    # a change of speaker with no pause, where the mix is this much louder than the louder voice's usual level
+    # (two voices at once add up), is recorded as overlap (``Diarization.overlaps``); 0 turns it off
+    switch_overlap_db: float = 2.0
+    switch_overlap_s: float = 0.6  # ... measured over this long on each side of the change
+    switch_pause_s: float = 0.15  # a change of speaker with a pause of at least this long is a plain turn change
 
     def vad(self) -> VadOptions:
         return VadOptions(onset=self.vad_onset, offset=self.vad_offset, min_speech_s=self.vad_min_speech_s,
@@ -199,7 +204,8 @@ class EmbeddedDiarizer:
         turns, info = self.cluster_and_segment(feats, num_speakers, max_speakers)
         opts["estimated_speakers"] = info.get("k")
         return Diarization(turns=turns, method=METHOD, options=opts,
-                           speech=speech_in_turns(turns, feats["regions"]))
+                           speech=speech_in_turns(turns, feats["regions"]),
+                           overlaps=switch_overlaps(x, turns, feats["regions"], o))
 
     def voice_embedding(self, x: np.ndarray) -> tuple[np.ndarray | None, float]:
         """One speaker's voiceprint - the mean of the window embeddings of their speech - and the seconds of
@@ -487,6 +493,42 @@ class EmbeddedDiarizer:
                         raw_turns.append((max(s, t0), min(e, t1), int(ov[m])))
                     m = m2
         return _finalise(raw_turns, o.fill_gap_s, o.interjection_s, o.min_turn_s)
+
+
+def switch_overlaps(x: np.ndarray, turns: tuple[SpeakerTurn, ...], regions: list[tuple[float, float]],
+                    o: EmbeddedOptions) -> tuple[SpeakerTurn, ...]:
+    """Changes of speaker where both voices sound at once: inside one speech region (no pause of
+    ``switch_pause_s``) and ``switch_overlap_db`` louder around the change than the louder speaker's median
+    level. Each is a span around the change, labelled with the speaker who came in."""
+    if o.switch_overlap_db <= 0 or len(turns) < 2:
+        return ()
+    from .channels import frame_energy_db
+    from ._vad import FRAME_S
+
+    e = frame_energy_db(x[None, :])[0]
+    t = (np.arange(len(e)) + 0.5) * FRAME_S
+    level = {}
+    for spk in {tr.speaker for tr in turns}:
+        own = np.zeros(len(e), bool)
+        for tr in turns:
+            if tr.speaker == spk:
+                own |= (t >= tr.start) & (t < tr.end)
+        level[spk] = float(np.median(e[own])) if own.any() else -120.0
+    out = []
+    ordered = sorted(turns, key=lambda tr: (tr.start, tr.end))
+    for prev, cur in zip(ordered, ordered[1:]):
+        at = cur.start
+        if prev.speaker == cur.speaker or at - prev.end > 1e-3 or prev.end - at > o.switch_overlap_s:
+            continue
+        if not any(s <= at - o.switch_pause_s and at + o.switch_pause_s <= e_ for s, e_ in regions):
+            continue  # the change falls in (or next to) a pause: a plain turn change
+        near = (t >= at - o.switch_overlap_s) & (t < at + o.switch_overlap_s)
+        if not near.any():
+            continue
+        loud = 10 * np.log10(np.mean(10 ** (e[near] / 10)) + 1e-12)
+        if loud - max(level[prev.speaker], level[cur.speaker]) >= o.switch_overlap_db:
+            out.append(SpeakerTurn(round(at - o.switch_overlap_s, 3), round(at + o.switch_overlap_s, 3), cur.speaker))
+    return tuple(out)
 
 
 def speech_in_turns(turns: tuple[SpeakerTurn, ...], regions: list[tuple[float, float]]) -> tuple[SpeakerTurn, ...]:

@@ -50,6 +50,9 @@ class Reference:
     # time-ordered reference ambiguous, so each channel is scored on its own)
     by_channel: dict[int, str] | None = None
     lines: tuple[dict, ...] = ()  # labelled reference lines (speaker, start, end, text, markers) from .ref.json
+    # the marker kinds the lines are labelled for (None: every kind); a real call's reference only tells
+    # interruptions, from its overlapping utterance spans
+    labelled_kinds: tuple[str, ...] | None = None
 
 
 def find_references(corpus: Path) -> list[Reference]:
@@ -74,13 +77,14 @@ def find_references(corpus: Path) -> list[Reference]:
             pairs = [line.split("\t", 1) for line in lines if "\t" in line]
             by_channel = {{"left": 0, "right": 1}.get(ch, i): t for i, (ch, t) in enumerate(pairs)}
             text = " ".join(by_channel.values())
-        rep, lines = None, ()
+        rep, lines, kinds = None, (), None
         if (corpus / f"{stem}.ref.json").is_file():
             meta = json.loads((corpus / f"{stem}.ref.json").read_text(encoding="utf-8"))
             rep, lines = meta.get("rep_speaker"), tuple(meta.get("lines", ()))
+            kinds = tuple(meta["labelled_kinds"]) if "labelled_kinds" in meta else None
             if meta.get("by_channel"):  # one party per channel: each channel's text scored on its own
                 by_channel = {int(ch): t for ch, t in meta["by_channel"].items()}
-        out.append(Reference(a, stem, rttm, uem, text, rep, by_channel, lines))
+        out.append(Reference(a, stem, rttm, uem, text, rep, by_channel, lines, kinds))
     return out
 
 
@@ -123,29 +127,30 @@ SPELLING_VARIANTS = ((re.compile(r"\ball right\b"), "alright"), (re.compile(r"\b
                      (re.compile(r"\b([ap]) m\b"), r"\1m"))
 
 
-def normalize(text: str) -> str:
-    """Whisper's English normaliser (which also drops fillers and bracketed tags), then one spelling per word."""
+def normalize(text: str, variants: bool = True) -> str:
+    """Whisper's English normaliser (which also drops fillers and bracketed tags), then (``variants``) one
+    spelling per word."""
     global _normalizer
     if _normalizer is None:
         from whisper.normalizers import EnglishTextNormalizer
 
         _normalizer = EnglishTextNormalizer()
     out = _normalizer(text)
-    for pattern, repl in SPELLING_VARIANTS:
+    for pattern, repl in SPELLING_VARIANTS if variants else ():
         out = pattern.sub(repl, out)
     return out
 
 
-def wer(reference: str, hypothesis: str) -> float:
+def wer(reference: str, hypothesis: str, variants: bool = True) -> float:
     import jiwer
 
-    ref, hyp = normalize(reference), normalize(hypothesis)
+    ref, hyp = normalize(reference, variants), normalize(hypothesis, variants)
     if not ref.strip():
         return 0.0 if not hyp.strip() else 1.0
     return float(jiwer.wer(ref, hyp or "<empty>"))
 
 
-def wer_by_channel(reference: dict[int, str], analysis: dict[str, Any]) -> float | None:
+def wer_by_channel(reference: dict[int, str], analysis: dict[str, Any], variants: bool = True) -> float | None:
     """Word errors summed over channels / reference words summed over channels; None if not per channel."""
     import jiwer
 
@@ -155,7 +160,7 @@ def wer_by_channel(reference: dict[int, str], analysis: dict[str, Any]) -> float
     errors = words = 0
     for ch, ref in reference.items():
         hyp = " ".join(seg["text"] for seg in analysis["segments"] if channel_of.get(seg["speaker"]) == ch)
-        r, h = normalize(ref), normalize(hyp)
+        r, h = normalize(ref, variants), normalize(hyp, variants)
         out = jiwer.process_words(r, h or "<empty>")
         errors += out.substitutions + out.deletions + out.insertions
         words += len(r.split())
@@ -165,19 +170,22 @@ def wer_by_channel(reference: dict[int, str], analysis: dict[str, Any]) -> float
 MATCH_TOLERANCE_S = 0.5  # a marker matches a labelled line it overlaps, give or take this much
 
 
-def marker_counts(doc: dict[str, Any], lines: tuple[dict, ...], rep_label: str) -> dict[str, list[int]]:
-    """Per marker kind: [matched hyp, hyp, matched ref, ref]. Rep-side markers only; kinds must agree."""
+def marker_counts(doc: dict[str, Any], lines: tuple[dict, ...], rep_label: str,
+                  kinds: tuple[str, ...] | None = None) -> dict[str, list[int]]:
+    """Per marker kind: [matched hyp, hyp, matched ref, ref]. Rep-side markers only; kinds must agree.
+    ``kinds``: the kinds the lines are labelled for (the others are left out); None: all."""
     from ..score import MARKER_KINDS
 
+    counted = tuple(k for k in MARKER_KINDS if kinds is None or k in kinds)
     roles = {s["id"]: s["role"] for s in doc["speakers"]}
-    hyp = [m for m in doc["markers"] if roles.get(m["speaker"]) == "rep" and m["kind"] in MARKER_KINDS]
+    hyp = [m for m in doc["markers"] if roles.get(m["speaker"]) == "rep" and m["kind"] in counted]
     refs = [(k, ln["start"], ln["end"]) for ln in lines if ln["speaker"] == rep_label
-            for k in ln.get("markers", ()) if k in MARKER_KINDS]
+            for k in ln.get("markers", ()) if k in counted]
 
     def near(a0, a1, b0, b1):
         return a0 - MATCH_TOLERANCE_S < b1 and b0 < a1 + MATCH_TOLERANCE_S
 
-    out = {k: [0, 0, 0, 0] for k in MARKER_KINDS}
+    out = {k: [0, 0, 0, 0] for k in counted}
     for m in hyp:
         c = out[m["kind"]]
         c[1] += 1
@@ -226,8 +234,10 @@ def marker_summary(rows: list["EvalRow"]) -> dict[str, dict[str, dict[str, float
         if not sel:
             continue
         table: dict[str, dict[str, float | None]] = {}
-        fams = {"hesitancy": HESITANCY_KINDS, "pushiness": PUSHINESS_KINDS}
-        for name, kinds in [(k, (k,)) for k in sorted(set(HESITANCY_KINDS) | set(PUSHINESS_KINDS))] + list(fams.items()):
+        have = set.intersection(*(set(r.marker_counts) for r in sel))  # the kinds every call is labelled for
+        fams = {f: tuple(k for k in ks if k in have)
+                for f, ks in (("hesitancy", HESITANCY_KINDS), ("pushiness", PUSHINESS_KINDS))}
+        for name, kinds in [(k, (k,)) for k in sorted(have)] + [(f, ks) for f, ks in fams.items() if ks]:
             c = [sum(r.marker_counts[k][i] for r in sel for k in kinds) for i in range(4)]
             p, rc = precision_recall(c)
             table[name] = {"precision": p, "recall": rc, "hyp": c[1], "ref": c[3]}
@@ -335,6 +345,7 @@ class EvalRow:
     duration_s: float
     channel_mode: str = ""
     wer: float | None = None
+    wer_plain: float | None = None  # the same with Whisper's normaliser alone (spelling variants count as errors)
     der_c0_25: float | None = None
     der_c0: float | None = None
     jer_c0_25: float | None = None
@@ -398,8 +409,13 @@ def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=Non
                       rtf=elapsed / max(doc["call"]["duration_s"], 1e-6))
         hyp_text = " ".join(s["text"] for s in doc["segments"])
         if ref.transcript is not None:
-            per_channel = wer_by_channel(ref.by_channel, doc) if ref.by_channel else None
-            row.wer = per_channel if per_channel is not None else wer(ref.transcript, hyp_text)
+            for variants in (True, False):
+                per_channel = wer_by_channel(ref.by_channel, doc, variants) if ref.by_channel else None
+                w = per_channel if per_channel is not None else wer(ref.transcript, hyp_text, variants)
+                if variants:
+                    row.wer = w
+                else:
+                    row.wer_plain = w
             row.ref_fillers, row.hyp_fillers_matched = filler_counts(ref.transcript, hyp_text)
         if ref.rttm_path is not None:
             reference = load_rttm(ref.rttm_path, ref.uri)
@@ -414,7 +430,8 @@ def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=Non
             if ref.rep_speaker:
                 row.role_correct = role_correct(reference, hypothesis, doc, ref.rep_speaker)
         if ref.lines and ref.rep_speaker:
-            row.marker_counts = marker_counts(doc, ref.lines, ref.rep_speaker)
+            if any("markers" in ln for ln in ref.lines):  # a set labelled for markers
+                row.marker_counts = marker_counts(doc, ref.lines, ref.rep_speaker, ref.labelled_kinds)
             truth = true_talk_ratio(ref.lines, ref.rep_speaker)
             measured = doc["metrics"].get("talk_ratio_rep")
             if truth is not None and measured is not None:
@@ -466,10 +483,13 @@ def real_call_summary(rows: list[EvalRow]) -> dict[str, dict[str, Any]]:
             if not sel:
                 continue
             wers = [r.wer for r in sel if r.wer is not None]
+            plain = [r.wer_plain for r in sel if r.wer_plain is not None]
             wra = [r.word_role_accuracy for r in sel if r.word_role_accuracy is not None]
             out[f"{layout} {half}"] = {
                 "calls": len(sel),
                 "wer_median": statistics.median(wers) if wers else None, "wer_worst": max(wers, default=None),
+                "wer_plain_median": statistics.median(plain) if plain else None,
+                "wer_plain_worst": max(plain, default=None),
                 "word_roles_min": min(wra, default=None),
                 "confusion_max": max((r.confusion_c0_25 for r in sel if r.confusion_c0_25 is not None), default=None),
                 "talk_ratio_error_max": max((r.talk_ratio_error for r in sel if r.talk_ratio_error is not None),
@@ -482,10 +502,12 @@ def real_call_summary(rows: list[EvalRow]) -> dict[str, dict[str, Any]]:
 def real_calls_markdown(summary: dict[str, dict[str, Any]]) -> str:
     if not summary:
         return ""
-    lines = ["| real phone calls | calls | WER median | WER worst | word roles (lowest) | confusion (largest) | "
-             "talk-ratio error (largest) | rep role right |", "|" + "---|" * 8]
+    lines = ["| real phone calls | calls | WER median | WER worst | plain normaliser: median / worst | "
+             "word roles (lowest) | confusion (largest) | talk-ratio error (largest) | rep role right |",
+             "|" + "---|" * 9]
     for group, v in summary.items():
         lines.append(f"| {group} | {v['calls']} | {_pct(v['wer_median'])} | {_pct(v['wer_worst'])} | "
+                     f"{_pct(v['wer_plain_median'])} / {_pct(v['wer_plain_worst'])} | "
                      f"{_f(v['word_roles_min'])} | {_pct(v['confusion_max'])} | {_f(v['talk_ratio_error_max'])} | "
                      f"{v['rep_right']}/{v['calls']} |")
     return "\n".join(lines)

@@ -11,7 +11,8 @@ Both are written, with their references, into a work folder (never into the repo
 CC-BY-4.0 and stays in ``../shared``), in the layout ``find_references`` reads: ``<stem>.rttm`` (one turn per
 reference utterance, labels ``agent``/``caller``), ``<stem>.txt`` (the transcript in time order, noise tags
 such as ``[noise]`` and ``<unk>`` removed), ``<stem>.ref.json`` (``rep_speaker`` ``agent``: the company side is the
-rep; every utterance as a line; for the stereo file the text per channel).
+rep; every utterance as a line; for the stereo file the text per channel; the one marker kind the spans
+tell, ``interruption``: the agent starting while the caller still has a quarter second to go).
 """
 
 from __future__ import annotations
@@ -51,9 +52,24 @@ def reference_lines(transcript: list[dict]) -> list[dict]:
             continue
         start = u["start_ms"] / 1000.0  # the NOTICE: start_ms is right, offset_ms is off on some agent lines
         lines.append({"speaker": u["speaker_role"], "start": round(start, 3),
-                      "end": round(start + u["duration_ms"] / 1000.0, 3), "text": text, "markers": []})
+                      "end": round(start + u["duration_ms"] / 1000.0, 3), "text": text})
     lines.sort(key=lambda ln: (ln["start"], ln["end"]))
     return lines
+
+
+INTERRUPTION_S = 0.25  # pipeline.score.ScoreOptions.interruption_min_overlap_s: the same rule as the scorer's
+
+
+def label_interruptions(lines: list[dict]) -> list[dict]:
+    """The one marker a real call's reference tells: the agent starting while the caller's utterance still
+    has at least ``INTERRUPTION_S`` to go (from the utterance spans; one-word replies are backchannels)."""
+    out = []
+    for ln in lines:
+        cut_in = ln["speaker"] == "agent" and len(ln["text"].split()) > 1 and any(
+            o["speaker"] != "agent" and o["start"] < ln["start"] and o["end"] - ln["start"] >= INTERRUPTION_S
+            for o in lines)
+        out.append({**ln, "markers": ["interruption"] if cut_in else []})
+    return out
 
 
 def _legs(call: Path) -> tuple[np.ndarray, int]:
@@ -105,7 +121,7 @@ def materialize(corpus: Path, dest: Path) -> Path:
                            f"{ln['speaker']} <NA> <NA>\n" for ln in lines)
             ref = {"name": stem, "audio": wav.name, "source": f"{NAME}/{call.name}", "rep_speaker": "agent",
                    "channels": {"0": "agent", "1": "caller"} if layout == "stereo" else None,
-                   "sample_rate": rate, "lines": lines}
+                   "sample_rate": rate, "labelled_kinds": ["interruption"], "lines": label_interruptions(lines)}
             if layout == "stereo":
                 ref["by_channel"] = {str(ch): t for ch, t in by_channel.items()}
             _write_if_changed(dest / f"{stem}.rttm", rttm)

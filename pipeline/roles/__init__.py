@@ -57,8 +57,13 @@ CUES: tuple[Cue, ...] = (
        rf"\b(?:i'm|i am)\s+(?!{_NOT_A_NAME}\b)[a-z]+\s*,?\s+(?:from|with|calling from|over at|here at)\b", 2.5, 1,
        outbound=True),
     # "calling from Acme" is a rep's; "calling about my bill" as likely a customer's: no evidence either way
-    _c("said they are calling", r"\b(?:i'm|i am|i was) (?:just )?calling (?:from|on behalf of)\b", 2.0, 1,
-       outbound=True),
+    _c("said they are calling", r"\bcalling (?:you )?(?:from|on behalf of)\b", 2.0, 1, outbound=True),
+    _c("apologised for calling", r"\bsorry (?:to (?:bother|disturb|interrupt|bug|call)|for (?:the |this )?(?:cold )?"
+                                r"call(?:ing)?\b|for bothering)|\bapologi(?:es|[sz]e) for (?:the |this )?(?:cold )?call",
+       1.5, 1, outbound=True),
+    _c("followed up", r"\b(?:following up|checking in|reaching out|touching base)\b", 1.5, 1, outbound=True),
+    _c("said what we can do", r"\bwe (?:can|could) (?:help|save|cut|reduce|lower|offer|get you|set you up|set up|handle)\b",
+       1.0, 2),
     INBOUND_GREETING,
     _c("asked if there is anything else", r"\banything else (?:that )?(?:i|we) can (?:help|do|assist)\b", 2.0, 1),
     _c("verified the caller",

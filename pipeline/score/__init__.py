@@ -50,7 +50,8 @@ def score(transcript: AttributedTranscript, options: ScoreOptions = ScoreOptions
             notes.append("lexicon rules skipped without the model: " + "; ".join(lex.skipped))
     units = build_units(transcript, lex, o)
     turns = side_turns(units)
-    a = analyze(units, turns, transcript.duration_s, lex, o, transcript.roles, transcript.talk_s)
+    a = analyze(units, turns, transcript.duration_s, lex, o, transcript.roles, transcript.talk_s,
+                transcript.overlaps)
     roles = set(transcript.roles.values())
     if units and "rep" not in roles:
         notes.append("no speaker is marked as the rep: rep metrics are null and no markers were scored")

@@ -134,6 +134,8 @@ class _Rules:
         self.phrases = PhraseMatcher(vocab, attr="LOWER")
         self.matcher = Matcher(vocab, validate=True)
         self.n_phrases = self.n_patterns = 0
+        self.subjects: dict[int, frozenset[str]] = {}  # pattern key -> allowed subjects of its clause
+        self.trained = nlp.trained
         phrases = [str(p) for p in table.get("phrases", ()) if str(p).strip()]
         if phrases:
             self.phrases.add("phrase", [nlp.nlp.make_doc(p.lower()) for p in phrases])
@@ -153,13 +155,48 @@ class _Rules:
                 self.matcher.add(name, [pattern])
             except Exception as e:  # spaCy raises ValueError/KeyError/MatchPatternError on a bad pattern
                 raise LexiconError(f"{where}: pattern {name!r} is not a valid spaCy Matcher pattern: {e}") from e
+            if "subject" in entry:
+                self.subjects[vocab.strings[name]] = frozenset(str(x).lower() for x in entry["subject"])
             self.n_patterns += 1
 
     def spans(self, doc: Doc) -> list[Span]:
         out = [Span(doc, s, e) for _, s, e in self.phrases(doc)] if self.n_phrases else []
         if self.n_patterns:
-            out += [Span(doc, s, e) for _, s, e in self.matcher(doc)]
+            out += [Span(doc, s, e) for key, s, e in self.matcher(doc)
+                    if key not in self.subjects or not self.trained or _subject_ok(doc[s], self.subjects[key])]
         return out
+
+
+def clause_subject(tok) -> str | None:
+    """The subject of the clause ``tok`` is in, lower-cased ("i", "you", "it"); "" for an imperative (a verb
+    with no subject that starts its sentence: "just sign here"); None for a fragment with no verb."""
+    head = tok
+    for _ in range(8):
+        if head.pos_ in ("VERB", "AUX"):
+            break
+        if head.head is head:
+            return None
+        head = head.head
+    else:
+        return None
+    if head.pos_ not in ("VERB", "AUX"):
+        return None
+    verbs = [head] + ([head.head] if head.dep_ in ("xcomp", "aux", "auxpass") and head.head is not head else [])
+    for v in verbs:
+        for c in v.children:
+            if c.dep_ in ("nsubj", "nsubjpass", "expl"):
+                return c.lower_
+    # a bare verb heading its sentence with no subject and no auxiliary ("(honestly,) just trust me")
+    bare = head.tag_ == "VB" and head.dep_ in ("ROOT", "conj") and not any(
+        c.dep_ in ("aux", "auxpass", "mark") for c in head.children)
+    return "" if bare else None
+
+
+def _subject_ok(tok, allowed: frozenset[str]) -> bool:
+    """A pattern with ``subject = [...]`` holds only in a clause whose subject is one of them, or in a fragment
+    with no verb ("just a quick question"); never in an imperative or with another subject ("you just need")."""
+    subject = clause_subject(tok)
+    return subject is None or subject in allowed
 
 
 def _trim(span: Span) -> Span | None:

@@ -165,11 +165,17 @@ def _last_sentence_text(turn: Turn) -> str:
 
 
 def restarts(u: Unit, lex: Lexicons, o: ScoreOptions) -> list[Span]:
-    """Repeated runs of 1..restart_max_words words ("I, I could", "it's, it's"), punctuation ignored."""
+    """Repeated runs of 1..restart_max_words words ("I, I could", "it's, it's"), punctuation ignored, whose
+    words all have some duration (a word timed at nothing was not heard)."""
     out: list[Span] = []
     for sent in u.doc.sents:  # never across a sentence end ("send it. It's ...")
-        out.extend(_repeats(sent, lex, o))
+        out.extend(s for s in _repeats(sent, lex, o) if _said_twice(u, s, o))
     return out
+
+
+def _said_twice(u: Unit, span: Span, o: ScoreOptions) -> bool:
+    a, b = u.word_range(span.start_char, span.end_char)
+    return all(w.end - w.start >= o.restart_min_word_s for w in u.words[a:b + 1] if any(c.isalnum() for c in w.text))
 
 
 def _repeats(sent: Span, lex: Lexicons, o: ScoreOptions) -> list[Span]:

@@ -130,7 +130,7 @@ def _round(x: float | None) -> float | None:
 
 def analyze(units: list[Unit], turns: list[Turn], duration_s: float, lex: Lexicons,
             o: ScoreOptions, roles: dict[str, str] | None = None,
-            talk_s: dict[str, float] | None = None) -> Analysis:
+            talk_s: dict[str, float] | None = None, overlaps: tuple = ()) -> Analysis:
     all_words = [w for u in units for w in u.words]
     duration = duration_s if duration_s and duration_s > 0 else max((w.end for w in all_words), default=0.0)
     sides = {u.side for u in units} | set((roles or {}).values())
@@ -204,7 +204,7 @@ def analyze(units: list[Unit], turns: list[Turn], duration_s: float, lex: Lexico
         m["speech_rate_rep_wpm"] = round(n / (rep_talk / 60), 1)
 
     # interruptions
-    a.interruptions = find_interruptions(units, o)
+    a.interruptions = find_interruptions(units, o, overlaps, roles or {})
     if has_rep and has_buyer:
         m["interruptions_rep"] = sum(1 for x in a.interruptions if x.unit.side == "rep")
         m["interruptions_buyer"] = sum(1 for x in a.interruptions if x.unit.side == "buyer")
@@ -243,10 +243,36 @@ def _first_substantive(turn: Turn, fillers) -> float:
     return turn.start
 
 
-def find_interruptions(units: list[Unit], o: ScoreOptions) -> list[Interruption]:
-    """Utterances that start while the other side is mid-utterance with at least the minimum left to say."""
+def find_interruptions(units: list[Unit], o: ScoreOptions, overlaps: tuple = (),
+                       roles: dict[str, str] | None = None) -> list[Interruption]:
+    """Utterances that start while the other side is mid-utterance with at least the minimum left to say.
+
+    On a mixed recording Whisper writes one voice where two talk at once, so the words never overlap there:
+    the diarizer's ``overlaps`` (a speaker coming in while the other still talks) stand in for them. The
+    incoming side's first utterance near such an overlap, right after the other side's, is the interruption.
+    """
     out: list[Interruption] = []
     real = [u for u in units if not u.backchannel and u.side in ("rep", "buyer")]
+    out += _by_words(real, o)
+    flagged = {id(x.unit) for x in out}
+    for ov in overlaps:
+        side = (roles or {}).get(ov.speaker)
+        if side not in ("rep", "buyer"):
+            continue
+        for i, u in enumerate(real):
+            if u.side != side or not (ov.start - o.overlap_slack_s <= u.start <= ov.end + o.overlap_late_s):
+                continue
+            before = [x for x in real[:i] if x.side != side]
+            if id(u) not in flagged and before and before[-1].end >= ov.start - o.overlap_slack_s:
+                said = [w.text for w in before[-1].words if w.end > u.start - 3.0]
+                out.append(Interruption(u, " ".join(said[-8:]), 0))
+                flagged.add(id(u))
+            break
+    return sorted(out, key=lambda x: x.unit.start)
+
+
+def _by_words(real: list[Unit], o: ScoreOptions) -> list[Interruption]:
+    out: list[Interruption] = []
     spans = {side: talk_intervals([w for u in real if u.side == side for w in u.words], o.talk_gap_bridge_s)
              for side in ("rep", "buyer")}
     for u in real:

@@ -50,6 +50,14 @@ class ScoreOptions:
     interruption (ours: above word-timing error, so finishing a last word is not an interruption)."""
     restart_max_words: int = 3
     """Repeated runs of up to this many words ("I, I could", "it's, it's") are restarts (ours)."""
+    overlap_slack_s: float = 0.5
+    """Mixed recordings: an utterance up to this long before a diarized overlap can be the one that cut in."""
+    overlap_late_s: float = 1.5
+    """... and up to this long after it (Whisper often drops the first words said over the other voice)."""
+    restart_min_word_s: float = 0.02
+    """A repeat counts only when each copy has at least this duration: a word Whisper timed at nothing was not
+    heard. (Whether the copies follow each other in time is checked where both come from one decode, in the
+    verbatim pass: times of the two passes are not on one clock to within a word.)"""
     repeated_close_window: int = 1
     """How many rep turns after a refused close a new close counts as ``repeated_close``
     (spec: "right after a refusal" = the next rep turn)."""

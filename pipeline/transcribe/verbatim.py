@@ -24,6 +24,12 @@ LEAD_S = 0.8  # audio kept before each utterance: Whisper's first word often sta
 PAD_S = 0.2  # audio kept after each utterance
 GAP_S = 0.5  # silence between utterances in the joined stream
 EDGE_S = 0.3  # an inserted word may end this far after its utterance (and start LEAD_S before it)
+# A repeat the verbatim pass inserts must be heard, not just written: the prompt ("I, I mean, so, so") invites
+# Whisper to double words, and a doubled word that was said once gets squeezed into one word's time. So it is
+# kept only when it is confident and its copies each take time of their own, one after the other.
+REPEAT_MIN_PROB = 0.5
+REPEAT_MIN_S = 0.06  # each copy lasts at least this long
+REPEAT_MAX_OVERLAP_S = 0.05  # the copies overlap by at most this much
 
 
 def _token(text: str) -> str:
@@ -76,13 +82,24 @@ def insertions(main: list[AttributedWord], verbatim: list[Word], speaker: str,
             continue
         for j in range(j1, j2):
             tok = b[j]
-            repeat = bool(tok) and ((j + 1 < len(b) and b[j + 1] == tok) or (j > 0 and b[j - 1] == tok))
-            if not (tok in FILLER_TOKENS or repeat):
+            twin = [k for k in (j - 1, j + 1) if 0 <= k < len(b) and bool(tok) and b[k] == tok]
+            if not (tok in FILLER_TOKENS or twin):
                 continue
             w = verbatim[j]
-            if lo <= w.start and w.end <= hi:
-                out.append(AttributedWord(w.start, w.end, w.text.strip(), speaker, w.probability))
+            if not (lo <= w.start and w.end <= hi):
+                continue
+            if tok not in FILLER_TOKENS and not _heard_twice(w, [verbatim[k] for k in twin]):
+                continue
+            out.append(AttributedWord(w.start, w.end, w.text.strip(), speaker, w.probability))
     return out
+
+
+def _heard_twice(w: Word, twins: list[Word]) -> bool:
+    """Evidence that an inserted repeat was said: confident, and it and its twin each with time of their own."""
+    if w.probability < REPEAT_MIN_PROB:
+        return False
+    return all(x.end - x.start >= REPEAT_MIN_S for x in [w, *twins]) and all(
+        min(w.end, t.end) - max(w.start, t.start) <= REPEAT_MAX_OVERLAP_S for t in twins)
 
 
 def verbatim_additions(transcriber, samples: np.ndarray, utts: tuple[Utterance, ...],
