@@ -62,31 +62,32 @@ def make_variants(sources: list[Path], n: int, folder: Path) -> list[Path]:
 def _child(kind: str, path: str, engine: str, model: str, device: str, queue) -> None:
     """One measurement in a fresh process: ``kind`` is "pipeline", "bare" or "jobs:N" (a batch run)."""
     try:
+        from .analyze import analyze_file
         from .audio import decode
-        from .run import Engines, RunOptions, analyze_file
+        from .engines import Engines, RunOptions
         from .transcribe import TranscribeOptions
 
         t0 = time.perf_counter()
         options = RunOptions(transcribe=TranscribeOptions(model=model, device=device), engine=engine)
         if kind.startswith(("jobs:", "ray:")):
+            from .batch import run_batch
             from .compute import cores
-            from .run import run_batch
 
             n = int(kind.split(":")[1])
-            cluster = None
+            executor = None
             if kind.startswith("ray:"):  # n workers on a Ray instance started here, the cores shared out
-                from .cluster import RayOptions
+                from .cluster import RayExecutor, RayOptions
 
-                cluster = RayOptions(workers=n, cpus_per_worker=max(1, cores() // n))
+                executor = RayExecutor(RayOptions(workers=n, cpus_per_worker=max(1, cores() // n)))
             with tempfile.TemporaryDirectory() as tmp:
-                results = run_batch(Path(path), Path(tmp) / "out", options, jobs=1 if cluster else n, settle_s=0.0,
-                                    ray=cluster)
+                results = run_batch(Path(path), Path(tmp) / "out", options, jobs=1 if executor is not None else n,
+                                    settle_s=0.0, executor=executor)
             failed = [r.error for r in results if r.status != "done"]
             if failed:
                 raise RuntimeError(f"{len(failed)} calls did not finish: {failed[0]}")
             load_s = 0.0
             timings = {"total": time.perf_counter() - t0}  # model loading included: it is part of a batch
-            from .run import find_recordings
+            from .batch import find_recordings
 
             duration = sum(decode(p).duration_s for p in find_recordings(Path(path)))
         elif kind == "bare":

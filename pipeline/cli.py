@@ -112,9 +112,10 @@ def run(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Analyse every recording under INBOX into OUT/<call id>/: analysis.json, diarization.rttm, report.html."""
+    from .batch import run_batch
     from .callmeta import InboxRules
+    from .engines import RunOptions
     from .models import ASR_MODELS
-    from .run import RunOptions, run_batch
 
     if not inbox.is_dir():
         _fail(f"inbox {inbox} is not a folder")
@@ -129,14 +130,15 @@ def run(
             if ray:
                 _fail("--ray works with `run` (a batch); `watch` runs calls in this process")
             return _watch(inbox, out, options, rules, reports, quiet)
-        cluster = None
+        executor = None  # this process, or --jobs processes (run_batch's choice)
         if ray:
-            from .cluster import RayOptions
+            from .cluster import RayExecutor, RayOptions
 
-            cluster = RayOptions(address=ray_address, workers=ray_workers, cpus_per_worker=ray_cpus,
-                                 gpus_per_worker=ray_gpus)
+            executor = RayExecutor(RayOptions(address=ray_address, workers=ray_workers, cpus_per_worker=ray_cpus,
+                                              gpus_per_worker=ray_gpus))
         results = _with_progress(lambda progress: run_batch(inbox, out, options, progress=progress, reports=reports,
-                                                            force=force, rules=rules, jobs=jobs, ray=cluster), quiet)
+                                                            force=force, rules=rules, jobs=jobs, executor=executor),
+                                 quiet)
     except CallReviewError as e:
         _fail(str(e))
     failed = [r for r in results if r.status == "failed"]
@@ -249,7 +251,7 @@ def rescore(
 
     from . import report as reports
     from .analysis import validate, write_json_atomic
-    from .run import rescore as rescore_doc
+    from .analyze import rescore as rescore_doc
 
     paths = _analysis_paths(out)
     failed = 0
@@ -431,8 +433,8 @@ def eval_(
                                                "(<dir>/enroll/<rep>.*, <dir>/<rep>/<call>; e.g. voice_calls)."),
 ) -> None:
     """Score the pipeline against references: WER, DER/JER (collar 0.25 and 0), rep role, filler recall, RTF."""
+    from .engines import Engines, RunOptions
     from .evaluate import default_corpora, evaluate
-    from .run import Engines, RunOptions
 
     if voices is not None and not (voices / "enroll").is_dir():
         _fail(f"--voices {voices}: expected an enroll/ folder of rep recordings in it")
@@ -490,7 +492,7 @@ def bench(
     long calls and --jobs throughput, and check the results against the speed targets."""
     from .audio import is_audio_path
     from .bench import make_long_call, make_variants, run_bench
-    from .run import RunOptions
+    from .engines import RunOptions
 
     files = list(files) if files else sorted(p for p in Path("sample_calls").iterdir() if is_audio_path(p))
     if not files:

@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from .batch import SETTLE_S, Batch, CallResult
 from .callmeta import InboxRules
-from .run import SETTLE_S, Batch, CallResult, Engines, RunOptions
+from .engines import Engines, RunOptions
 
 
 def watch(inbox: Path, out: Path, options: RunOptions, engines: Engines | None = None,

@@ -79,9 +79,10 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "phone-exp")
     ap.add_argument("--sets", default="real,real16k,synth8k,wide")
     args = ap.parse_args(argv)
+    from pipeline.analyze import _transcribe
     from pipeline.audio import decode
     from pipeline.diarize import channels_are_distinct
-    from pipeline.run import Engines, RunOptions, _transcribe
+    from pipeline.engines import Engines, RunOptions
 
     engines = Engines(RunOptions())
     chosen = variants()

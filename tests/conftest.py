@@ -91,14 +91,14 @@ class FakeTranscriber:
 def _files_settle_at_once(monkeypatch):
     """Test recordings are written a moment before the batch runs: don't wait for them to "finish copying"
     (the tests of that waiting pass ``settle_s`` themselves)."""
-    import pipeline.run
+    import pipeline.batch
 
-    monkeypatch.setattr(pipeline.run, "SETTLE_S", 0.0)
+    monkeypatch.setattr(pipeline.batch, "SETTLE_S", 0.0)
 
 
 @pytest.fixture
 def fake_engines():
-    from pipeline.run import Engines, RunOptions
+    from pipeline.engines import Engines, RunOptions
 
     return Engines(RunOptions(transcribe=TranscribeOptions(model="fake")), transcriber=FakeTranscriber(),
                    diarizer=FakeDiarizer(), channel_diarizer=FakeChannelDiarizer())
@@ -114,7 +114,7 @@ def need(path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def base_engines():
-    from pipeline.run import Engines, RunOptions
+    from pipeline.engines import Engines, RunOptions
 
     return Engines(RunOptions())
 

@@ -9,8 +9,11 @@ import numpy as np
 import pytest
 
 from pipeline.analysis import validate
+from pipeline.analyze import call_id
 from pipeline.audio import write_wav
-from pipeline.run import CallOverrides, Engines, RunOptions, call_id, find_recordings, run_batch
+from pipeline.batch import find_recordings, run_batch
+from pipeline.callmeta import CallOverrides
+from pipeline.engines import Engines, RunOptions
 
 from .conftest import tone
 
@@ -118,7 +121,7 @@ def test_call_sidecar_overrides(tmp_path):
 
 
 def test_stereo_with_separate_parties_is_diarized_per_channel(tmp_path, fake_engines):
-    from pipeline.run import analyze_audio
+    from pipeline.analyze import analyze_audio
     from pipeline.types import Audio
 
     left = np.concatenate([tone(1.0, 200), np.zeros(16000, np.float32)])

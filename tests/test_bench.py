@@ -7,7 +7,7 @@ import numpy as np
 
 from pipeline.audio import decode, write_wav
 from pipeline.bench import make_variants, markdown, split, targets
-from pipeline.run import file_sha256
+from pipeline.analyze import file_sha256
 
 META = {"date": "2026-11-22", "cpu": "test cpu", "cores": 2, "model": "base", "device": "cpu", "repeat": 3}
 

@@ -20,12 +20,13 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.audio import write_wav
+from pipeline.batch import run_batch
 from pipeline.callmeta import InboxRules
 from pipeline.catalog import SCHEMA_VERSION, Catalog, worker_id
 from pipeline.cli import app
+from pipeline.engines import Engines, RunOptions
 from pipeline.errors import ConfigError
 from pipeline.report.reps import rep_folders
-from pipeline.run import Engines, RunOptions, run_batch
 from pipeline.transcribe import TranscribeOptions
 
 from .conftest import ROOT, FakeChannelDiarizer, FakeDiarizer, FakeTranscriber, tone
@@ -169,7 +170,7 @@ def test_a_file_still_being_copied_waits(tmp_path):
 
 
 def test_full_disk_is_a_clear_failure_and_nothing_is_lost(tmp_path, monkeypatch):
-    import pipeline.run
+    import pipeline.batch
 
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
@@ -178,7 +179,7 @@ def test_full_disk_is_a_clear_failure_and_nothing_is_lost(tmp_path, monkeypatch)
     def full(*_a, **_k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipeline.run, "write_json_atomic", full)
+    monkeypatch.setattr(pipeline.batch, "write_json_atomic", full)
     [r] = run_batch(inbox, out, OPTS, engines=_engines())
     assert r.status == "failed" and "disk full" in r.error and "callreview retry" in r.error
     assert (inbox / "a.wav").is_file() and _rows(out)["a.wav"]["status"] == "failed"

@@ -21,10 +21,11 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.audio import write_wav
+from pipeline.batch import run_batch
 from pipeline.catalog import Catalog
 from pipeline.cli import app
+from pipeline.engines import Engines, RunOptions
 from pipeline.errors import ConfigError
-from pipeline.run import Engines, RunOptions, run_batch
 from pipeline.transcribe import TranscribeOptions
 
 from .conftest import ROOT, SAMPLES, tone
@@ -32,7 +33,7 @@ from .worker import POISON_S, poison_engines
 
 ray = pytest.importorskip("ray", reason="the Ray extra is part of requirements.lock; CI installs it")
 
-from pipeline.cluster import RayOptions  # noqa: E402  (after the extra is known to be there)
+from pipeline.cluster import RayExecutor, RayOptions  # noqa: E402  (after the extra is known to be there)
 
 FAKE = RunOptions(transcribe=TranscribeOptions(model="fake"), verbatim_rep=False)
 
@@ -102,7 +103,7 @@ def _content(doc: dict) -> dict:
 def test_without_the_extra_run_ray_says_how_to_install_it(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
     with pytest.raises(ConfigError, match=r"pip install 'callreview\[ray\]'"):
-        run_batch(tmp_path, tmp_path / "out", FAKE, ray=RayOptions())
+        run_batch(tmp_path, tmp_path / "out", FAKE, executor=RayExecutor(RayOptions()))
     assert not (tmp_path / "out").exists()
     result = CliRunner().invoke(app, ["run", str(SAMPLES), "--out", str(tmp_path / "o"), "--ray", "--device", "cpu"])
     assert result.exit_code != 0 and "pip install 'callreview[ray]'" in result.output
@@ -111,7 +112,7 @@ def test_without_the_extra_run_ray_says_how_to_install_it(monkeypatch, tmp_path)
 
 def test_ray_and_jobs_do_not_mix(tmp_path):
     with pytest.raises(ConfigError, match="--jobs and --ray"):
-        run_batch(tmp_path, tmp_path / "out", FAKE, ray=RayOptions(), jobs=2)
+        run_batch(tmp_path, tmp_path / "out", FAKE, executor=RayExecutor(RayOptions()), jobs=2)
 
 
 def test_a_call_that_keeps_killing_its_worker_fails_and_the_rest_finish(local_ray, tmp_path):
@@ -120,8 +121,8 @@ def test_a_call_that_keeps_killing_its_worker_fails_and_the_rest_finish(local_ra
     for i in range(4):
         write_wav(inbox / f"call{i}.wav", _call(5.0 + i * 0.5, i))
     write_wav(inbox / "poison.wav", _call(POISON_S, 9))
-    results = run_batch(inbox, out, FAKE, engine_factory=poison_engines, settle_s=0.0,
-                        ray=RayOptions(workers=2, cpus_per_worker=1, max_retries=1))
+    results = run_batch(inbox, out, FAKE, settle_s=0.0,
+                        executor=RayExecutor(RayOptions(workers=2, cpus_per_worker=1, max_retries=1), poison_engines))
     by = {r.source: r for r in results}
     assert [by[f"call{i}.wav"].status for i in range(4)] == ["done"] * 4
     assert by["poison.wav"].status == "failed" and "worker died 2 times" in by["poison.wav"].error
@@ -136,7 +137,7 @@ def test_a_call_that_keeps_killing_its_worker_fails_and_the_rest_finish(local_ra
         assert {"analysis.json", "diarization.rttm", "report.html", "audio.mp3"} <= {p.name for p in folder.iterdir()}
     assert (out / "index.html").is_file()
     # a second run finds nothing to do and starts no workers
-    again = run_batch(inbox, out, FAKE, engine_factory=poison_engines, settle_s=0.0, ray=RayOptions(workers=2))
+    again = run_batch(inbox, out, FAKE, settle_s=0.0, executor=RayExecutor(RayOptions(workers=2), poison_engines))
     assert {r.status for r in again} == {"skipped", "failed"}
 
 
@@ -165,7 +166,8 @@ def test_sample_calls_on_two_workers_one_killed_mid_call_equal_a_local_run(local
     killer = threading.Thread(target=kill_one_mid_call, daemon=True)
     killer.start()
     ray_out = tmp_path / "ray_out"
-    results = run_batch(inbox, ray_out, options, settle_s=0.0, ray=RayOptions(workers=2, cpus_per_worker=1))
+    results = run_batch(inbox, ray_out, options, settle_s=0.0,
+                        executor=RayExecutor(RayOptions(workers=2, cpus_per_worker=1)))
     killer.join(timeout=5)
     assert "pid" in killed, "no worker was seen in the middle of a call"
     assert sorted(r.status for r in results) == ["done"] * len(results) and len(results) == 4
@@ -190,14 +192,13 @@ def test_sample_calls_on_two_workers_one_killed_mid_call_equal_a_local_run(local
 
 def test_the_pool_serves_calls_that_arrive_after_the_first_round(local_ray, tmp_path):
     """run_batch calls the pool again once files that were still being copied have settled."""
-    from pipeline.cluster import RayRunner
-    from pipeline.run import Batch
+    from pipeline.batch import Batch
 
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
     write_wav(inbox / "first.wav", _call(5.0, 1))
     batch = Batch(inbox, out, FAKE, settle_s=0.0)
-    with RayRunner(RayOptions(workers=1, cpus_per_worker=1), FAKE, poison_engines) as runner:
+    with RayExecutor(RayOptions(workers=1, cpus_per_worker=1), poison_engines) as runner:
         batch.scan()
         assert [r.status for r in runner.work(batch)] == ["done"]
         pool = list(runner.actors)
@@ -207,3 +208,43 @@ def test_the_pool_serves_calls_that_arrive_after_the_first_round(local_ray, tmp_
         assert [(r.source, r.status) for r in again] == [("later.wav", "done")]
         assert runner.actors == pool  # the same workers, models not loaded again
     batch.close()
+
+
+def test_a_finished_call_that_cannot_be_brought_up_to_date_fails_alone_as_in_a_local_run(local_ray, tmp_path,
+                                                                                      monkeypatch):
+    """The driver reuses a finished call's analysis (a lost audio copy made again, no model) through the same
+    bookkeeping as a local run: an OSError while doing so fails that call, and the rest of the batch goes on."""
+    import pipeline.batch
+    from pipeline.audio import PLAYABLE_NAME
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, seed in (("a.wav", 1), ("b.wav", 2)):
+        write_wav(inbox / name, _call(5.0, seed))
+    refresh = pipeline.batch._refresh
+
+    def unreadable_a(doc, path, folder):
+        if path.name == "a.wav":
+            raise OSError(5, "Input/output error")
+        return refresh(doc, path, folder)
+
+    outcomes = {}
+    for kind, executor in (("local", lambda: None),
+                           ("ray", lambda: RayExecutor(RayOptions(workers=1, cpus_per_worker=1), poison_engines))):
+        out = tmp_path / kind
+        first = run_batch(inbox, out, FAKE, engines=poison_engines(FAKE), settle_s=0.0)
+        assert [r.status for r in first] == ["done", "done"]
+        for r in first:  # both audio copies lost: both calls are queued again, to be brought up to date
+            (out / r.call_id / PLAYABLE_NAME).unlink()
+        with monkeypatch.context() as m:
+            m.setattr(pipeline.batch, "_refresh", unreadable_a)
+            results = {r.source: r for r in run_batch(inbox, out, FAKE, settle_s=0.0, executor=executor())}
+        with Catalog.for_out(out) as cat:
+            rows = {r.source: r.status for r in cat.rows()}
+        error = json.loads((out / results["a.wav"].call_id / "error.json").read_text())["error"]
+        assert (out / results["b.wav"].call_id / PLAYABLE_NAME).is_file()
+        outcomes[kind] = ({s: (r.status, r.error) for s, r in results.items()}, rows, error)
+    assert outcomes["ray"] == outcomes["local"]
+    results, rows, error = outcomes["ray"]
+    assert results["a.wav"][0] == "failed" and "Input/output error" in results["a.wav"][1] and results["b.wav"][0] == "skipped"
+    assert rows == {"a.wav": "failed", "b.wav": "done"} and "Input/output error" in error

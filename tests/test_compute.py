@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 import pipeline.compute as compute
 from pipeline.cli import app
 from pipeline.compute import inference_threads, resolve_device
+from pipeline.engines import Engines, RunOptions
 from pipeline.errors import ConfigError
-from pipeline.run import Engines, RunOptions
 from pipeline.transcribe import TranscribeOptions
 
 from .conftest import ROOT, FakeChannelDiarizer, FakeDiarizer, FakeTranscriber
@@ -57,7 +57,7 @@ def test_engines_resolve_auto_and_hand_the_device_to_the_models(monkeypatch):
                       transcriber=FakeTranscriber(), diarizer=FakeDiarizer(), channel_diarizer=FakeChannelDiarizer())
     assert engines.device == "cpu"
     _gpus(monkeypatch, 1, 1)
-    from pipeline.run import _diarizer_args
+    from pipeline.engines import _diarizer_args
 
     assert _diarizer_args(RunOptions(), "cuda") == {"device": "cuda"}
 
@@ -73,7 +73,7 @@ def test_jobs_share_the_cores_out(monkeypatch):
                     reason="needs a CUDA GPU (run on a lent GPU machine)")
 def test_the_sample_call_on_a_gpu_matches_the_cpu_transcript_closely(tmp_path):  # pragma: no cover - GPU only
     from pipeline.evaluate import wer
-    from pipeline.run import analyze_file
+    from pipeline.analyze import analyze_file
 
     path = ROOT / "sample_calls" / "pushy_close_mono.mp3"
     docs = {}

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from pipeline.analysis import validate
 from pipeline.audio import write_wav
 from pipeline.cli import app
-from pipeline.run import Engines, RunOptions
+from pipeline.engines import Engines, RunOptions
 from pipeline.transcribe import TranscribeOptions
 
 from .conftest import SAMPLES, SHARED, need
@@ -145,7 +145,8 @@ def test_cli_run_real_models_with_bad_input_beside_good(tmp_path):
 def test_no_words_over_hold_music_and_silence():
     """Whisper invents words over music and silence; the VAD gate and loop guard must keep them out."""
     from pipeline.audio import decode
-    from pipeline.run import CallOverrides, analyze_audio
+    from pipeline.analyze import analyze_audio
+    from pipeline.callmeta import CallOverrides
     from pipeline.types import Audio
 
     rate = 16000

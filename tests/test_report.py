@@ -17,10 +17,11 @@ from typer.testing import CliRunner
 from pipeline import report
 from pipeline.analysis import validate
 from pipeline.audio import PLAYABLE_NAME, decode, write_wav
+from pipeline.batch import run_batch
 from pipeline.callmeta import read_self_review, recorded_at, rep_from_path
 from pipeline.cli import app
+from pipeline.engines import Engines, RunOptions
 from pipeline.report.view import cues, metric_views, turns
-from pipeline.run import Engines, RunOptions, run_batch
 from pipeline.score import METRIC_NAMES
 from pipeline.transcribe import TranscribeOptions
 

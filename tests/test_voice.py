@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from pipeline.audio import write_wav
+from pipeline.batch import run_batch
 from pipeline.catalog import Catalog
+from pipeline.engines import Engines, RunOptions
 from pipeline.roles.voice import VoiceBook, match
-from pipeline.run import Engines, RunOptions, run_batch
 from pipeline.transcribe import TranscribeOptions
 from pipeline.types import SAMPLE_RATE
 

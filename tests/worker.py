@@ -11,7 +11,8 @@ import json
 import sys
 import time
 
-from pipeline.run import Engines, RunOptions, run_batch
+from pipeline.batch import run_batch
+from pipeline.engines import Engines, RunOptions
 from pipeline.transcribe import TranscribeOptions
 
 from .conftest import FakeChannelDiarizer, FakeDiarizer, FakeTranscriber

@@ -4,7 +4,9 @@ The driver (the ``run`` process) stays what a local run is: it scans the inbox i
 recording, and writes every output and catalog row itself. Only the analysis moves: each claimed call becomes a
 task on a pool of Ray actors (``CallWorker``), each holding the models loaded once, with the CPUs, GPUs and
 memory it declares. A task gets a path and returns the ``analysis.json`` document, the RTTM and the audio copy's
-bytes, so nothing on the cluster writes to ``OUT`` and nothing is written twice.
+bytes, so nothing on the cluster writes to ``OUT`` and nothing is written twice. ``RayExecutor`` is the batch's
+executor for this (``pipeline.batch.Executor``): the CLI builds it for ``--ray`` and hands it to ``run_batch``, so
+this package depends on the batch and the batch knows nothing of Ray.
 
 Faults are Ray's: an actor that dies (killed, out of memory, its node lost) is restarted, models reloaded, and
 the call it was running is retried, at most ``max_retries`` times; after that the call is marked failed with the
@@ -68,7 +70,7 @@ class CallWorker:
             if engine_factory is not None:
                 self.engines = engine_factory(options)
             else:
-                from ..run import Engines
+                from ..engines import Engines
 
                 self.engines = Engines(options)
         except CallReviewError as e:  # reported with each call, so the driver can stop the batch cleanly
@@ -76,7 +78,7 @@ class CallWorker:
 
     def analyze(self, job: dict[str, Any], voices: Any = None) -> dict[str, Any]:
         """Analyse ``job["path"]``; return the document, the RTTM and the audio copy, or the error."""
-        from ..run import analyze_file
+        from ..analyze import analyze_file
 
         where = {"host": self.host, "pid": self.pid}
         if self.load_error is not None:
@@ -103,17 +105,26 @@ class WorkerLost(CallReviewError):
     """The worker running a call died more often than the retries allow."""
 
 
-class RayRunner:
-    """The actor pool for one ``run``: started on first use, shut down (with Ray, if it started it) on exit."""
+class RayExecutor:
+    """The batch's executor on Ray (``pipeline.batch.Executor``): the actor pool for one ``run``, started on
+    first use with the batch's options, shut down (with Ray, if it started it) on close.
 
-    def __init__(self, options: RayOptions, run_options, engine_factory: Callable | None = None):
-        self.options, self.run_options, self.engine_factory = options, run_options, engine_factory
+    ``engine_factory`` (a picklable function of the options) builds the actors' models; by default they load
+    the real ones."""
+
+    label = "run"  # the catalog's run row: the driver is one ``run`` process
+
+    def __init__(self, options: RayOptions, engine_factory: Callable | None = None):
+        self.options, self.engine_factory = options, engine_factory
         self.actors: list[Any] = []
         self._started_ray = False
 
+    def open(self) -> None:
+        _ray()  # a missing extra fails before the batch writes anything
+
     # --- the pool -----------------------------------------------------------------------------------------------
 
-    def start(self) -> None:
+    def start(self, run_options) -> None:
         if self.actors:
             return
         ray = _ray()
@@ -133,7 +144,6 @@ class RayRunner:
         if fits and min(fits) < 1:
             raise ConfigError(f"the Ray cluster has {total.get('CPU', 0):g} CPUs and {total.get('GPU', 0):g} GPUs: "
                               f"not enough for one worker ({o.cpus_per_worker:g} CPUs, {o.gpus_per_worker:g} GPUs)")
-        run_options = self.run_options
         if o.gpus_per_worker:  # the GPU Ray hands the actor (CUDA_VISIBLE_DEVICES) is the one it uses
             run_options = dataclasses.replace(run_options, transcribe=dataclasses.replace(run_options.transcribe,
                                                                                           device="cuda"))
@@ -156,7 +166,7 @@ class RayRunner:
             ray.shutdown()
             self._started_ray = False
 
-    def __enter__(self) -> "RayRunner":
+    def __enter__(self) -> "RayExecutor":
         return self
 
     def __exit__(self, *exc) -> None:
@@ -168,8 +178,8 @@ class RayRunner:
         """Claim queued recordings from ``batch``'s catalog and run them on the pool until none is left.
 
         The catalog rows and the output files are written here, by the driver, as results come back."""
+        from ..batch.heartbeat import Heartbeat
         from ..catalog import now
-        from ..run import _Heartbeat
 
         cat = batch.catalog
         cat.recover(batch.stale_s, now())
@@ -178,13 +188,13 @@ class RayRunner:
         in_flight: dict[Any, tuple[Any, Any]] = {}  # object ref -> (catalog row, actor)
         idle: list[Any] = list(self.actors)  # a later call (files that finished copying) reuses the pool
         voices_ref = None
-        with _Heartbeat(cat.path, batch.worker, batch.heartbeat_s) as beat:
+        with Heartbeat(cat.path, batch.worker, batch.heartbeat_s) as beat:
             try:
                 while True:
                     if not self.actors:
                         if cat.counts()["queued"] == 0:
                             break
-                        self.start()
+                        self.start(batch.options)
                         idle = list(self.actors)
                     if voices_ref is None and self.actors:
                         voices_ref = _ray().put(batch._voices())
@@ -194,9 +204,10 @@ class RayRunner:
                             break
                         if progress:
                             progress("start", len(results), max(total, len(results) + 1), row.source)
-                        reused = batch.reuse(row, force)
-                        if reused is not None:  # still valid: no model needed
-                            results.append(batch.settle(row, lambda: ("skipped", reused)))
+                        # still valid: no model needed (recorded as a local run records it, a failure too)
+                        settled = batch.settle_reused(row, force)
+                        if settled is not None:
+                            results.append(settled)
                             continue
                         actor = idle.pop()
                         job = {"path": str((batch.inbox / row.source).resolve()), "rel": row.source,
