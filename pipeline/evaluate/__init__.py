@@ -287,6 +287,27 @@ def filler_counts(reference: str, hypothesis: str) -> tuple[int, int]:
     return n_ref, hit
 
 
+def _runs(tokens: list[str]) -> dict[str, int]:
+    """word -> the longest run of it in a row."""
+    out: dict[str, int] = {}
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j + 1 < len(tokens) and tokens[j + 1] == tokens[i]:
+            j += 1
+        out[tokens[i]] = max(out.get(tokens[i], 0), j - i + 1)
+        i = j + 1
+    return out
+
+
+def invented_repeats(reference: str, hypothesis: str, at_least: int = 3) -> list[str]:
+    """Runs of one word ``at_least`` times in a row in the hypothesis that the reference never has that long
+    (a decoder loop or a repeat the verbatim pass made up: "the the the" where "the" was said once)."""
+    ref = _runs(normalize(reference).split())
+    return [f"{w} x{n}" for w, n in _runs(normalize(hypothesis).split()).items()
+            if n >= at_least and n > ref.get(w, 0)]
+
+
 def diarization_scores(reference, hypothesis, uem=None) -> dict[str, float]:
     from pyannote.metrics.diarization import DiarizationErrorRate, JaccardErrorRate
 
@@ -357,6 +378,7 @@ class EvalRow:
     hyp_fillers_matched: int | None = None
     rtf: float | None = None
     talk_ratio_error: float | None = None  # |measured - true| rep talk ratio
+    invented_repeats: list[str] = field(default_factory=list)  # ``invented_repeats``: "word xN" per run
     # kind -> [matched hypothesis markers, hypothesis markers, matched reference labels, reference labels]
     marker_counts: dict[str, list[int]] = field(default_factory=dict)
     error: str | None = None
@@ -417,6 +439,7 @@ def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=Non
                 else:
                     row.wer_plain = w
             row.ref_fillers, row.hyp_fillers_matched = filler_counts(ref.transcript, hyp_text)
+            row.invented_repeats = invented_repeats(ref.transcript, hyp_text)
         if ref.rttm_path is not None:
             reference = load_rttm(ref.rttm_path, ref.uri)
             hypothesis = diarization.to_annotation(ref.uri)
@@ -535,6 +558,9 @@ def write_report(rows: list[EvalRow], out: Path, engines) -> None:
     if real:
         md += ("\nReal human phone calls (Harper Valley, 8 kHz; tune = the two calls decoding options were chosen "
                "on, test = the two never tuned on):\n\n" + real_calls_markdown(real) + "\n")
+    invented = {r.file: r.invented_repeats for r in rows if r.invented_repeats}
+    md += ("\nInvented repeats (a word three or more times in a row where the reference has it fewer times): "
+           + ("; ".join(f"{f}: {', '.join(v)}" for f, v in invented.items()) if invented else "none") + ".\n")
     if summary:
         md += "\nMarkers against the labelled lines (rep side, kind must agree):\n\n" + markers_markdown(summary) + "\n"
     write_text_atomic(out / "eval.md", md)
