@@ -308,6 +308,14 @@ def test_a_change_of_speaker_with_both_voices_at_once_is_recorded_as_overlap():
     y = x.copy()
     y[int(2.5 * sr):int(3.5 * sr)] = 0
     assert switch_overlaps(y, turns, [(0.0, 2.5), (3.5, 6.0)], EmbeddedOptions()) == ()
+    # ... also when the VAD joined that pause into one region: the signal itself goes quiet for 0.3 s
+    a2, b2 = 0.1 * rng.standard_normal(sr * 6), 0.1 * rng.standard_normal(sr * 6)
+    a2[4 * sr:] = 0  # both voices 2-4 s this time
+    b2[: 2 * sr] = 0
+    w = (a2 + b2).astype(np.float32)
+    w[int(2.9 * sr):int(3.1 * sr)] = 0
+    assert switch_overlaps(w, turns, [(0.0, 6.0)], EmbeddedOptions(switch_overlap_db=1.0)) == ()
+    assert switch_overlaps(w, turns, [(0.0, 6.0)], EmbeddedOptions(switch_overlap_db=1.0, switch_dip_db=0)) != ()
     # latching without overlap: no pause, but no more energy than one voice
     z = np.concatenate([a[: 3 * sr], b[3 * sr:] * 0 + 0.1 * rng.standard_normal(3 * sr)]).astype(np.float32)
     assert switch_overlaps(z, turns, [(0.0, 6.0)], EmbeddedOptions()) == ()

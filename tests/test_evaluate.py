@@ -86,3 +86,12 @@ def test_a_real_calls_reference_tells_where_the_agent_cut_in():
              {"speaker": "caller", "start": 5.5, "end": 5.9, "text": "you"},
              {"speaker": "agent", "start": 5.6, "end": 5.8, "text": "bye"}]
     assert [ln["markers"] for ln in harper.label_interruptions(lines)] == [[], ["interruption"], [], [], []]
+
+
+def test_invented_repeats_are_runs_the_reference_does_not_have():
+    from pipeline.evaluate import invented_repeats
+
+    assert invented_repeats("I think that that is fine", "I think that that that that is fine") == ["that x4"]
+    assert invented_repeats("no no no, not today", "No, no, no. Not today.") == []  # said three times: heard
+    assert invented_repeats("we can do that", "we can can do that") == []  # a doubled word is not a run of 3
+    assert invented_repeats("okay", "OK, okay, ok.") == ["okay x3"]  # spelling variants are one word

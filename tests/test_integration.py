@@ -46,6 +46,71 @@ def test_markers_on_the_labelled_set(marker_figures):
             assert got["precision"] >= bar and got["recall"] >= bar, (group, fam, got)
 
 
+# --- issue 11: calls nobody tuned on ------------------------------------------------------------------------
+# The targets are asserted where `make eval` meets them; where it does not (yet), the test holds today's figure
+# as a floor so nothing slides back unnoticed, and the target is named beside it (docs/EVALUATION.md, issue 11).
+
+@pytest.fixture(scope="session")
+def test_half(eval_rows):
+    from pipeline.evaluate import marker_summary
+
+    return marker_summary([r for f, r in eval_rows.items() if f.startswith("test_calls/")])
+
+
+def test_markers_on_the_test_half(test_half):
+    """test_calls/: scripts written before any lexicon changed, other voices, half at 8 kHz; never tuned on.
+    Target: precision and recall per family >= 0.85 stereo, >= 0.75 mono. Precision meets it; recall does not:
+    wordings the lexicons have never seen, and 8 kHz synthetic speech that base mishears (WER up to 41%)."""
+    stereo, mono = test_half["test_calls stereo"], test_half["test_calls mono"]
+    for fam in ("hesitancy", "pushiness"):
+        assert stereo[fam]["precision"] >= 0.85, (fam, stereo[fam])
+    assert mono["hesitancy"]["precision"] >= 0.75, mono["hesitancy"]
+    assert mono["pushiness"]["precision"] >= 0.60, mono["pushiness"]  # floor; target 0.75
+    # recall floors (targets 0.85 stereo, 0.75 mono)
+    assert stereo["hesitancy"]["recall"] >= 0.55 and stereo["pushiness"]["recall"] >= 0.45, stereo
+    assert mono["hesitancy"]["recall"] >= 0.40 and mono["pushiness"]["recall"] >= 0.30, mono
+
+
+def test_restarts_and_mono_interruptions_on_the_test_half(test_half):
+    """A restart needs evidence in the audio (target precision >= 0.9); mono interruptions come from the
+    diarizer's overlap evidence (target recall > 0.3)."""
+    stereo, mono = test_half["test_calls stereo"], test_half["test_calls mono"]
+    assert stereo["restart"]["precision"] >= 0.85 and mono["restart"]["precision"] >= 0.9, (stereo, mono)
+    assert mono["interruption"]["recall"] > 0.3, mono["interruption"]
+
+
+def test_no_invented_repeats(eval_rows):
+    """No word three times in a row where it was said fewer times, on any labelled call (8 kHz included)."""
+    invented = {f: r.invented_repeats for f, r in eval_rows.items() if r.invented_repeats}
+    assert not invented, invented
+
+
+def test_rep_role_on_the_test_half(eval_rows):
+    rows = {f: r for f, r in eval_rows.items() if f.startswith("test_calls/")}
+    assert len(rows) == 16
+    assert sum(r.role_correct is True for r in rows.values()) >= 15, {f: r.role_correct for f, r in rows.items()}
+    assert all(r.role_correct for f, r in rows.items() if r.channel_mode == "per_channel")
+
+
+def test_real_phone_calls(eval_rows):
+    """Harper Valley: four real 8 kHz calls, each as stereo (agent left) and a mono mix; the agent is the rep.
+    Targets: WER median <= 10% / worst <= 20%, word roles >= 0.98 stereo / 0.95 mono, confusion 0 stereo /
+    <= 2% mono, talk-ratio error <= 0.04. Met on stereo: word roles, confusion, the median WER; the rest are
+    floors at today's figures."""
+    from pipeline.evaluate import real_call_summary
+
+    real = real_call_summary(list(eval_rows.values()))
+    st, mo = real["stereo all"], real["mono all"]
+    assert st["calls"] == mo["calls"] == 4
+    assert st["rep_right"] == 4 and mo["rep_right"] == 4
+    assert st["word_roles_min"] >= 0.98 and st["confusion_max"] == 0.0
+    assert st["wer_median"] <= 0.10
+    assert st["wer_worst"] <= 0.32 and st["talk_ratio_error_max"] <= 0.06  # floors; targets 0.20, 0.04
+    assert mo["wer_median"] <= 0.13 and mo["wer_worst"] <= 0.45  # floors; targets 0.10, 0.20
+    assert mo["word_roles_min"] >= 0.88 and mo["confusion_max"] <= 0.10  # floors; targets 0.95, 0.02
+    assert mo["talk_ratio_error_max"] <= 0.08  # floor; target 0.04
+
+
 def test_talk_ratio_on_the_labelled_set(marker_figures):
     assert marker_figures["eval_calls stereo"]["talk_ratio_error_max"]["value"] <= 0.03
     assert marker_figures["eval_calls mono"]["talk_ratio_error_max"]["value"] <= 0.05

@@ -21,8 +21,8 @@ from typing import Any
 
 from ..audio import is_audio_path
 from .metrics import (FILLERS, MATCH_TOLERANCE_S, SPELLING_VARIANTS, EvalRow, diarization_scores, filler_counts,
-                      marker_counts, normalize, precision_recall, role_correct, true_talk_ratio, wer, wer_by_channel,
-                      word_role_accuracy)
+                      invented_repeats, marker_counts, normalize, precision_recall, role_correct, true_talk_ratio,
+                      wer, wer_by_channel, word_role_accuracy)
 from .references import CORPORA, Reference, corpus_folder, default_corpora, find_references, load_rttm, load_uem
 from .tables import (markdown_table, marker_summary, markers_markdown, real_call_summary, real_calls_markdown,
                      update_readme, voices_markdown)
@@ -30,7 +30,8 @@ from .tables import (markdown_table, marker_summary, markers_markdown, real_call
 __all__ = [  # the evaluation's names, wherever they live, importable from here
     "CORPORA", "FILLERS", "MATCH_TOLERANCE_S", "SPELLING_VARIANTS", "EvalRow", "Reference", "corpus_folder",
     "default_corpora", "diarization_scores", "evaluate", "evaluate_voices", "filler_counts", "find_references",
-    "load_rttm", "load_uem", "markdown_table", "marker_counts", "marker_summary", "markers_markdown", "normalize",
+    "invented_repeats", "load_rttm", "load_uem", "markdown_table", "marker_counts", "marker_summary",
+    "markers_markdown", "normalize",
     "precision_recall", "real_call_summary", "real_calls_markdown", "role_correct", "true_talk_ratio",
     "update_readme", "voices_markdown", "wer", "wer_by_channel", "word_role_accuracy", "write_report",
 ]
@@ -76,6 +77,7 @@ def evaluate(corpora: list[Path], engines, out: Path | None = None, progress=Non
                 else:
                     row.wer_plain = w
             row.ref_fillers, row.hyp_fillers_matched = filler_counts(ref.transcript, hyp_text)
+            row.invented_repeats = invented_repeats(ref.transcript, hyp_text)
         if ref.rttm_path is not None:
             reference = load_rttm(ref.rttm_path, ref.uri)
             hypothesis = diarization.to_annotation(ref.uri)
@@ -128,6 +130,9 @@ def write_report(rows: list[EvalRow], out: Path, engines) -> None:
     if real:
         md += ("\nReal human phone calls (Harper Valley, 8 kHz; tune = the two calls decoding options were chosen "
                "on, test = the two never tuned on):\n\n" + real_calls_markdown(real) + "\n")
+    invented = {r.file: r.invented_repeats for r in rows if r.invented_repeats}
+    md += ("\nInvented repeats (a word three or more times in a row where the reference has it fewer times): "
+           + ("; ".join(f"{f}: {', '.join(v)}" for f, v in invented.items()) if invented else "none") + ".\n")
     if summary:
         md += "\nMarkers against the labelled lines (rep side, kind must agree):\n\n" + markers_markdown(summary) + "\n"
     write_text_atomic(out / "eval.md", md)

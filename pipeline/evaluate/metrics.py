@@ -130,6 +130,27 @@ def filler_counts(reference: str, hypothesis: str) -> tuple[int, int]:
     return n_ref, hit
 
 
+def _runs(tokens: list[str]) -> dict[str, int]:
+    """word -> the longest run of it in a row."""
+    out: dict[str, int] = {}
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j + 1 < len(tokens) and tokens[j + 1] == tokens[i]:
+            j += 1
+        out[tokens[i]] = max(out.get(tokens[i], 0), j - i + 1)
+        i = j + 1
+    return out
+
+
+def invented_repeats(reference: str, hypothesis: str, at_least: int = 3) -> list[str]:
+    """Runs of one word ``at_least`` times in a row in the hypothesis that the reference never has that long
+    (a decoder loop or a repeat the verbatim pass made up: "the the the" where "the" was said once)."""
+    ref = _runs(normalize(reference).split())
+    return [f"{w} x{n}" for w, n in _runs(normalize(hypothesis).split()).items()
+            if n >= at_least and n > ref.get(w, 0)]
+
+
 def diarization_scores(reference, hypothesis, uem=None) -> dict[str, float]:
     from pyannote.metrics.diarization import DiarizationErrorRate, JaccardErrorRate
 
@@ -200,6 +221,7 @@ class EvalRow:
     hyp_fillers_matched: int | None = None
     rtf: float | None = None
     talk_ratio_error: float | None = None  # |measured - true| rep talk ratio
+    invented_repeats: list[str] = field(default_factory=list)  # ``invented_repeats``: "word xN" per run
     # kind -> [matched hypothesis markers, hypothesis markers, matched reference labels, reference labels]
     marker_counts: dict[str, list[int]] = field(default_factory=dict)
     error: str | None = None
