@@ -145,7 +145,9 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
     if o.verbatim_rep and rep and words:
         with _timed(timings, "verbatim"):
             rep_samples = audio.samples[diarization.channel_of[rep[0]]] if per_channel else audio.mono()
-            extra = verbatim_additions(engines.transcriber, rep_samples, utts, words, rep[0])
+            speech = None if o.verbatim_everywhere else [
+                (t.start, t.end) for t in (diarization.speech or diarization.turns) if t.speaker == rep[0]]
+            extra = verbatim_additions(engines.transcriber, rep_samples, utts, words, rep[0], speech)
         if extra:
             words = tuple(sorted(words + tuple(extra), key=lambda w: (w.start, w.end)))
             utts = utterances(words, turns=diarization.turns)

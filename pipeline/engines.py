@@ -31,6 +31,8 @@ class RunOptions:
     rep_channel: str = "auto"  # stereo: "left" | "right" | "auto" (guess from the transcript)
     stereo: str = "auto"  # "auto": per-channel diarization when the channels hold different voices; "mix"
     verbatim_rep: bool = True  # a second, verbatim pass over the rep's speech to recover fillers and restarts
+    # ... over all of it (True), or only around what the first pass shows was cleaned away (the default)
+    verbatim_everywhere: bool = False
     # decode again, clip by clip, speech the VAD heard but the first pass skipped (transcribe/recover.py)
     recover_skipped: bool = True
 

@@ -30,6 +30,15 @@ EDGE_S = 0.3  # an inserted word may end this far after its utterance (and start
 REPEAT_MIN_PROB = 0.5
 REPEAT_MIN_S = 0.06  # each copy lasts at least this long
 REPEAT_MAX_OVERLAP_S = 0.05  # the copies overlap by at most this much
+# Where the first pass shows that something was cleaned away (``evidence``), and how much audio around it the
+# verbatim pass reads again: a pause between two words that the speech detector says holds speech (a dropped
+# "um", or the time of a word said twice), speech before an utterance's first word, an unsure word, a cut-off
+# word ("I-"), a short word stretched over the time of two.
+EVIDENCE_GAP_S = 0.25
+EVIDENCE_SPEECH_SHARE = 0.5  # ... of that pause covered by the speaker's speech
+EVIDENCE_PROB = 0.5
+EVIDENCE_STRETCH_S = 0.12  # a word longer than this per letter (and 0.45 s) took the time of more than one
+WINDOW_S = 1.5  # audio read on each side of a piece of evidence (Whisper needs some context to write anything)
 
 
 def _token(text: str) -> str:
@@ -102,13 +111,67 @@ def _heard_twice(w: Word, twins: list[Word]) -> bool:
         min(w.end, t.end) - max(w.start, t.start) <= REPEAT_MAX_OVERLAP_S for t in twins)
 
 
+def _covered(a: float, b: float, speech: list[tuple[float, float]]) -> float:
+    return sum(max(0.0, min(e, b) - max(s, a)) for s, e in speech)
+
+
+def evidence(utt: Utterance, words: list[AttributedWord], speech: list[tuple[float, float]]) -> list[float]:
+    """Times inside ``utt`` where the first pass shows signs of having cleaned something away (see
+    ``EVIDENCE_GAP_S``); ``speech`` is the speaker's speech (the diarization's, without pauses)."""
+    out: list[float] = []
+    if words and words[0].start - utt.start >= EVIDENCE_GAP_S:
+        out.append(words[0].start)
+    lead = (words[0].start - LEAD_S, words[0].start) if words else None
+    if lead and _covered(*lead, speech) >= EVIDENCE_GAP_S:
+        out.append(words[0].start)  # speech just before the first word: a dropped "um" or a false start
+    for w, nxt in zip(words, words[1:]):
+        gap = nxt.start - w.end
+        if gap >= EVIDENCE_GAP_S and _covered(w.end, nxt.start, speech) >= EVIDENCE_SPEECH_SHARE * gap:
+            out.append((w.end + nxt.start) / 2)
+    for w in words:
+        letters = len(_token(w.text))
+        dur = w.end - w.start
+        if (w.probability < EVIDENCE_PROB or w.text.strip().endswith(("-", "\u2014"))
+                or (dur >= 0.45 and dur >= EVIDENCE_STRETCH_S * max(letters, 1))):
+            out.append((w.start + w.end) / 2)
+    return sorted(set(out))
+
+
+def evidence_spans(utts: list[Utterance], words: tuple[AttributedWord, ...], speaker: str,
+                   speech: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The parts of ``speaker``'s utterances the verbatim pass reads: ``WINDOW_S`` around each piece of
+    evidence, inside the utterance, overlapping windows joined."""
+    spans: list[tuple[float, float]] = []
+    for u in utts:
+        mine = [w for w in words if w.speaker == speaker and u.start <= w.start and w.end <= u.end]
+        for t in evidence(u, mine, speech):
+            a, b = max(u.start, t - WINDOW_S), min(u.end, t + WINDOW_S)
+            # whole words only: a window edge through a word would make its two halves look inserted
+            a = min([w.start for w in mine if w.end > a and w.start < a] + [a])
+            b = max([w.end for w in mine if w.start < b and w.end > b] + [b])
+            if spans and a - spans[-1][1] < LEAD_S + PAD_S:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], b))
+            else:
+                spans.append((a, b))
+    return spans
+
+
 def verbatim_additions(transcriber, samples: np.ndarray, utts: tuple[Utterance, ...],
-                       words: tuple[AttributedWord, ...], speaker: str) -> list[AttributedWord]:
-    """Fillers and restarts of ``speaker`` that the first pass dropped, with their times in the recording."""
+                       words: tuple[AttributedWord, ...], speaker: str,
+                       speech: list[tuple[float, float]] | None = None) -> list[AttributedWord]:
+    """Fillers and restarts of ``speaker`` that the first pass dropped, with their times in the recording.
+
+    With ``speech`` (the speaker's speech regions), only the windows around the first pass's ``evidence`` are
+    read again; without, every utterance of the speaker."""
     mine = [u for u in utts if u.speaker == speaker]
     if not mine:
         return []
-    joined, index = join_spans(samples, [(u.start, u.end) for u in mine])
+    spans = (evidence_spans(mine, words, speaker, speech) if speech is not None
+             else [(u.start, u.end) for u in mine])
+    if not spans:
+        return []
+    mine = [Utterance(a, b, speaker, "") for a, b in spans] if speech is not None else mine
+    joined, index = join_spans(samples, spans)
     options = replace(transcriber.options, initial_prompt=VERBATIM_PROMPT, carry_initial_prompt=True)
     result = transcriber.transcribe(joined, options=options)
     verbatim = to_original([w for s in result.segments for w in s.words], index)
