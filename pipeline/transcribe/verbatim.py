@@ -86,10 +86,7 @@ def insertions(main: list[AttributedWord], verbatim: list[Word], speaker: str,
     b = [_token(w.text) for w in verbatim]
     out: list[AttributedWord] = []
     lo, hi = span[0] - LEAD_S, span[1] + EDGE_S
-    ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
-    aligned = {j for op, _i1, _i2, j1, j2 in ops if op == "equal" for j in range(j1, j2)}
-    used: set[int] = set()
-    for op, _i1, _i2, j1, j2 in ops:
+    for op, _i1, _i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op != "insert":
             continue
         for j in range(j1, j2):
@@ -100,27 +97,10 @@ def insertions(main: list[AttributedWord], verbatim: list[Word], speaker: str,
             w = verbatim[j]
             if not (lo <= w.start and w.end <= hi):
                 continue
-            if tok not in FILLER_TOKENS:
-                if not _heard_twice(w, [verbatim[k] for k in twin]):
-                    continue
-                if _on_top(w, main):
-                    # this copy is where the first pass put its word: the copy the text alignment gave that
-                    # word is the one said again (and none is, when it lies on a first-pass word too)
-                    other = [k for k in twin if k in aligned and k not in used and not _on_top(verbatim[k], main)]
-                    if not other:
-                        continue
-                    used.add(other[0])
-                    w = verbatim[other[0]]
+            if tok not in FILLER_TOKENS and not _heard_twice(w, [verbatim[k] for k in twin]):
+                continue
             out.append(AttributedWord(w.start, w.end, w.text.strip(), speaker, w.probability))
     return out
-
-
-def _on_top(w: Word, main: list[AttributedWord]) -> bool:
-    """Does ``w`` lie mostly (over half its time) on the first pass's word of the same text? A repeat must take
-    time of its own beside that word too: a verbatim "I, I" laid over the first pass's one "I" is the same word
-    written twice."""
-    tok, dur = _token(w.text), max(w.end - w.start, 1e-3)
-    return any(_token(m.text) == tok and min(w.end, m.end) - max(w.start, m.start) > 0.5 * dur for m in main)
 
 
 def _heard_twice(w: Word, twins: list[Word]) -> bool:
