@@ -26,7 +26,7 @@ from .roles import guess_roles, roles_from_channel, roles_from_override
 from .score import score
 from .transcribe import Transcriber, drop_outside, drop_repeats
 from .transcribe.verbatim import verbatim_additions
-from .types import Audio, AttributedTranscript, Diarization, Segment, Transcript, ms
+from .types import Audio, AttributedTranscript, Diarization, Segment, Transcript
 
 
 def file_sha256(path: Path) -> str:
@@ -145,8 +145,7 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
     if o.verbatim_rep and rep and words:
         with _timed(timings, "verbatim"):
             rep_samples = audio.samples[diarization.channel_of[rep[0]]] if per_channel else audio.mono()
-            speech = None if o.verbatim_everywhere else [
-                (t.start, t.end) for t in (diarization.speech or diarization.turns) if t.speaker == rep[0]]
+            speech = None if o.verbatim_everywhere else diarization.speech_of(rep[0])
             extra = verbatim_additions(engines.transcriber, rep_samples, utts, words, rep[0], speech)
         if extra:
             words = tuple(sorted(words + tuple(extra), key=lambda w: (w.start, w.end)))
@@ -169,7 +168,7 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
                   "evidence": list(roles.evidence), **({"voice": voice} if voice is not None else {})},
         "segments": [u.to_dict() for u in utts],
         "words": [w.to_dict() for w in words],
-        "overlaps": [{"start": ms(t.start), "end": ms(t.end), "speaker": t.speaker} for t in diarization.overlaps],
+        "overlaps": [t.to_dict() for t in diarization.overlaps],
         "metrics": scored.metrics,
         "markers": list(scored.markers),
         "feedback": scored.feedback,

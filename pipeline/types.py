@@ -101,6 +101,9 @@ class SpeakerTurn:
     end: float
     speaker: str
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": ms(self.start), "end": ms(self.end), "speaker": self.speaker}
+
 
 @dataclass(frozen=True)
 class Diarization:
@@ -125,10 +128,14 @@ class Diarization:
             seen.setdefault(t.speaker, None)
         return tuple(sorted(seen))
 
+    def speech_of(self, speaker: str) -> list[tuple[float, float]]:
+        """(start, end) of where ``speaker`` spoke, in time order: ``speech``, or the turns without it."""
+        return sorted((t.start, t.end) for t in (self.speech or self.turns) if t.speaker == speaker)
+
     def talk_s(self, speaker: str, pause_s: float = TALK_PAUSE_S) -> float:
         """Seconds ``speaker`` talked: their speech with pauses under ``pause_s`` counted as talk (a breath, a
         comma), longer ones not; from the turns when the diarizer gave no ``speech``."""
-        pieces = sorted((t.start, t.end) for t in (self.speech or self.turns) if t.speaker == speaker)
+        pieces = self.speech_of(speaker)
         total, cur = 0.0, None
         for s, e in pieces:
             if cur is not None and s - cur[1] < (pause_s if self.speech else 1e-9):

@@ -56,15 +56,15 @@ def test_evidence_is_where_the_first_pass_cleaned_something_away():
     speech = [(0.0, 10.0)]
     tidy = [AttributedWord(0.0, 0.3, "We", "R"), AttributedWord(0.35, 0.7, "can", "R"),
             AttributedWord(0.75, 1.1, "start", "R")]
-    assert evidence(Utterance(0.0, 1.1, "R", ""), tidy, []) == []  # words close up, nothing unsure
+    assert evidence(tidy, []) == []  # words close up, nothing unsure
     gap = [AttributedWord(0.0, 0.3, "We", "R"), AttributedWord(1.0, 1.3, "can", "R")]  # 0.7 s of speech between
-    assert evidence(Utterance(0.0, 1.3, "R", ""), gap, speech) == [0.65]
-    assert evidence(Utterance(0.0, 1.3, "R", ""), gap, [(0.0, 0.3), (1.0, 1.3)]) == []  # a real pause
+    assert evidence(gap, speech) == [0.65]
+    assert evidence(gap, [(0.0, 0.3), (1.0, 1.3)]) == []  # a real pause
     unsure = [AttributedWord(0.0, 0.3, "We", "R", 0.2)]
     stretched = [AttributedWord(0.0, 0.7, "I", "R")]  # "I, I" written once
     cut = [AttributedWord(0.0, 0.2, "I-", "R")]
     for words in (unsure, stretched, cut):
-        assert evidence(Utterance(0.0, 0.7, "R", ""), words, []), words
+        assert evidence(words, []), words
     # windows are whole words inside the utterance, overlapping ones joined; the other party's words ignored
     utts = [Utterance(0.0, 9.0, "R", "")]
     words = tuple(AttributedWord(i * 0.5, i * 0.5 + 0.4, "word", "R", 0.2 if i in (2, 3) else 0.9)

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..score.options import ScoreOptions
+
 TAG = re.compile(r"\[[^\]]*\]|<[^>]*>")  # [noise], [laughter], [unintelligible], <unk>
 ROLES = ("agent", "caller")  # channel order of the stereo render: agent left, caller right
 NAME = "harper-valley-dev"
@@ -57,7 +59,7 @@ def reference_lines(transcript: list[dict]) -> list[dict]:
     return lines
 
 
-INTERRUPTION_S = 0.25  # pipeline.score.ScoreOptions.interruption_min_overlap_s: the same rule as the scorer's
+INTERRUPTION_S = ScoreOptions().interruption_min_overlap_s  # the same rule as the scorer's
 
 
 def label_interruptions(lines: list[dict]) -> list[dict]:

@@ -3,6 +3,7 @@ marker matches and the true talk ratio; ``EvalRow`` holds one recording's figure
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,13 +134,8 @@ def filler_counts(reference: str, hypothesis: str) -> tuple[int, int]:
 def _runs(tokens: list[str]) -> dict[str, int]:
     """word -> the longest run of it in a row."""
     out: dict[str, int] = {}
-    i = 0
-    while i < len(tokens):
-        j = i
-        while j + 1 < len(tokens) and tokens[j + 1] == tokens[i]:
-            j += 1
-        out[tokens[i]] = max(out.get(tokens[i], 0), j - i + 1)
-        i = j + 1
+    for tok, run in itertools.groupby(tokens):
+        out[tok] = max(out.get(tok, 0), sum(1 for _ in run))
     return out
 
 

@@ -115,14 +115,11 @@ def _covered(a: float, b: float, speech: list[tuple[float, float]]) -> float:
     return sum(max(0.0, min(e, b) - max(s, a)) for s, e in speech)
 
 
-def evidence(utt: Utterance, words: list[AttributedWord], speech: list[tuple[float, float]]) -> list[float]:
-    """Times inside ``utt`` where the first pass shows signs of having cleaned something away (see
+def evidence(words: list[AttributedWord], speech: list[tuple[float, float]]) -> list[float]:
+    """Times among one utterance's ``words`` where the first pass shows signs of having cleaned something away (see
     ``EVIDENCE_GAP_S``); ``speech`` is the speaker's speech (the diarization's, without pauses)."""
     out: list[float] = []
-    if words and words[0].start - utt.start >= EVIDENCE_GAP_S:
-        out.append(words[0].start)
-    lead = (words[0].start - LEAD_S, words[0].start) if words else None
-    if lead and _covered(*lead, speech) >= EVIDENCE_GAP_S:
+    if words and _covered(words[0].start - LEAD_S, words[0].start, speech) >= EVIDENCE_GAP_S:
         out.append(words[0].start)  # speech just before the first word: a dropped "um" or a false start
     for w, nxt in zip(words, words[1:]):
         gap = nxt.start - w.end
@@ -144,7 +141,7 @@ def evidence_spans(utts: list[Utterance], words: tuple[AttributedWord, ...], spe
     spans: list[tuple[float, float]] = []
     for u in utts:
         mine = [w for w in words if w.speaker == speaker and u.start <= w.start and w.end <= u.end]
-        for t in evidence(u, mine, speech):
+        for t in evidence(mine, speech):
             a, b = max(u.start, t - WINDOW_S), min(u.end, t + WINDOW_S)
             # whole words only: a window edge through a word would make its two halves look inserted
             a = min([w.start for w in mine if w.end > a and w.start < a] + [a])
@@ -166,12 +163,11 @@ def verbatim_additions(transcriber, samples: np.ndarray, utts: tuple[Utterance, 
     mine = [u for u in utts if u.speaker == speaker]
     if not mine:
         return []
-    spans = (evidence_spans(mine, words, speaker, speech) if speech is not None
-             else [(u.start, u.end) for u in mine])
-    if not spans:
-        return []
-    mine = [Utterance(a, b, speaker, "") for a, b in spans] if speech is not None else mine
-    joined, index = join_spans(samples, spans)
+    if speech is not None:  # the evidence windows stand in for the utterances from here on
+        mine = [Utterance(a, b, speaker, "") for a, b in evidence_spans(mine, words, speaker, speech)]
+        if not mine:
+            return []
+    joined, index = join_spans(samples, [(u.start, u.end) for u in mine])
     options = replace(transcriber.options, initial_prompt=VERBATIM_PROMPT, carry_initial_prompt=True)
     result = transcriber.transcribe(joined, options=options)
     verbatim = to_original([w for s in result.segments for w in s.words], index)
