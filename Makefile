@@ -32,8 +32,8 @@ test-fast: setup
 reports: setup  ## rebuild every report of the demo from its analysis.json (no models)
 	$(VENV)/bin/callreview report $(DEMO_OUT)
 
-bench: setup  ## per-stage time, RTF and peak memory (both engines), 5- and 60-minute calls, --jobs 1/2 throughput, the targets; writes out/bench/bench.md and the README table
-	$(VENV)/bin/callreview bench --out out/bench --repeat 2 --ray-workers 1 --ray-workers 2 --readme README.md
+bench: setup  ## pipeline / bare ASR and per-stage time on the sample and traffic-shaped calls, 5-, 20- and 60-minute calls, --jobs and Ray throughput, the targets; writes out/bench/bench.md and the README table
+	$(VENV)/bin/callreview bench --out out/bench --engine faster --repeat 2 --ray-workers 1 --ray-workers 2 --readme README.md
 
 eval: setup
 	$(VENV)/bin/callreview eval --out out/eval --readme README.md

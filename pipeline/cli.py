@@ -469,13 +469,15 @@ def eval_(
 
 @app.command()
 def bench(
-    files: Optional[list[Path]] = typer.Argument(None, help="Recordings to time (default: sample_calls/*)."),
+    files: Optional[list[Path]] = typer.Argument(None, help="Recordings to time (default: sample_calls/*, "
+                                                 "bench_calls/* and two real phone calls from ../shared)."),
     out: Path = typer.Option(Path("out/bench"), "--out", "-o", help="Where bench.md and bench.json go."),
     engine: Optional[list[Engine]] = typer.Option(None, "--engine", help="Engines to compare (default: both)."),
     model: str = typer.Option("base", help="ASR model."),
     long_min: Optional[list[float]] = typer.Option(None, "--long-min", min=0,
                                                    help="Also time calls this many minutes long, made by joining the "
-                                                        "recordings, with the default engine (default: 5 and 60; 0: none)."),
+                                                        "recordings, with the default engine (default: 5, 20 and 60; "
+                                                        "0: none)."),
     batch: int = typer.Option(6, "--batch", min=0, help="Calls in the --jobs throughput batch (0: none)."),
     jobs: Optional[list[int]] = typer.Option(None, "--jobs", min=1, help="Job counts to time the batch with (default: 1 and 2)."),
     repeat: int = typer.Option(1, "--repeat", min=1, help="Time each short measurement this many times; keep the fastest."),
@@ -491,16 +493,18 @@ def bench(
     """Time every stage, real-time factor and peak memory of the full pipeline against bare transcription,
     long calls and --jobs throughput, and check the results against the speed targets."""
     from .audio import is_audio_path
-    from .bench import make_long_call, make_variants, run_bench
+    from .bench import make_long_call, make_variants, run_bench, traffic_calls
     from .engines import RunOptions
 
-    files = list(files) if files else sorted(p for p in Path("sample_calls").iterdir() if is_audio_path(p))
+    out.mkdir(parents=True, exist_ok=True)
+    samples = sorted(p for p in Path("sample_calls").iterdir() if is_audio_path(p)) if not files else []
+    files = list(files) if files else samples + traffic_calls(out)
     if not files:
         _fail("no recordings to time")
-    out.mkdir(parents=True, exist_ok=True)
     default_engine = RunOptions().engine
     asr = _asr_options(model, False, device, Engine(default_engine))
-    longs = [make_long_call(files, m, out / f"long_{m:g}min.wav") for m in (long_min or [5.0, 60.0]) if m > 0]
+    sources = samples or files  # long calls are the sample calls joined (a real call's noise would dominate)
+    longs = [make_long_call(sources, m, out / f"long_{m:g}min.wav") for m in (long_min or [5.0, 20.0, 60.0]) if m > 0]
     batch_dir = None
     if batch:
         batch_dir = out / f"batch_{batch}calls"
@@ -508,7 +512,7 @@ def bench(
             import shutil
 
             shutil.rmtree(batch_dir)
-        make_variants(files, batch, batch_dir)
+        make_variants(sources, batch, batch_dir)
     engines = [e.value for e in engine] if engine else ["openai", "faster"]
     run_bench(files if calls else [], engines, model, out,
               progress=lambda i, n, what: typer.echo(f"[{i + 1}/{n}] {what}", err=True),

@@ -7,6 +7,7 @@ Regenerate with::
     python scripts/make_sample_calls.py --set eval         # the labelled tuning set in eval_calls/
     python scripts/make_sample_calls.py --set test         # the frozen labelled test half in test_calls/
     python scripts/make_sample_calls.py --set voice        # the voiceprint test calls in voice_calls/
+    python scripts/make_sample_calls.py --set bench        # calls shaped like phone traffic in bench_calls/
 
 Needs the Debian packages ``espeak-ng`` and ``sox`` (``apt-get install -y espeak-ng sox libsox-fmt-all``) and, in
 Python, numpy and soundfile. The output is deterministic: espeak-ng and sox are run without dither, and the only
@@ -61,12 +62,14 @@ PYANNOTE_SAMPLE_DIR = ROOT.parent / "shared" / "data" / "real" / "pyannote-sampl
 EVAL_DIR = ROOT / "eval_calls"
 TEST_DIR = ROOT / "test_calls"
 VOICE_DIR = ROOT / "voice_calls"
+BENCH_DIR = ROOT / "bench_calls"
 # --set NAME: where the dialogues are, where the calls go, and whether their labels are checked against the rules
 SETS = {
     "sample": {"dialogues": DIALOGUES_DIR, "out": SAMPLES_DIR, "check_labels": False},
     "eval": {"dialogues": EVAL_DIR / "dialogues", "out": EVAL_DIR, "check_labels": True},
     "test": {"dialogues": TEST_DIR / "dialogues", "out": TEST_DIR, "check_labels": True},
     "voice": {"dialogues": VOICE_DIR / "dialogues", "out": VOICE_DIR, "check_labels": False},
+    "bench": {"dialogues": BENCH_DIR / "dialogues", "out": BENCH_DIR, "check_labels": False},
 }
 
 MIX_RATE = 16_000  # every call is synthesized and mixed at 16 kHz; the phone call is downsampled at the end
@@ -445,7 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", choices=sorted(SETS), default="sample",
                         help="sample: sample_calls/ (default); eval: the labelled tuning set in eval_calls/; "
                              "test: the frozen labelled test half in test_calls/; "
-                             "voice: the voiceprint test calls in voice_calls/")
+                             "voice: the voiceprint test calls in voice_calls/; "
+                             "bench: calls shaped like phone traffic in bench_calls/ (callreview bench)")
     args = parser.parse_args(argv)
     chosen = SETS[args.set]
     for tool in ("espeak-ng", "sox"):

@@ -29,7 +29,7 @@ from pipeline.errors import ConfigError
 from pipeline.transcribe import TranscribeOptions
 
 from .conftest import ROOT, SAMPLES, tone
-from .worker import POISON_S, poison_engines
+from .worker import POISON_PEAK, poison_engines
 
 ray = pytest.importorskip("ray", reason="the Ray extra is part of requirements.lock; CI installs it")
 
@@ -120,7 +120,7 @@ def test_a_call_that_keeps_killing_its_worker_fails_and_the_rest_finish(local_ra
     inbox.mkdir()
     for i in range(4):
         write_wav(inbox / f"call{i}.wav", _call(5.0 + i * 0.5, i))
-    write_wav(inbox / "poison.wav", _call(POISON_S, 9))
+    write_wav(inbox / "poison.wav", _call(7.0, 9) * (1.05 * POISON_PEAK / 0.3))
     results = run_batch(inbox, out, FAKE, settle_s=0.0,
                         executor=RayExecutor(RayOptions(workers=2, cpus_per_worker=1, max_retries=1), poison_engines))
     by = {r.source: r for r in results}

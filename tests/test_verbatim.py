@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from pipeline.transcribe.verbatim import insertions, join_spans, to_original
+from pipeline.transcribe.verbatim import insertions
 from pipeline.types import AttributedWord, Word
 
 
@@ -38,15 +36,6 @@ def test_rewrites_and_inventions_are_refused():
     ver = _ver((1.0, " prize"), (1.4, " list"), (1.8, " absolutely"), (2.0, " uh"))
     # "prize" replaces a word (not an insert); "absolutely" is neither filler nor repeat; "uh" is too late
     assert insertions(main, ver, "R", (1.0, 1.6)) == []
-
-
-def test_join_and_map_back():
-    x = np.arange(16000 * 10, dtype=np.float32)
-    joined, index = join_spans(x, [(1.0, 2.0), (5.0, 6.0)])
-    assert len(index) == 2 and abs(joined.shape[0] / 16000 - 2 * (0.8 + 1.0 + 0.2 + 0.5)) < 1e-3
-    second = index[1][0]
-    back = to_original([Word(0.3, 0.5, "a"), Word(second + 0.5, second + 0.7, "b"), Word(2.2, 2.4, "gap")], index)
-    assert [(w.text, round(w.start, 2)) for w in back] == [("a", 0.5), ("b", 4.7)]
 
 
 def test_evidence_is_where_the_first_pass_cleaned_something_away():

@@ -35,14 +35,14 @@ def fake_engines(options: RunOptions) -> Engines:
     return Engines(options, SlowTranscriber(0.3), FakeDiarizer(), FakeChannelDiarizer())
 
 
-POISON_S = 7.0  # a recording this long (to 0.05 s) kills the process that transcribes it
+POISON_PEAK = 0.9  # a recording this loud kills the process that transcribes it (the stand-in calls peak at 0.3)
 
 
 class PoisonTranscriber(FakeTranscriber):
     """The stand-in, except that one recording makes its process die (as a segfault or the OOM killer would)."""
 
     def transcribe(self, samples, clips=None, options=None):
-        if abs(len(samples) / 16000 - POISON_S) < 0.05:
+        if len(samples) and float(abs(samples).max()) >= POISON_PEAK:
             import os
 
             os._exit(1)
@@ -50,7 +50,7 @@ class PoisonTranscriber(FakeTranscriber):
 
 
 def poison_engines(options: RunOptions) -> Engines:
-    """Stand-in models for Ray workers in tests: every call works except a ``POISON_S``-second one."""
+    """Stand-in models for Ray workers in tests: every call works except one as loud as ``POISON_PEAK``."""
     return Engines(options, PoisonTranscriber(), FakeDiarizer(), FakeChannelDiarizer())
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..types import SAMPLE_RATE, Segment, Transcript, Word
+from .spans import merge
 
 
 @dataclass(frozen=True)
@@ -35,24 +36,14 @@ class RecoverOptions:
     max_clips: int = 40  # a call with more skipped stretches than this keeps the first pass as it is
 
 
-def _merge(regions: list[tuple[float, float]], join_s: float) -> list[tuple[float, float]]:
-    out: list[tuple[float, float]] = []
-    for s, e in sorted(regions):
-        if out and s - out[-1][1] < join_s:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
-
-
 def uncovered(regions: list[tuple[float, float]], words: list[Word],
               o: RecoverOptions = RecoverOptions()) -> list[tuple[float, float]]:
     """Stretches of ``regions`` (speech, s) that no word covers: whole regions with no word (from
     ``min_region_s``) and gaps inside a region of at least ``min_gap_s``. Sorted, not overlapping."""
-    cover = _merge([(w.start - o.cover_s, w.end + o.cover_s) for w in words], 0.0)
+    cover = merge([(w.start - o.cover_s, w.end + o.cover_s) for w in words], 0.0)
     starts = np.array([c[0] for c in cover])
     out: list[tuple[float, float]] = []
-    for s, e in _merge(regions, o.join_s):
+    for s, e in merge(regions, o.join_s):
         i = max(int(np.searchsorted(starts, s, side="right")) - 1, 0)
         cur, touched = s, False
         for a, b in cover[i:]:

@@ -2,7 +2,7 @@
 
 Whisper writes what a speaker meant: "Um, I, I could" comes out as "I could". Fillers and false starts are
 exactly what a hesitancy review needs, so after the rep is known we transcribe the rep's utterances again, cut
-out and joined into one short stream, with a filler-bearing prompt repeated before every window. That prompt
+out and packed into few windows (``transcribe.spans``), with a filler-bearing prompt before every window. That prompt
 makes Whisper verbatim but can also make it skip or invent passages (measured: docs/EVALUATION.md), so the
 second pass never replaces the transcript: only words it *inserts* between words both passes agree on are
 kept, and only when they are fillers or repeats of a neighbouring word.
@@ -14,9 +14,9 @@ import difflib
 import re
 from dataclasses import replace
 
-import numpy as np
 
-from ..types import SAMPLE_RATE, AttributedWord, Utterance, Word
+from ..types import AttributedWord, Utterance, Word
+from .spans import transcribe_spans
 
 VERBATIM_PROMPT = "Um, uh, I, I mean, so, so, you know, er, like, hmm."
 FILLER_TOKENS = frozenset({"um", "uh", "er", "erm", "hmm", "ah", "uhm", "mm"})
@@ -43,40 +43,6 @@ WINDOW_S = 1.5  # audio read on each side of a piece of evidence (Whisper needs 
 
 def _token(text: str) -> str:
     return re.sub(r"[^a-z']", "", text.lower())
-
-
-def join_spans(samples: np.ndarray, spans: list[tuple[float, float]]) -> tuple[np.ndarray, list[tuple[float, float, float]]]:
-    """Cut ``spans`` (s) out of ``samples`` (mono, 16 kHz) and join them with short silences.
-
-    Returns the joined stream and its pieces as (joined start, joined end, original start) in seconds.
-    """
-    n = samples.shape[-1]
-    pieces, index, t = [], [], 0.0
-    gap = np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)
-    for s, e in spans:
-        a, b = max(0, int((s - LEAD_S) * SAMPLE_RATE)), min(n, int((e + PAD_S) * SAMPLE_RATE))
-        if b <= a:
-            continue
-        chunk = samples[a:b]
-        index.append((t, t + len(chunk) / SAMPLE_RATE, a / SAMPLE_RATE))
-        pieces += [chunk, gap]
-        t += len(chunk) / SAMPLE_RATE + GAP_S
-    joined = np.concatenate(pieces).astype(np.float32) if pieces else np.zeros(0, np.float32)
-    return joined, index
-
-
-def to_original(words: list[Word], index: list[tuple[float, float, float]]) -> list[Word]:
-    """Map words of the joined stream back to recording time; words in the joining silences are dropped."""
-    out = []
-    starts = np.array([p[0] for p in index])
-    for w in words:
-        mid = (w.start + w.end) / 2
-        i = int(np.searchsorted(starts, mid, side="right")) - 1
-        if i < 0 or mid > index[i][1]:
-            continue
-        shift = index[i][2] - index[i][0]
-        out.append(Word(w.start + shift, w.end + shift, w.text, w.probability))
-    return out
 
 
 def insertions(main: list[AttributedWord], verbatim: list[Word], speaker: str,
@@ -167,10 +133,10 @@ def verbatim_additions(transcriber, samples: np.ndarray, utts: tuple[Utterance, 
         mine = [Utterance(a, b, speaker, "") for a, b in evidence_spans(mine, words, speaker, speech)]
         if not mine:
             return []
-    joined, index = join_spans(samples, [(u.start, u.end) for u in mine])
     options = replace(transcriber.options, initial_prompt=VERBATIM_PROMPT, carry_initial_prompt=True)
-    result = transcriber.transcribe(joined, options=options)
-    verbatim = to_original([w for s in result.segments for w in s.words], index)
+    [result] = transcribe_spans(transcriber, [samples], [[(u.start, u.end) for u in mine]], options,
+                                lead_s=LEAD_S, pad_s=PAD_S, gap_s=GAP_S)
+    verbatim = list(result.words)
     out: list[AttributedWord] = []
     for u in mine:
         main = [w for w in words if w.speaker == speaker and u.start <= w.start and w.end <= u.end]
