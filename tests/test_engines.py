@@ -38,6 +38,8 @@ class StandInBatched:
 
     def transcribe(self, samples, **kwargs):
         self.calls.append((len(samples) / SAMPLE_RATE, kwargs))
+        # faster-whisper logs the audio less the clips' total and asserts it is not negative
+        assert len(samples) / SAMPLE_RATE >= sum(c["end"] - c["start"] for c in kwargs["clip_timestamps"])
         out = []
         for c in kwargs["clip_timestamps"]:
             s = int(c["start"] * SAMPLE_RATE) / SAMPLE_RATE
@@ -138,3 +140,10 @@ def test_a_prompt_not_carried_goes_before_the_first_window_only():
     t = FasterWhisperTranscriber(TranscribeOptions(model="base"), model=StandInModel(), batched=carried)
     t.transcribe(x, clips=clips, options=TranscribeOptions(model="base", initial_prompt="Um.", carry_initial_prompt=True))
     assert [(len(kw["clip_timestamps"]), kw["initial_prompt"]) for _, kw in carried.calls] == [(3, "Um.")]
+
+
+def test_overlapping_clips_are_decoded_each_on_its_own():
+    batched = StandInBatched()
+    t = FasterWhisperTranscriber(TranscribeOptions(model="base"), model=StandInModel(), batched=batched)
+    out = t.transcribe(np.zeros(10 * SAMPLE_RATE, np.float32), clips=[(0.0, 2.0), (1.5, 3.0), (2.5, 3.5)])
+    assert len(out.words) == 3 and [round(w.start, 1) for w in out.words] == [0.1, 1.6, 2.6]

@@ -112,9 +112,15 @@ class FasterWhisperTranscriber:
             group = clips[g:g + GROUP]
             a, b = int(group[0][0] * SAMPLE_RATE), int(max(c[1] for c in group) * SAMPLE_RATE)
             t0 = a / SAMPLE_RATE
+            x = samples[a:b]
+            # overlapping clips (the recovery pass pads its stretches) may add up to more than the audio; the
+            # pipeline logs "audio less speech" and asserts it is not negative: silence after the end keeps it so
+            spare = int(sum(e - s for s, e in group) * SAMPLE_RATE) + 1 - len(x)
+            if spare > 0:
+                x = np.concatenate([x, np.zeros(spare, np.float32)])
             self._batched.last_speech_timestamp = 0.0
             segments, _ = self._batched.transcribe(
-                samples[a:b], language=o.language, task="transcribe", word_timestamps=True, vad_filter=False,
+                x, language=o.language, task="transcribe", word_timestamps=True, vad_filter=False,
                 beam_size=o.beam_size or 1, initial_prompt=o.initial_prompt, without_timestamps=True,
                 batch_size=BATCH, log_progress=False, temperature=0.0,
                 clip_timestamps=[{"start": s - t0, "end": e - t0} for s, e in group])
