@@ -173,10 +173,11 @@ class InboxRules:
     rep_pattern: str | None = None  # regex over the path in the inbox with a (?P<rep>...) group
     rep_from_folder: bool = True
     date_format: str | None = None  # e.g. "%Y%m%d-%H%M%S", searched in the file name
+    follow_links: bool = False  # symbolic links (files and folders) are read only when this is set
 
     @classmethod
     def load(cls, rep_csv: Path | None = None, rep_pattern: str | None = None, date_format: str | None = None,
-             rep_from_folder: bool = True) -> "InboxRules":
+             rep_from_folder: bool = True, follow_links: bool = False) -> "InboxRules":
         """Check everything up front: a bad pattern or mapping file is one clear error before any work."""
         if rep_pattern is not None:
             try:
@@ -203,7 +204,7 @@ class InboxRules:
                         mapping.append((row["path"], row["rep"]))
             except (OSError, UnicodeDecodeError) as e:
                 raise ConfigError(f"cannot read the rep mapping {rep_csv}: {e}") from None
-        return cls(tuple(mapping), rep_pattern, rep_from_folder, date_format)
+        return cls(tuple(mapping), rep_pattern, rep_from_folder, date_format, follow_links)
 
     def rep(self, rel: str) -> tuple[str | None, str | None]:
         from fnmatch import fnmatchcase
