@@ -46,3 +46,35 @@ def test_an_output_folder_inside_the_inbox_and_the_reverse_are_refused_in_one_li
     r = CliRunner().invoke(app, ["run", str(inbox), "--out", str(inbox / "reviews"), "-q"])
     assert r.exit_code != 0 and "inside the inbox" in r.output and len(r.output.strip().splitlines()) == 1
     assert not (inbox / "reviews").exists()  # refused before anything was written
+
+
+def test_a_name_at_the_file_systems_limit_is_analysed(tmp_path, fake_engines):
+    import numpy as np
+
+    from pipeline.audio import write_wav
+    from pipeline.batch import run_batch
+    from pipeline.callmeta import CallOverrides, read_self_review
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    rec = inbox / ("n" * 251 + ".wav")  # 255 bytes: valid, but "<name>.call.toml" could not exist
+    write_wav(rec, (0.3 * np.sin(np.arange(16000 * 3) / 5.0)).astype(np.float32))
+    assert CallOverrides.for_recording(rec) == CallOverrides() and read_self_review(rec) == (None, None)
+    [result] = run_batch(inbox, tmp_path / "out", fake_engines.options, engines=fake_engines, settle_s=0.0)
+    assert result.status == "done", result.error
+
+
+def test_loading_the_onnx_model_writes_nothing_in_home(tmp_path):
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"}
+    env["HOME"] = str(home)
+    code = "from pipeline.diarize._vad import SileroVAD; SileroVAD(); import os; print(os.environ.get('XDG_CACHE_HOME'))"
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+                       cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "None"  # the environment is as it was
+    assert list(home.rglob("*")) == []
