@@ -11,6 +11,7 @@ Sidecars sit next to the recording and are plain TOML a coach or rep can write b
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import math
 import re
 import tomllib
@@ -31,6 +32,18 @@ def _read_toml(side: Path) -> dict[str, Any]:
         raise ConfigError(f"{side.name}: not valid TOML ({' '.join(str(e).split())})") from None
 
 
+def sidecar(path: Path, suffix: str) -> Path | None:
+    """``<recording><suffix>`` when it exists as a file. A recording whose name is already near the file system's
+    limit (255 bytes) cannot have one: that is "no sidecar", not an error."""
+    side = path.with_name(path.name + suffix)
+    try:
+        return side if side.is_file() else None
+    except OSError as e:
+        if e.errno == errno.ENAMETOOLONG:
+            return None
+        raise
+
+
 @dataclass(frozen=True)
 class CallOverrides:
     """Per-call settings from a sidecar ``<recording>.call.toml`` (e.g. ``rep_channel = "right"``)."""
@@ -41,8 +54,9 @@ class CallOverrides:
 
     @classmethod
     def for_recording(cls, path: Path) -> "CallOverrides":
-        side = path.with_name(path.name + ".call.toml")
-        if not side.is_file():
+        """The recording's ``.call.toml`` overrides (none without one)."""
+        side = sidecar(path, ".call.toml")
+        if side is None:
             return cls()
         data = _read_toml(side)
         unknown = set(data) - {"rep_channel", "rep_speaker", "speakers"}
@@ -76,8 +90,8 @@ def read_self_review(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     Estimates are stored under the metric names they estimate, in the metric's unit (talk share as a
     fraction), so any reader can set them side by side.
     """
-    side = path.with_name(path.name + ".self.toml")
-    if not side.is_file():
+    side = sidecar(path, ".self.toml")
+    if side is None:
         return None, None
     try:
         data = _read_toml(side)
@@ -173,10 +187,11 @@ class InboxRules:
     rep_pattern: str | None = None  # regex over the path in the inbox with a (?P<rep>...) group
     rep_from_folder: bool = True
     date_format: str | None = None  # e.g. "%Y%m%d-%H%M%S", searched in the file name
+    follow_links: bool = False  # symbolic links (files and folders) are read only when this is set
 
     @classmethod
     def load(cls, rep_csv: Path | None = None, rep_pattern: str | None = None, date_format: str | None = None,
-             rep_from_folder: bool = True) -> "InboxRules":
+             rep_from_folder: bool = True, follow_links: bool = False) -> "InboxRules":
         """Check everything up front: a bad pattern or mapping file is one clear error before any work."""
         if rep_pattern is not None:
             try:
@@ -203,7 +218,7 @@ class InboxRules:
                         mapping.append((row["path"], row["rep"]))
             except (OSError, UnicodeDecodeError) as e:
                 raise ConfigError(f"cannot read the rep mapping {rep_csv}: {e}") from None
-        return cls(tuple(mapping), rep_pattern, rep_from_folder, date_format)
+        return cls(tuple(mapping), rep_pattern, rep_from_folder, date_format, follow_links)
 
     def rep(self, rel: str) -> tuple[str | None, str | None]:
         from fnmatch import fnmatchcase

@@ -11,13 +11,14 @@ import typer
 
 from . import __version__
 from .errors import CallReviewError
+from .terminal import shown
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Review recorded sales calls: speaker-attributed transcripts, offline, on real models.")
 
 
 def _fail(msg: str, code: int = 1) -> None:
-    typer.echo(f"callreview: error: {msg}", err=True)
+    typer.echo(shown(f"callreview: error: {msg}"), err=True)
     raise typer.Exit(code)
 
 
@@ -92,6 +93,9 @@ def run(
     date_format: Optional[str] = typer.Option(None, "--date-format",
                                               help="The call time in file names, e.g. '%Y%m%d-%H%M%S' (default: "
                                                    "forms like 2026-11-20_0915, else the file's metadata or time)."),
+    follow_links: bool = typer.Option(False, "--follow-links",
+                                      help="Also read recordings behind symbolic links (files and folders) in INBOX; "
+                                           "by default links are skipped, wherever they point."),
     device: Device = typer.Option(Device.auto, "--device", help=DEVICE_HELP),
     ray: bool = typer.Option(False, "--ray", help="Run the calls on a Ray cluster (optional extra: pip install "
                                                   "'callreview[ray]'): $RAY_ADDRESS or --ray-address, else Ray "
@@ -125,7 +129,7 @@ def run(
                          rep_channel=rep_channel.value, pyannote_pipeline=pyannote_pipeline,
                          verbatim_rep=not no_verbatim, engine=engine.value)
     try:
-        rules = InboxRules.load(reps, rep_pattern, date_format)
+        rules = InboxRules.load(reps, rep_pattern, date_format, follow_links=follow_links)
         if ctx.info_name == "watch":
             if ray:
                 _fail("--ray works with `run` (a batch); `watch` runs calls in this process")
@@ -143,12 +147,12 @@ def run(
         _fail(str(e))
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
-        typer.echo(f"callreview: failed: {r.source}: {r.error}", err=True)
+        typer.echo(shown(f"callreview: failed: {r.source}: {r.error}"), err=True)
     count = {k: sum(r.status == k for r in results) for k in ("done", "skipped", "duplicate", "waiting")}
     extra = "".join(f", {count[k]} {label}" for k, label in (("duplicate", "duplicate(s)"),
                                                             ("waiting", "still being copied")) if count[k])
-    typer.echo(f"{len(results)} recording(s): {count['done']} analysed, {count['skipped']} already done, "
-               f"{len(failed)} failed{extra}. Results in {out}/" + (f"; open {out / 'index.html'}" if reports else ""))
+    typer.echo(shown(f"{len(results)} recording(s): {count['done']} analysed, {count['skipped']} already done, "
+                     f"{len(failed)} failed{extra}. Results in {out}/" + (f"; open {out / 'index.html'}" if reports else "")))
     if failed:
         raise typer.Exit(1)
 
@@ -165,9 +169,9 @@ def _watch(inbox: Path, out: Path, options, rules, reports: bool, quiet: bool) -
     def said(r) -> None:
         if not quiet:
             line = f"{r.status}: {r.source}" + (f": {r.error}" if r.error else "") + f" ({r.seconds:.0f} s)"
-            typer.echo(line, err=r.status == "failed")
+            typer.echo(shown(line), err=r.status == "failed")
 
-    typer.echo(f"watching {inbox} -> {out}/ (Ctrl-C to stop; open {out / 'index.html'})")
+    typer.echo(shown(f"watching {inbox} -> {out}/ (Ctrl-C to stop; open {out / 'index.html'})"))
     try:
         watch(inbox, out, options, rules=rules, reports=reports, stop=stop, on_result=said)
     except KeyboardInterrupt:
@@ -197,7 +201,7 @@ def _with_progress(work, quiet: bool):
         task = bar.add_task("calls", total=None)
 
         def progress(event: str, completed: int, total: int, source: str) -> None:
-            bar.update(task, completed=completed, total=total, description=source[-40:])
+            bar.update(task, completed=completed, total=total, description=shown(source)[-40:])
 
         return work(progress)
 
@@ -262,7 +266,7 @@ def rescore(
             write_json_atomic(p, doc)
         except (OSError, ValueError, KeyError, CallReviewError) as e:
             failed += 1
-            typer.echo(f"callreview: failed: {p.parent.name}: {' '.join(str(e).split())[:200]}", err=True)
+            typer.echo(shown(f"callreview: failed: {p.parent.name}: {' '.join(str(e).split())[:200]}"), err=True)
     reports.rebuild(out)
     typer.echo(f"rescored {len(paths) - failed} of {len(paths)} call(s) in {out}/; reports rebuilt")
     if failed:
@@ -312,15 +316,15 @@ def status(
         counts = cat.counts()
         typer.echo("  ".join(f"{k}: {v}" for k, v in counts.items() if v or k in ("queued", "done", "failed")))
         for r in cat.rows("running"):
-            typer.echo(f"running: {r.source} (by {r.worker}, attempt {r.attempts})")
+            typer.echo(shown(f"running: {r.source} (by {r.worker}, attempt {r.attempts})"))
         for r in cat.rows("waiting"):
-            typer.echo(f"waiting: {r.source} (still being copied in)")
+            typer.echo(shown(f"waiting: {r.source} (still being copied in)"))
         for r in cat.rows("queued"):
-            typer.echo(f"queued: {r.source}")
+            typer.echo(shown(f"queued: {r.source}"))
         for r in cat.rows("failed"):
-            typer.echo(f"failed: {r.source}: {r.error}")
+            typer.echo(shown(f"failed: {r.source}: {r.error}"))
         for r in cat.rows("duplicate"):
-            typer.echo(f"duplicate: {r.source}: {r.error}")
+            typer.echo(shown(f"duplicate: {r.source}: {r.error}"))
         for run_ in cat.last_runs():
             when = dt.datetime.fromtimestamp(run_["started_at"]).strftime("%Y-%m-%d %H:%M")
             typer.echo(f"run {run_['id']}: {run_['command']} at {when}: {run_['done']} done, {run_['failed']} failed"
@@ -376,7 +380,7 @@ def show(
         try:
             docs.append(json.loads(p.read_text(encoding="utf-8")))
         except (OSError, ValueError) as e:
-            typer.echo(f"callreview: skipped {p}: {e}", err=True)
+            typer.echo(shown(f"callreview: skipped {p}: {e}"), err=True)
     console = Console(width=110, highlight=False)
     for d in docs:
         console.print(_call_summary(d), markup=False)
@@ -394,7 +398,7 @@ def _call_summary(d: dict) -> str:
     for mk in d.get("markers", []):
         counts[mk["kind"]] = counts.get(mk["kind"], 0) + 1
     lines = [
-        f"── {d['call']['source']}  ({d['call']['duration_s']:.0f} s, {d['call'].get('channel_mode', '')})",
+        f"── {shown(d['call']['source'])}  ({d['call']['duration_s']:.0f} s, {d['call'].get('channel_mode', '')})",
         f"   rep: {rep[0] if rep else 'unknown'} via {d['roles']['method']} "
         f"(confidence {d['roles']['confidence']:.2f})",
         f"   talk ratio {f('talk_ratio_rep', '{:.0%}')}, longest monologue {f('longest_monologue_rep_s', '{:.0f}', ' s')}, "

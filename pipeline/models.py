@@ -79,6 +79,32 @@ def model_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "models"
 
 
+def import_onnxruntime():
+    """``onnxruntime``, imported so that it writes nothing outside the models folder: on import it stores a
+    telemetry device id under ``$XDG_CACHE_HOME`` (``~/.cache/Microsoft/DeveloperTools``); that goes into
+    ``models/.cache`` instead, and the environment is left as it was."""
+    import sys
+
+    if "onnxruntime" in sys.modules:
+        return sys.modules["onnxruntime"]
+    cache = model_dir() / ".cache"
+    before = os.environ.get("XDG_CACHE_HOME")
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        os.environ["XDG_CACHE_HOME"] = str(cache)
+    except OSError:  # a read-only models folder: onnxruntime then finds nowhere to write, which it tolerates
+        os.environ["XDG_CACHE_HOME"] = os.devnull
+    try:
+        import onnxruntime
+    finally:
+        if before is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = before
+    onnxruntime.disable_telemetry_events()
+    return onnxruntime
+
+
 def _sha256(paths: list[Path]) -> str:
     h = hashlib.sha256()
     for p in paths:

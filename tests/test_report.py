@@ -223,6 +223,18 @@ def test_csv_cells_never_start_a_formula(tmp_path):
     assert "'=cmd" in text and "'+rep" in text
 
 
+def test_team_csv_cells_never_start_a_formula():
+    from pipeline.report import CallEntry
+    from pipeline.report.writers.team import render_csv
+
+    docs = [{"call": {"source": f"{rep}/a.wav", "rep": rep, "duration_s": 60.0, "recorded_at": "2026-11-30T09:05:00"},
+             "metrics": {"rep_talk_s": 30.0, "talk_ratio_rep": 0.5}, "speakers": [], "markers": []}
+            for rep in ("=2+5", "@SUM(A1)", "-x", "ann")]
+    rows = render_csv([CallEntry(f"c{i}", d) for i, d in enumerate(docs)], []).splitlines()[1:]
+    assert sorted(r.split(",")[0] for r in rows) == ["'-x", "'=2+5", "'@SUM(A1)", "ann"]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r.split(","))
+
+
 # --- sidecars -------------------------------------------------------------------------------------------------
 
 def _sidecar(tmp_path: Path, text: str) -> Path:

@@ -14,6 +14,7 @@ import dataclasses
 import logging
 import datetime as dt
 import json
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,16 +41,41 @@ class CallResult:
     worker: str | None = None  # host:pid of the cluster worker that analysed it (``run --ray``)
 
 
-def find_recordings(inbox: Path) -> list[Path]:
-    """Every audio file under ``inbox``, recursively, in a stable order; hidden files and folders skipped."""
-    out = []
-    for p in sorted(inbox.rglob("*")):
-        rel = p.relative_to(inbox)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if p.is_file() and is_audio_path(p):
-            out.append(p)
-    return out
+def find_recordings(inbox: Path, follow_links: bool = False) -> list[Path]:
+    """Every audio file under ``inbox``, recursively, in a stable order; hidden files and folders skipped.
+
+    Symbolic links, to files and to folders alike, are skipped unless ``follow_links``: a link can point
+    anywhere (``/etc/passwd``, another team's share), and the inbox is what the manager put there. Followed
+    folders are entered once each (a link loop ends)."""
+    out: list[Path] = []
+    seen: set[str] = set()
+    for root, dirs, files in os.walk(inbox, followlinks=follow_links):
+        here = Path(root)
+        if follow_links:
+            real = os.path.realpath(root)
+            if real in seen:
+                dirs[:] = []
+                continue
+            seen.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (follow_links or not (here / d).is_symlink()))
+        for name in files:
+            p = here / name
+            if name.startswith(".") or (p.is_symlink() and not follow_links):
+                continue
+            if p.is_file() and is_audio_path(p):
+                out.append(p)
+    return sorted(out)
+
+
+def check_folders(inbox: Path, out: Path) -> None:
+    """Refuse an output folder inside the inbox (its own audio copies would come back as new calls, run after
+    run) and an inbox inside the output folder, in one line."""
+    i, o = Path(inbox).resolve(), Path(out).resolve()
+    if o == i or i in o.parents:
+        raise ConfigError(f"the output folder {out} is inside the inbox {inbox}: its audio copies would be read as "
+                          "new calls; choose an --out outside the inbox")
+    if o in i.parents:
+        raise ConfigError(f"the inbox {inbox} is inside the output folder {out}; keep the two folders apart")
 
 
 Progress = Callable[[str, int, int, str], None]  # (event, completed, total, current source)
@@ -118,6 +144,7 @@ class Batch:
         if self.engines is not None:
             self.options = self.engines.options
         self.inbox, self.out = Path(self.inbox), Path(self.out)
+        check_folders(self.inbox, self.out)
         self.out.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog.for_out(self.out)
         self.worker = worker_id()
@@ -131,7 +158,7 @@ class Batch:
 
         cat, now = self.catalog, time.time()
         present = set()
-        for path in find_recordings(self.inbox):
+        for path in find_recordings(self.inbox, self.rules.follow_links):
             rel = path.relative_to(self.inbox).as_posix()
             present.add(rel)
             try:

@@ -64,9 +64,9 @@ class SileroVAD:
     CONTEXT = 64  # samples of the previous frame the model sees before each frame (silero v5+ at 16 kHz)
 
     def __init__(self, stream_s: float | None = None, warmup_s: float = 2.0, max_batch: int = 64):
-        import onnxruntime
+        from ..models import import_onnxruntime, verify
 
-        from ..models import verify
+        onnxruntime = import_onnxruntime()
 
         opts = onnxruntime.SessionOptions()
         opts.intra_op_num_threads = 1  # a tiny recurrent model: more threads only spin (see torch_threads)

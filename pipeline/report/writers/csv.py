@@ -37,7 +37,13 @@ def _row(entry: CallEntry) -> dict[str, Any]:
                                                          "interruptions_rep", "longest_monologue_rep_s")})
     row["self_rating"] = (doc.get("self_review") or {}).get("rating")
     row["report"] = f"{entry.folder}/report.html"
-    return {k: _cell(v) for k, v in row.items()}
+    return row
+
+
+def csv_text(frame) -> str:
+    """A pandas frame as CSV text, every text cell a spreadsheet would run as a formula quoted (every CSV we
+    write goes through here)."""
+    return frame.map(_cell).to_csv(index=False, lineterminator="\n")
 
 
 @register("csv", "calls.csv", scope="batch", description="one row per call, every metric (pandas)")
@@ -45,5 +51,4 @@ def render(calls: list[CallEntry], failures: list[dict[str, Any]]) -> str:
     import pandas as pd
 
     columns = list(_row(CallEntry("", {})).keys())
-    frame = pd.DataFrame([_row(c) for c in calls], columns=columns)
-    return frame.to_csv(index=False, lineterminator="\n")
+    return csv_text(pd.DataFrame([_row(c) for c in calls], columns=columns))

@@ -67,7 +67,9 @@ def render_board(calls: list[CallEntry], failures: list[dict[str, Any]]) -> str:
 
 @register("team_csv", "team.csv", scope="batch", description="per rep per day (pandas)")
 def render_csv(calls: list[CallEntry], failures: list[dict[str, Any]]) -> str:
-    return daily(calls).to_csv(index=False, lineterminator="\n")
+    from .csv import csv_text
+
+    return csv_text(daily(calls))
 
 
 @register("team_parquet", "team.parquet", scope="batch", description="per rep per day, Parquet (pandas + pyarrow)")
