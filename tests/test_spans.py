@@ -77,3 +77,12 @@ def test_one_engine_call_for_every_source_and_nothing_to_read_is_no_call():
     assert [len(x.words) for x in out] == [2, 1] and abs(out[1].words[0].start - 5.9) < 0.06
     t2 = Recording()
     assert [x.words for x in transcribe_spans(t2, [_ramp(5.0)], [[]])] == [()] and t2.calls == []
+
+
+def test_no_audio_is_read_twice_where_a_long_stretch_is_cut():
+    x = _ramp(200.0)
+    p = pack([x], [[(5.0, 150.0), (151.0, 152.0)]], lead_s=0.8, pad_s=0.8)
+    own = sorted((q.source_start, q.source_start + q.end - q.start) for q in p.pieces)
+    assert len(own) >= 5 and all(b0 <= a1 + 1e-6 for (_, b0), (a1, _) in zip(own, own[1:]))  # never overlapping
+    assert abs(own[0][0] - 4.2) < 1e-3 and abs(own[-1][1] - 152.8) < 1e-3  # the stretch's own margins kept
+    assert all(abs(b0 - a1) < 1e-6 for (_, b0), (a1, _) in zip(own[:-2], own[1:-1]))  # the cuts meet exactly

@@ -78,18 +78,25 @@ def pack(sources: Sequence[np.ndarray], spans: Sequence[Sequence[Span]], lead_s:
     t = 0.0
     for k, (samples, own) in enumerate(zip(sources, spans)):
         n = samples.shape[-1]
-        for s, e in split_long(samples, merge(own, lead_s + pad_s), max_s - lead_s - pad_s):
-            a, b = max(0, int((s - lead_s) * SAMPLE_RATE)), min(n, int((e + pad_s) * SAMPLE_RATE))
-            if b <= a:
-                continue
-            piece = Piece(t, t + (b - a) / SAMPLE_RATE, a / SAMPLE_RATE, k)
-            if windows and piece.end - windows[-1][0] <= max_s:
-                windows[-1] = (windows[-1][0], piece.end)
-            else:
-                windows.append((piece.start, piece.end))
-            pieces.append(piece)
-            chunks += [samples[a:b].astype(np.float32, copy=False), gap]
-            t = piece.end + gap_s
+        read_to = 0  # no audio is read twice: margins never reach into the piece before
+        for span in merge(own, lead_s + pad_s):
+            parts = split_long(samples, [span], max_s - lead_s - pad_s)
+            for j, (s, e) in enumerate(parts):
+                # margins at the stretch's own edges only: the parts of a cut stretch meet at the cut
+                a = int((s - (lead_s if j == 0 else 0.0)) * SAMPLE_RATE)
+                b = int((e + (pad_s if j == len(parts) - 1 else 0.0)) * SAMPLE_RATE)
+                a, b = max(0, a, read_to), min(n, b)
+                if b <= a:
+                    continue
+                read_to = b
+                piece = Piece(t, t + (b - a) / SAMPLE_RATE, a / SAMPLE_RATE, k)
+                if windows and piece.end - windows[-1][0] <= max_s:
+                    windows[-1] = (windows[-1][0], piece.end)
+                else:
+                    windows.append((piece.start, piece.end))
+                pieces.append(piece)
+                chunks += [samples[a:b].astype(np.float32, copy=False), gap]
+                t = piece.end + gap_s
     joined = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
     return Packed(joined, tuple(pieces), tuple(windows))
 
