@@ -196,6 +196,13 @@ def rescore(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# What the first pass reads around the diarizer's speech: (pauses shorter than this stay as they were said, audio
+# kept before and after each stretch), s. A channel's own speech is found exactly; on a mix the speech detector
+# misses quiet words of the far leg, so more is read around it. Measured on the Harper Valley tuning calls
+# (docs/EVALUATION.md, scripts/packing_experiment.py): with 0.2 s margins one mono call went from 5.6% to 12.5% WER.
+READ_AROUND = {"per_channel": (1.0, 0.5), "mix": (2.0, 0.8)}
+
+
 def _transcribe(audio: Audio, diarization: Diarization, transcriber: Transcriber, per_channel: bool,
                 recover_skipped: bool = True) -> Transcript:
     """Transcribe where there is speech; each party's own channel alone when they have one, both channels in one
@@ -225,13 +232,6 @@ def _transcribe(audio: Audio, diarization: Diarization, transcriber: Transcriber
         segments.extend(dataclasses.replace(s, channel=ch) for s in result.segments)
     segments.sort(key=lambda s: s.start)
     return Transcript(tuple(segments), result.language, result.engine, result.model, result.options)
-
-
-# What the first pass reads around the diarizer's speech: (pauses shorter than this stay as they were said, audio
-# kept before and after each stretch), s. A channel's own speech is found exactly; on a mix the speech detector
-# misses quiet words of the far leg, so more is read around it. Measured on three real Harper Valley calls
-# (docs/EVALUATION.md): mono 0.2 s margins lost a quarter of the words of one call (WER 5.6% -> 12.5%).
-READ_AROUND = {"per_channel": (1.0, 0.5), "mix": (2.0, 0.8)}
 
 
 def versions() -> dict[str, str]:

@@ -17,8 +17,13 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Review recorded sales calls: speaker-attributed transcripts, offline, on real models.")
 
 
+def _say(line: str, err: bool = False) -> None:
+    """Print one line that may hold a name or an error: control characters shown escaped (``terminal.shown``)."""
+    typer.echo(shown(line), err=err)
+
+
 def _fail(msg: str, code: int = 1) -> None:
-    typer.echo(shown(f"callreview: error: {msg}"), err=True)
+    _say(f"callreview: error: {msg}", err=True)
     raise typer.Exit(code)
 
 
@@ -147,12 +152,12 @@ def run(
         _fail(str(e))
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
-        typer.echo(shown(f"callreview: failed: {r.source}: {r.error}"), err=True)
+        _say(f"callreview: failed: {r.source}: {r.error}", err=True)
     count = {k: sum(r.status == k for r in results) for k in ("done", "skipped", "duplicate", "waiting")}
     extra = "".join(f", {count[k]} {label}" for k, label in (("duplicate", "duplicate(s)"),
                                                             ("waiting", "still being copied")) if count[k])
-    typer.echo(shown(f"{len(results)} recording(s): {count['done']} analysed, {count['skipped']} already done, "
-                     f"{len(failed)} failed{extra}. Results in {out}/" + (f"; open {out / 'index.html'}" if reports else "")))
+    _say(f"{len(results)} recording(s): {count['done']} analysed, {count['skipped']} already done, "
+         f"{len(failed)} failed{extra}. Results in {out}/" + (f"; open {out / 'index.html'}" if reports else ""))
     if failed:
         raise typer.Exit(1)
 
@@ -169,9 +174,9 @@ def _watch(inbox: Path, out: Path, options, rules, reports: bool, quiet: bool) -
     def said(r) -> None:
         if not quiet:
             line = f"{r.status}: {r.source}" + (f": {r.error}" if r.error else "") + f" ({r.seconds:.0f} s)"
-            typer.echo(shown(line), err=r.status == "failed")
+            _say(line, err=r.status == "failed")
 
-    typer.echo(shown(f"watching {inbox} -> {out}/ (Ctrl-C to stop; open {out / 'index.html'})"))
+    _say(f"watching {inbox} -> {out}/ (Ctrl-C to stop; open {out / 'index.html'})")
     try:
         watch(inbox, out, options, rules=rules, reports=reports, stop=stop, on_result=said)
     except KeyboardInterrupt:
@@ -266,7 +271,7 @@ def rescore(
             write_json_atomic(p, doc)
         except (OSError, ValueError, KeyError, CallReviewError) as e:
             failed += 1
-            typer.echo(shown(f"callreview: failed: {p.parent.name}: {' '.join(str(e).split())[:200]}"), err=True)
+            _say(f"callreview: failed: {p.parent.name}: {' '.join(str(e).split())[:200]}", err=True)
     reports.rebuild(out)
     typer.echo(f"rescored {len(paths) - failed} of {len(paths)} call(s) in {out}/; reports rebuilt")
     if failed:
@@ -316,15 +321,15 @@ def status(
         counts = cat.counts()
         typer.echo("  ".join(f"{k}: {v}" for k, v in counts.items() if v or k in ("queued", "done", "failed")))
         for r in cat.rows("running"):
-            typer.echo(shown(f"running: {r.source} (by {r.worker}, attempt {r.attempts})"))
+            _say(f"running: {r.source} (by {r.worker}, attempt {r.attempts})")
         for r in cat.rows("waiting"):
-            typer.echo(shown(f"waiting: {r.source} (still being copied in)"))
+            _say(f"waiting: {r.source} (still being copied in)")
         for r in cat.rows("queued"):
-            typer.echo(shown(f"queued: {r.source}"))
+            _say(f"queued: {r.source}")
         for r in cat.rows("failed"):
-            typer.echo(shown(f"failed: {r.source}: {r.error}"))
+            _say(f"failed: {r.source}: {r.error}")
         for r in cat.rows("duplicate"):
-            typer.echo(shown(f"duplicate: {r.source}: {r.error}"))
+            _say(f"duplicate: {r.source}: {r.error}")
         for run_ in cat.last_runs():
             when = dt.datetime.fromtimestamp(run_["started_at"]).strftime("%Y-%m-%d %H:%M")
             typer.echo(f"run {run_['id']}: {run_['command']} at {when}: {run_['done']} done, {run_['failed']} failed"
@@ -380,7 +385,7 @@ def show(
         try:
             docs.append(json.loads(p.read_text(encoding="utf-8")))
         except (OSError, ValueError) as e:
-            typer.echo(shown(f"callreview: skipped {p}: {e}"), err=True)
+            _say(f"callreview: skipped {p}: {e}", err=True)
     console = Console(width=110, highlight=False)
     for d in docs:
         console.print(_call_summary(d), markup=False)

@@ -24,7 +24,7 @@ from .. import report
 from ..analysis import write_bytes_atomic, write_json_atomic, write_text_atomic
 from ..analyze import analyze_file, call_id, file_sha256
 from ..audio import PLAYABLE_NAME, decode, is_audio_path, write_playable
-from ..callmeta import CallInfo, CallOverrides, InboxRules, read_self_review
+from ..callmeta import CallInfo, CallOverrides, InboxRules, read_self_review, sidecar
 from ..engines import Engines, RunOptions
 from ..errors import CallReviewError, ConfigError, ModelError
 from .executors import Executor, LocalExecutor
@@ -187,9 +187,10 @@ class Batch:
     def _outdated(self, path: Path, row) -> bool:
         """A finished call whose sidecars changed since, or whose outputs are gone (cheap to redo: the saved
         analysis is reused when the settings and overrides still match)."""
-        for side in (".call.toml", ".self.toml"):
+        for suffix in (".call.toml", ".self.toml"):
             try:
-                if path.with_name(path.name + side).stat().st_mtime > (row.finished_at or 0):
+                side = sidecar(path, suffix)
+                if side is not None and side.stat().st_mtime > (row.finished_at or 0):
                     return True
             except OSError:
                 pass

@@ -50,7 +50,8 @@ class Transcriber(Protocol):
 
     def transcribe(self, samples: np.ndarray, clips: list[tuple[float, float]] | None = None,
                    options: TranscribeOptions | None = None) -> Transcript:
-        """``samples``: float32 mono at 16 kHz, shape (n,). ``clips``: optional (start, end) s to decode.
+        """``samples``: float32 mono at 16 kHz, shape (n,). ``clips``: optional (start, end) s to decode, each (at
+        most 30 s) as a window of its own (``spans`` packs speech into such windows); without, the whole input.
         ``options``: this call's decoding options (same model), e.g. the verbatim pass's prompt."""
         ...
 

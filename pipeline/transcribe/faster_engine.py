@@ -134,8 +134,8 @@ class FasterWhisperTranscriber:
                 if verdict == "silence":
                     continue
                 if verdict == "retry":
-                    x = samples[int(s * SAMPLE_RATE):int(e * SAMPLE_RATE)]
-                    out += [shift_segment(seg, s) for seg in self._decode(x, None, o)]
+                    window = samples[int(s * SAMPLE_RATE):int(e * SAMPLE_RATE)]
+                    out += [shift_segment(seg, s) for seg in self._decode(window, None, o)]
                     continue
                 out += [shift_segment(seg, t0) for seg in _segments(found)]
         return out

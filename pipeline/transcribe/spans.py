@@ -68,8 +68,8 @@ def split_long(samples: np.ndarray, spans: Sequence[Span], max_s: float) -> list
 
 def pack(sources: Sequence[np.ndarray], spans: Sequence[Sequence[Span]], lead_s: float = 0.2, pad_s: float = 0.2,
          gap_s: float = 0.4, max_s: float = MAX_S) -> Packed:
-    """``spans[i]`` (s, on ``sources[i]``'s clock; ones closer than ``lead_s + pad_s`` are joined) cut out with ``lead_s`` before and ``pad_s``
-    after, joined with ``gap_s`` of silence, and the windows to decode (a window may hold the end of one source
+    """``spans[i]`` (s, on ``sources[i]``'s clock; ones closer than ``lead_s + pad_s`` are joined) cut out with
+    ``lead_s`` before and ``pad_s`` after, joined with ``gap_s`` of silence, and the windows to decode (a window may hold the end of one source
     and the start of the next: both channels' speech fills as few windows as it can)."""
     chunks: list[np.ndarray] = []
     pieces: list[Piece] = []
@@ -101,6 +101,9 @@ def pack(sources: Sequence[np.ndarray], spans: Sequence[Sequence[Span]], lead_s:
     return Packed(joined, tuple(pieces), tuple(windows))
 
 
+GAP_TOLERANCE_S = 0.3  # past a source's last piece, a word this far into the silence still belongs to it
+
+
 def to_source(words: Sequence[Word], packed: Packed) -> list[tuple[int, Word]]:
     """Words of the joined stream as (source, word on that source's clock).
 
@@ -128,9 +131,6 @@ def to_source(words: Sequence[Word], packed: Packed) -> list[tuple[int, Word]]:
         shift = p.source_start - p.start
         out.append((p.source, dataclasses.replace(w, start=start + shift, end=end + shift)))
     return out
-
-
-GAP_TOLERANCE_S = 0.3  # past a source's last piece, a word this far into the silence still belongs to it
 
 
 def unpack(transcript: Transcript, packed: Packed, n_sources: int) -> list[Transcript]:

@@ -14,7 +14,6 @@ import difflib
 import re
 from dataclasses import replace
 
-
 from ..types import AttributedWord, Utterance, Word
 from .spans import transcribe_spans
 
