@@ -247,6 +247,16 @@ def versions() -> dict[str, str]:
     return out
 
 
+def cut_short(audio: Audio) -> str | None:
+    """A warning when clearly less audio decoded than the file's header declares (a copy that did not finish,
+    a damaged file): the analysis covers only what was there."""
+    declared, got = audio.declared_s, audio.duration_s
+    if declared is None or got >= declared * 0.97 - 0.5:
+        return None
+    return (f"the recording looks cut short: its header declares {declared:.0f} s but only {got:.0f} s of audio "
+            "could be read (a copy that did not finish, or a damaged file); this analysis covers that part only")
+
+
 def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = None,
                  playable: Path | None = None, info: CallInfo | None = None,
                  voices: Any = None) -> tuple[dict[str, Any], Diarization]:
@@ -270,6 +280,8 @@ def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = No
         body, diarization = analyze_audio(audio, engines, overrides, timings, voices=voices, known_rep=info.rep)
     if self_warning:
         body["warnings"].append(self_warning)
+    if (cut := cut_short(audio)) is not None:
+        body["warnings"].append(cut)
     rep, rep_from = info.rep, info.rep_from
     if body["roles"].get("method") == "voice" and not rep:
         rep, rep_from = body["roles"]["voice"]["rep"], "voice"

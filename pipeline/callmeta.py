@@ -24,6 +24,9 @@ from .errors import ConfigError
 
 CHANNEL_NAMES = {"left": 0, "right": 1}
 
+SETTLE_S = 30.0  # seconds a recording must stay unchanged before it is taken (``pipeline.batch.intake``):
+# well above the pauses of a slow share or an upload
+
 
 def _read_toml(side: Path) -> dict[str, Any]:
     try:

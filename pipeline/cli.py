@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -10,6 +11,7 @@ from typing import Optional
 import typer
 
 from . import __version__
+from .callmeta import SETTLE_S
 from .errors import CallReviewError
 from .terminal import shown
 
@@ -25,6 +27,25 @@ def _say(line: str, err: bool = False) -> None:
 def _fail(msg: str, code: int = 1) -> None:
     _say(f"callreview: error: {msg}", err=True)
     raise typer.Exit(code)
+
+
+@contextmanager
+def _one_line(out: Path):
+    """Our errors, and any file-system or database failure under OUT (disk full, read-only, a damaged catalog),
+    end the command with one line naming the problem and the fix: never a traceback."""
+    import sqlite3
+
+    from .catalog import CATALOG_NAME, explain
+    from .errors import storage_message
+
+    try:
+        yield
+    except CallReviewError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(storage_message(e, out))
+    except sqlite3.Error as e:
+        _fail(explain(e, out / CATALOG_NAME))
 
 
 class RepChannel(str, Enum):
@@ -116,6 +137,10 @@ def run(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=16,
                              help="Calls processed at once (each job loads its own models; CPU threads are shared)."),
     force: bool = typer.Option(False, "--force", help="Redo calls already analysed with the same settings."),
+    settle: float = typer.Option(SETTLE_S, "--settle", min=0.0,
+                                 help="Seconds a recording must stay unchanged (size, times; and on Linux, no "
+                                      "process writing it) before it is taken: a copy that pauses for less "
+                                      "is never read half-way."),
     reports: bool = typer.Option(True, "--reports/--no-reports",
                                  help="Write each call's report.html, audio copy and transcripts, and OUT/index.html."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -133,12 +158,12 @@ def run(
     options = RunOptions(transcribe=_asr_options(model, filler_prompt, device, engine), diarizer=diarizer.value, num_speakers=speakers or None,
                          rep_channel=rep_channel.value, pyannote_pipeline=pyannote_pipeline,
                          verbatim_rep=not no_verbatim, engine=engine.value)
-    try:
+    with _one_line(out):
         rules = InboxRules.load(reps, rep_pattern, date_format, follow_links=follow_links)
         if ctx.info_name == "watch":
             if ray:
                 _fail("--ray works with `run` (a batch); `watch` runs calls in this process")
-            return _watch(inbox, out, options, rules, reports, quiet)
+            return _watch(inbox, out, options, rules, reports, quiet, settle)
         executor = None  # this process, or --jobs processes (run_batch's choice)
         if ray:
             from .cluster import RayExecutor, RayOptions
@@ -146,10 +171,9 @@ def run(
             executor = RayExecutor(RayOptions(address=ray_address, workers=ray_workers, cpus_per_worker=ray_cpus,
                                               gpus_per_worker=ray_gpus))
         results = _with_progress(lambda progress: run_batch(inbox, out, options, progress=progress, reports=reports,
-                                                            force=force, rules=rules, jobs=jobs, executor=executor),
+                                                            force=force, rules=rules, jobs=jobs, executor=executor,
+                                                            settle_s=settle),
                                  quiet)
-    except CallReviewError as e:
-        _fail(str(e))
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         _say(f"callreview: failed: {r.source}: {r.error}", err=True)
@@ -162,7 +186,7 @@ def run(
         raise typer.Exit(1)
 
 
-def _watch(inbox: Path, out: Path, options, rules, reports: bool, quiet: bool) -> None:
+def _watch(inbox: Path, out: Path, options, rules, reports: bool, quiet: bool, settle: float) -> None:
     import signal
     import threading
 
@@ -178,7 +202,7 @@ def _watch(inbox: Path, out: Path, options, rules, reports: bool, quiet: bool) -
 
     _say(f"watching {inbox} -> {out}/ (Ctrl-C to stop; open {out / 'index.html'})")
     try:
-        watch(inbox, out, options, rules=rules, reports=reports, stop=stop, on_result=said)
+        watch(inbox, out, options, rules=rules, reports=reports, stop=stop, on_result=said, settle_s=settle)
     except KeyboardInterrupt:
         pass
     typer.echo("stopped")
@@ -301,13 +325,13 @@ def report(
     typer.echo(f"wrote {len(written)} file(s) in {out}/; open {out / 'index.html'}")
 
 
-def _catalog(out: Path):
+def _catalog(out: Path, read_only: bool = False):
     """The output folder's catalog; a one-line error when there is none (nothing is created)."""
     from .catalog import CATALOG_NAME, Catalog
 
     if not (out / CATALOG_NAME).is_file():
         _fail(f"no catalog in {out}/ (run `callreview run INBOX --out {out}` first)")
-    return Catalog.for_out(out)
+    return Catalog.for_out(out, read_only=read_only)
 
 
 @app.command()
@@ -317,7 +341,7 @@ def status(
     """Show the catalog: how many recordings are queued, running, done or failed; every failure; the last runs."""
     import datetime as dt
 
-    with _catalog(out) as cat:
+    with _one_line(out), _catalog(out, read_only=True) as cat:
         counts = cat.counts()
         typer.echo("  ".join(f"{k}: {v}" for k, v in counts.items() if v or k in ("queued", "done", "failed")))
         for r in cat.rows("running"):
@@ -343,7 +367,7 @@ def retry(
     """Queue every failed recording again; the next `run` (or a running `watch`) processes them."""
     from .catalog import now
 
-    with _catalog(out) as cat:
+    with _one_line(out), _catalog(out) as cat:
         n = cat.retry_failed(now())
     typer.echo(f"queued {n} failed recording(s) again")
 

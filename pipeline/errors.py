@@ -15,3 +15,23 @@ class AudioError(CallReviewError):
 
 class ConfigError(CallReviewError):
     """Bad options or a bad sidecar/override file."""
+
+
+class StorageError(CallReviewError):
+    """The output folder cannot be written (disk full, read-only) or its catalog is damaged: every later call
+    would fail the same way, so the command ends with this one line, naming the fix."""
+
+
+def storage_message(e: OSError, out: object) -> str:
+    """One line for a file-system error met while writing under ``out``: the problem and what to do."""
+    import errno
+
+    where = e.filename or out
+    if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return (f"the disk holding {out} is full (writing {where}: {e.strerror}); free space, then "
+                f"`callreview retry {out}` and run again: nothing finished is lost")
+    if e.errno == errno.EROFS:
+        return f"{out} is on a read-only file system (writing {where}); choose an --out on a writable disk"
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied writing {where}; choose an --out you may write to"
+    return f"cannot write {where}: {e.strerror or e}"

@@ -35,6 +35,7 @@ class Audio:
     source_channels: int
     codec: str = ""
     creation_time: str | None = None  # the container's ``creation_time`` tag, as written there (often UTC)
+    declared_s: float | None = None  # the length the container's header declares (None: it declares none)
 
     @property
     def sample_rate(self) -> int:

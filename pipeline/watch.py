@@ -1,8 +1,9 @@
 """Drop-folder operation: watch an inbox and analyse each recording once, as it lands.
 
 File-system events (watchdog; inotify on Linux) wake the loop at once; a periodic rescan catches what events
-miss (network shares, a sleeping laptop). A file is taken only once its size and time have stopped changing,
-so a recording still being copied in is never read half-way. All state is in the catalog, so ``watch`` can be
+miss (network shares, a sleeping laptop). A file is taken only once it has settled (``pipeline.batch.intake``:
+unchanged for the settle time, no process writing it), so a recording still being copied in is never read
+half-way. All state is in the catalog, so ``watch`` can be
 killed at any point and restarted: the interrupted call is redone, nothing else is.
 """
 

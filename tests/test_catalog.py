@@ -25,7 +25,7 @@ from pipeline.callmeta import InboxRules
 from pipeline.catalog import SCHEMA_VERSION, Catalog, worker_id
 from pipeline.cli import app
 from pipeline.engines import Engines, RunOptions
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, StorageError
 from pipeline.report.reps import rep_folders
 from pipeline.transcribe import TranscribeOptions
 
@@ -162,11 +162,14 @@ def test_a_file_still_being_copied_waits(tmp_path):
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
     write_wav(inbox / "landing.wav", _call(2))
-    results = run_batch(inbox, out, OPTS, engines=_engines(), settle_s=30.0, wait_for_copies_s=0.0)
+    results = run_batch(inbox, out, OPTS, engines=_engines(), settle_s=2.0, wait_for_copies_s=0.0)
     assert [(r.source, r.status) for r in results] == [("landing.wav", "waiting")]
     old = time.time() - 60
-    os.utime(inbox / "landing.wav", (old, old))  # finished copying a minute ago
-    assert [r.status for r in run_batch(inbox, out, OPTS, engines=_engines(), settle_s=30.0)] == ["done"]
+    os.utime(inbox / "landing.wav", (old, old))  # a copy tool that restores the original's time (cp -p, rsync -t)
+    results = run_batch(inbox, out, OPTS, engines=_engines(), settle_s=2.0, wait_for_copies_s=0.0)
+    assert [r.status for r in results] == ["waiting"]  # its ctime says it changed just now
+    time.sleep(2.1)
+    assert [r.status for r in run_batch(inbox, out, OPTS, engines=_engines(), settle_s=2.0)] == ["done"]
 
 
 def test_full_disk_is_a_clear_failure_and_nothing_is_lost(tmp_path, monkeypatch):
@@ -180,9 +183,10 @@ def test_full_disk_is_a_clear_failure_and_nothing_is_lost(tmp_path, monkeypatch)
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pipeline.batch, "write_json_atomic", full)
-    [r] = run_batch(inbox, out, OPTS, engines=_engines())
-    assert r.status == "failed" and "disk full" in r.error and "callreview retry" in r.error
-    assert (inbox / "a.wav").is_file() and _rows(out)["a.wav"]["status"] == "failed"
+    with pytest.raises(StorageError, match="is full.*free space, then `callreview retry"):  # the batch stops
+        run_batch(inbox, out, OPTS, engines=_engines())
+    row = _rows(out)["a.wav"]
+    assert (inbox / "a.wav").is_file() and row["status"] == "failed" and "is full" in row["error"]
     monkeypatch.undo()
     CliRunner().invoke(app, ["retry", str(out)])
     [r] = run_batch(inbox, out, OPTS, engines=_engines())

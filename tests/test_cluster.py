@@ -221,7 +221,7 @@ def test_a_finished_call_that_cannot_be_brought_up_to_date_fails_alone_as_in_a_l
     inbox.mkdir()
     for name, seed in (("a.wav", 1), ("b.wav", 2)):
         write_wav(inbox / name, _call(5.0, seed))
-    refresh = pipeline.batch._refresh
+    refresh = pipeline.batch.refresh
 
     def unreadable_a(doc, path, folder):
         if path.name == "a.wav":
@@ -237,7 +237,7 @@ def test_a_finished_call_that_cannot_be_brought_up_to_date_fails_alone_as_in_a_l
         for r in first:  # both audio copies lost: both calls are queued again, to be brought up to date
             (out / r.call_id / PLAYABLE_NAME).unlink()
         with monkeypatch.context() as m:
-            m.setattr(pipeline.batch, "_refresh", unreadable_a)
+            m.setattr(pipeline.batch, "refresh", unreadable_a)
             results = {r.source: r for r in run_batch(inbox, out, FAKE, settle_s=0.0, executor=executor())}
         with Catalog.for_out(out) as cat:
             rows = {r.source: r.status for r in cat.rows()}

@@ -71,6 +71,7 @@ def decode(path: str | Path, max_duration_s: float = MAX_DURATION_S) -> Audio:
             if not chunks:
                 raise AudioError(f"{path.name} could not be decoded ({_reason(e)}); accepted: {ACCEPTED}") from None
         codec = stream.codec_context.name or ""
+        declared_s = _declared_s(container, stream, path)
         tags = {**dict(container.metadata or {}), **dict(stream.metadata or {})}
         creation_time = tags.get("creation_time") or tags.get("date") or None
     if not chunks:
@@ -78,7 +79,43 @@ def decode(path: str | Path, max_duration_s: float = MAX_DURATION_S) -> Audio:
     samples = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
     np.clip(samples, -1.0, 1.0, out=samples)
     return Audio(samples=samples, source_sample_rate=src_rate, source_channels=src_channels, codec=codec,
-                 creation_time=creation_time)
+                 creation_time=creation_time, declared_s=declared_s)
+
+
+def _declared_s(container, stream, path: Path) -> float | None:
+    """The length the file says it has: the container's duration (FLAC, MP4 and the like keep it in a header
+    FFmpeg trusts) or, for WAV, whose length FFmpeg takes from the file size, the header's data chunk size."""
+    found = []
+    if container.duration:
+        found.append(container.duration / 1_000_000)
+    elif stream.duration and stream.time_base:
+        found.append(float(stream.duration * stream.time_base))
+    if (container.format.name or "").startswith("wav"):
+        found.append(_wav_header_s(path) or 0.0)
+    return max(found) if any(found) else None
+
+
+def _wav_header_s(path: Path) -> float | None:
+    """Seconds of audio a RIFF/WAVE header declares (its ``data`` size over the byte rate); None if it does not
+    say (a streamed WAV with a placeholder size, RF64, an unusual header)."""
+    import struct
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        return None
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None
+    pos, byte_rate = 12, 0
+    while pos + 8 <= len(head):
+        cid, size = head[pos:pos + 4], struct.unpack_from("<I", head, pos + 4)[0]
+        if cid == b"fmt " and pos + 16 <= len(head):
+            byte_rate = struct.unpack_from("<I", head, pos + 16)[0]
+        if cid == b"data":
+            return size / byte_rate if byte_rate and 0 < size < 0xFFFFFFF0 else None
+        pos += 8 + size + (size & 1)
+    return None
 
 
 def probe_creation_time(path: str | Path) -> str | None:

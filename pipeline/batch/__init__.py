@@ -11,10 +11,11 @@ as it is done and records every failure without stopping. ``Batch`` is one proce
 from __future__ import annotations
 
 import dataclasses
-import logging
 import datetime as dt
-import json
+import hashlib
+import logging
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +24,17 @@ from typing import Any, Callable
 from .. import report
 from ..analysis import write_bytes_atomic, write_json_atomic, write_text_atomic
 from ..analyze import analyze_file, call_id, file_sha256
-from ..audio import PLAYABLE_NAME, decode, is_audio_path, write_playable
-from ..callmeta import CallInfo, CallOverrides, InboxRules, read_self_review, sidecar
+from ..audio import PLAYABLE_NAME
+from ..callmeta import CallInfo, CallOverrides, InboxRules, sidecar
 from ..engines import Engines, RunOptions
-from ..errors import CallReviewError, ConfigError, ModelError
+from ..errors import CallReviewError, ConfigError, ModelError, StorageError, storage_message
 from .executors import Executor, LocalExecutor
 from .heartbeat import Heartbeat
+from .intake import (SETTLE_S, changed_at, check_folders, find_recordings, list_inbox, open_for_writing,
+                     same_file_state)
+from .outputs import STORAGE_ERRNOS, doc_rep, finished, identify, plain, refresh, write_failure
+
+__all__ = ["Batch", "CallResult", "SETTLE_S", "check_folders", "find_recordings", "run_batch"]
 
 
 @dataclass(frozen=True)
@@ -41,83 +47,10 @@ class CallResult:
     worker: str | None = None  # host:pid of the cluster worker that analysed it (``run --ray``)
 
 
-def find_recordings(inbox: Path, follow_links: bool = False) -> list[Path]:
-    """Every audio file under ``inbox``, recursively, in a stable order; hidden files and folders skipped.
-
-    Symbolic links, to files and to folders alike, are skipped unless ``follow_links``: a link can point
-    anywhere (``/etc/passwd``, another team's share), and the inbox is what the manager put there. Followed
-    folders are entered once each (a link loop ends)."""
-    out: list[Path] = []
-    seen: set[str] = set()
-    for root, dirs, files in os.walk(inbox, followlinks=follow_links):
-        here = Path(root)
-        if follow_links:
-            real = os.path.realpath(root)
-            if real in seen:
-                dirs[:] = []
-                continue
-            seen.add(real)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (follow_links or not (here / d).is_symlink()))
-        for name in files:
-            p = here / name
-            if name.startswith(".") or (p.is_symlink() and not follow_links):
-                continue
-            if p.is_file() and is_audio_path(p):
-                out.append(p)
-    return sorted(out)
-
-
-def check_folders(inbox: Path, out: Path) -> None:
-    """Refuse an output folder inside the inbox (its own audio copies would come back as new calls, run after
-    run) and an inbox inside the output folder, in one line."""
-    i, o = Path(inbox).resolve(), Path(out).resolve()
-    if o == i or i in o.parents:
-        raise ConfigError(f"the output folder {out} is inside the inbox {inbox}: its audio copies would be read as "
-                          "new calls; choose an --out outside the inbox")
-    if o in i.parents:
-        raise ConfigError(f"the inbox {inbox} is inside the output folder {out}; keep the two folders apart")
-
-
 Progress = Callable[[str, int, int, str], None]  # (event, completed, total, current source)
 
 
-def _finished(folder: Path, sha256: str, settings_hash: str, overrides: CallOverrides) -> dict[str, Any] | None:
-    """The saved analysis when this recording was already analysed with these settings and overrides."""
-    try:
-        doc = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    run = doc.get("run", {})
-    same = (doc.get("call", {}).get("sha256") == sha256 and run.get("settings_hash") == settings_hash
-            and run.get("overrides", {}) == dataclasses.asdict(overrides))
-    return doc if same else None
-
-
-def _refresh(doc: dict[str, Any], path: Path, folder: Path) -> bool:
-    """Bring a finished call up to date without models: a self-review written after the run, a lost audio copy.
-
-    Returns whether ``doc`` changed.
-    """
-    changed = False
-    review, warning = read_self_review(path)
-    if review != doc.get("self_review"):
-        doc["self_review"] = review
-        changed = True
-    if warning and warning not in doc.setdefault("warnings", []):
-        doc["warnings"].append(warning)
-        changed = True
-    if not (folder / PLAYABLE_NAME).is_file():
-        write_playable(decode(path), folder / PLAYABLE_NAME)
-        if doc["call"].get("media") != PLAYABLE_NAME:
-            doc["call"]["media"] = PLAYABLE_NAME
-            changed = True
-    return changed
-
-
 log = logging.getLogger("callreview")
-
-SETTLE_S = 2.0  # a file whose size and time have not changed for this long has finished copying
-
 
 @dataclass
 class Batch:
@@ -153,36 +86,90 @@ class Batch:
     # --- scanning ---------------------------------------------------------------------------------------------
 
     def scan(self, force: bool = False) -> None:
-        """Record every recording in the inbox; queue the settled new, changed and out-of-date ones."""
+        """Record every recording in the inbox; queue the settled new, changed and out-of-date ones.
+
+        The settle rule is ``pipeline.batch.intake``'s. A recording whose audio is already known at a path that
+        left the inbox is that call, moved (or renamed): it takes the call over. A file or folder that cannot
+        be read becomes a failed row with the reason and an ``error.json``."""
         from ..audio import probe_creation_time
 
         cat, now = self.catalog, time.time()
-        present = set()
-        for path in find_recordings(self.inbox, self.rules.follow_links):
-            rel = path.relative_to(self.inbox).as_posix()
-            present.add(rel)
+        listing = list_inbox(self.inbox, self.rules.follow_links)
+        unreadable = {self._rel(folder) + "/": f"cannot list the folder: {why}" for folder, why in listing.unlistable}
+        present = {self._rel(p) for p in listing.recordings} | set(unreadable)
+        for row in cat.mark_missing(present):
+            self._drop_folder(row.call_id)  # a folder that can be listed again: its failure is over
+        for dup, original in cat.orphaned_duplicates():  # the original left: the duplicate takes its place
+            self._take_over(dup.source, dup.sha256, self._row_info(dup), original, now)
+        settled = []
+        for path in listing.recordings:
+            rel = self._rel(path)
             try:
                 st = path.stat()
-            except OSError:
+            except FileNotFoundError:
                 continue  # gone between listing and stat: the next scan sees it or not
+            except OSError as e:
+                unreadable[rel] = f"cannot read the file: {e.strerror}"
+                continue
             row = cat.observe(rel, st.st_size, st.st_mtime, now)
             if row.status == "waiting":
-                if now - st.st_mtime < self.settle_s:
-                    continue  # still being copied in
-                try:
-                    sha = file_sha256(path)
-                    again = path.stat()
-                except OSError:
-                    continue
-                if (again.st_size, again.st_mtime) != (st.st_size, st.st_mtime):
-                    continue  # grew while we read it
-                info = self.rules.info(path, rel, probe_creation_time(path))
-                cat.enqueue(rel, sha, {"call_id": call_id(rel, sha), **dataclasses.asdict(info)}, self.settings, now)
+                if now - changed_at(st) >= self.settle_s:
+                    settled.append((path, rel, st))
             elif row.status in ("done", "failed") and (force or row.settings_hash != self.settings):
                 cat.requeue(rel, self.settings, now)  # other settings (or --force): analyse again
             elif row.status == "done" and self._outdated(path, row):
                 cat.requeue(rel, self.settings, now)  # a sidecar changed or an output went missing
-        cat.mark_missing(present)
+        writing = open_for_writing([p for p, _, _ in settled])
+        for path, rel, st in settled:
+            if path in writing:
+                continue  # a process still holds it open for writing: a copy that paused
+            try:
+                sha = file_sha256(path)
+                again = path.stat()
+            except FileNotFoundError:
+                continue
+            except OSError as e:
+                unreadable[rel] = f"cannot read the file: {e.strerror}"
+                continue
+            if not same_file_state(st, again):
+                continue  # changed while we read it
+            info = {"call_id": call_id(rel, sha),
+                    **dataclasses.asdict(self.rules.info(path, rel, probe_creation_time(path)))}
+            gone = cat.gone_with(sha, rel)
+            if gone is not None:
+                self._take_over(rel, sha, info, gone, now)
+            else:
+                cat.enqueue(rel, sha, info, self.settings, now)
+        for rel, why in unreadable.items():
+            row = cat.fail_unreadable(rel, call_id(rel, hashlib.sha256(rel.encode()).hexdigest()), why,
+                                       self.settings, now)
+            if row is not None:
+                write_failure(self.out, rel, row.call_id, None, OSError(why))
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.inbox).as_posix()
+
+    @staticmethod
+    def _row_info(row) -> dict[str, Any]:
+        return {"call_id": row.call_id, "rep": row.rep, "rep_from": row.rep_from, "recorded_at": row.recorded_at,
+                "recorded_at_from": row.recorded_at_from}
+
+    def _take_over(self, rel: str, sha: str, info: dict[str, Any], gone, now: float) -> None:
+        """``rel`` is the call that was at ``gone`` (moved, renamed, or a duplicate whose original left): its
+        folder is renamed to the new call id and the row queued, so the saved analysis is reused (no models)
+        and brought up to date: new source, rep, per-rep folder."""
+        old, new = (gone.call_id if gone is not None else None), info["call_id"]
+        if old and old != new and plain(old) and (self.out / old).is_dir():
+            if (self.out / new).exists():
+                self._drop_folder(old)
+            else:
+                os.rename(self.out / old, self.out / new)
+        self.catalog.take_over(rel, gone.source if gone is not None else None, sha, info, self.settings, now)
+
+    def _drop_folder(self, cid: str | None) -> None:
+        """Remove a call folder of ours (an earlier version's, a failure that is over)."""
+        if cid and plain(cid):
+            shutil.rmtree(self.out / cid, ignore_errors=True)
 
     def _outdated(self, path: Path, row) -> bool:
         """A finished call whose sidecars changed since, or whose outputs are gone (cheap to redo: the saved
@@ -244,12 +231,18 @@ class Batch:
 
     def reuse(self, row, force: bool) -> dict[str, Any] | None:
         """The saved analysis when it is still valid (same audio, settings and overrides), brought up to date
-        (self-review, audio copy, report) without models; None when the call must be analysed."""
+        (its path, rep and date after a move, self-review, audio copy, report) without models; None when the
+        call must be analysed."""
         path, folder = self.inbox / row.source, self.out / row.call_id
-        doc = None if force else _finished(folder, row.sha256, self.settings, CallOverrides.for_recording(path))
-        if doc is not None and self.reports:
-            if _refresh(doc, path, folder):
-                write_json_atomic(folder / "analysis.json", doc)
+        doc = None if force else finished(folder, row.sha256, self.settings, CallOverrides.for_recording(path))
+        if doc is None:
+            return None
+        changed = identify(doc, row, folder)
+        if self.reports:
+            changed = refresh(doc, path, folder) or changed
+        if changed:
+            write_json_atomic(folder / "analysis.json", doc)
+        if self.reports:
             report.write_call(folder, doc)
         return doc
 
@@ -277,14 +270,16 @@ class Batch:
 
     def settle(self, row, work: Callable[[], tuple[str, dict[str, Any]]]) -> CallResult:
         """Run ``work`` (which returns the result status and the call's document) and record the outcome in the
-        catalog: done, or failed with a one-line error in ``error.json``. A model that cannot load puts the
-        call back in the queue and raises (every later call would fail the same way)."""
+        catalog: done, or failed with a one-line error in ``error.json``; the folder of the version it replaces
+        (a changed file's earlier analysis) is then removed. A model that cannot load puts the call back in the
+        queue and raises (every later call would fail the same way); so does an output folder that cannot be
+        written (disk full, read-only), after recording the call as failed so that ``retry`` redoes it."""
         from ..catalog import now
 
         rel, cid = row.source, row.call_id
         folder = self.out / cid
         t0 = time.perf_counter()
-        status, error, result_status, timings = "done", None, "done", None
+        status, error, result_status, timings, stop = "done", None, "done", None, None
         try:
             result_status, doc = work()
             timings = doc["run"].get("timings_s")
@@ -293,12 +288,19 @@ class Batch:
             self.catalog.finish(rel, self.worker, "queued", now(), "not started: the models could not load")
             raise
         except (CallReviewError, OSError) as e:
-            status, error = "failed", _write_failure(self.out, rel, cid, row.sha256, e)
+            status, error = "failed", write_failure(self.out, rel, cid, row.sha256, e)
+            if isinstance(e, OSError) and e.errno in STORAGE_ERRNOS:
+                stop = StorageError(storage_message(e, self.out))
         except Exception as e:  # a bug or a model failure on one file must not stop the batch
-            status, error = "failed", _write_failure(self.out, rel, cid, row.sha256, e, unexpected=True)
-        if doc_rep := (status == "done" and _doc_rep(folder)):
-            self.catalog.set_rep(rel, *doc_rep)
+            status, error = "failed", write_failure(self.out, rel, cid, row.sha256, e, unexpected=True)
+        if named := (status == "done" and doc_rep(folder)):
+            self.catalog.set_rep(rel, *named)
         self.catalog.finish(rel, self.worker, status, now(), error, cid, timings, self.settings)
+        if stop is not None:
+            raise stop
+        if row.replaces and row.replaces != cid:
+            self._drop_folder(row.replaces)
+            self.catalog.clear_replaces(rel)
         return CallResult(rel, result_status if status == "done" else "failed", cid, error, time.perf_counter() - t0)
 
     def _voices(self):
@@ -334,15 +336,6 @@ class Batch:
         self.catalog.close()
 
 
-def _doc_rep(folder: Path) -> tuple[str, str] | None:
-    """The rep the analysis settled on when the voice named them (the catalog learns it)."""
-    try:
-        call = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))["call"]
-    except (OSError, ValueError, KeyError):
-        return None
-    return (call["rep"], call["rep_from"]) if call.get("rep_from") == "voice" and call.get("rep") else None
-
-
 def _raising(e: Exception) -> Callable[[], tuple[str, dict[str, Any]]]:
     """Work for ``settle`` that fails with ``e``: an error met before the call's work could begin."""
     def work() -> tuple[str, dict[str, Any]]:
@@ -350,33 +343,17 @@ def _raising(e: Exception) -> Callable[[], tuple[str, dict[str, Any]]]:
     return work
 
 
-def _write_failure(out: Path, rel: str, cid: str, sha: str | None, e: Exception, unexpected: bool = False) -> str:
-    """Write ``error.json`` in the call's folder; return the one-line message."""
-    msg = " ".join(str(e).split()) or type(e).__name__
-    if unexpected:
-        msg = f"internal error ({type(e).__name__}): {msg}"
-    if isinstance(e, OSError) and getattr(e, "errno", None) == 28:
-        msg = f"disk full while writing the results ({msg}); free space and run `callreview retry`"
-    try:
-        folder = out / cid
-        folder.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(folder / "error.json", {"source": rel, "sha256": sha, "error": msg,
-                                                  "failed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
-    except OSError:
-        pass  # the catalog still records the failure
-    return msg
-
-
 def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | None = None,
               progress: Progress | None = None, force: bool = False, reports: bool = True,
-              rules: InboxRules = InboxRules(), settle_s: float | None = None, wait_for_copies_s: float = 60.0,
+              rules: InboxRules = InboxRules(), settle_s: float | None = None, wait_for_copies_s: float | None = None,
               jobs: int = 1, engine_factory: Callable[[RunOptions], Engines] | None = None,
               executor: Executor | None = None) -> list[CallResult]:
     """Analyse every recording under ``inbox`` into ``out/<call id>/``. Never raises for a bad recording.
 
     The catalog (``out/catalog.sqlite``) decides what is left to do, so a rerun does only new and changed
     recordings, and several ``run`` processes on one inbox share the work. Files still being copied in are
-    waited for (up to ``wait_for_copies_s``). ``engines`` are loaded on first need when not given, so a
+    waited for (``settle_s``: the settle rule of ``pipeline.batch.intake``) for up to ``wait_for_copies_s``
+    (default: the settle time and a minute more); then they are reported as still being copied. ``engines`` are loaded on first need when not given, so a
     rerun with nothing left to do loads no model; when given, their options are the ones that count. With
     ``reports``, each call also gets a playable audio copy and its report files, and ``out`` gets the index
     and ``calls.csv`` (``pipeline.report``).
@@ -399,6 +376,7 @@ def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | No
         executor = LocalExecutor()
     executor.open()  # a missing extra fails before anything is written
     settle_s = SETTLE_S if settle_s is None else settle_s
+    wait_for_copies_s = settle_s + 60.0 if wait_for_copies_s is None else wait_for_copies_s
     batch = Batch(inbox, out, options, engines, rules, reports, settle_s)
     run_id = batch.catalog.start_run(batch.worker, executor.label, time.time())
     try:
@@ -410,7 +388,9 @@ def run_batch(inbox: Path, out: Path, options: RunOptions, engines: Engines | No
             waiting = batch.catalog.counts()["waiting"]
             if not waiting or time.monotonic() > deadline:
                 break
-            time.sleep(min(1.0, settle_s / 2))
+            if progress:
+                progress("wait", len(results), len(results) + waiting, f"{waiting} recording(s) still being copied")
+            time.sleep(min(1.0, max(0.05, settle_s / 2)))
         processed = list(results)
         results += batch.results_for_rest(results)
         batch.write_batch_outputs(results)

@@ -11,7 +11,12 @@ Statuses:
 - ``waiting``: the file is still growing (being copied in); queued once its size and time stop changing
 - ``queued`` -> ``running`` -> ``done`` | ``failed``
 - ``duplicate``: the same audio as another recording (``duplicate_of``); analysed once, under the other name
-- ``missing``: the file was removed from the inbox (its outputs stay)
+- ``missing``: the file was removed from the inbox (its outputs stay); when the same audio turns up at another
+  path (a move or a rename), that path takes over the row's call instead of becoming a duplicate
+- ``failed`` without a content hash: the file (or folder) could not be read; ``retry`` looks at it again
+
+``replaces``: the call folder of an earlier version of the same path (the file changed after it was analysed),
+removed once the new version is finished, so a call is never listed twice.
 
 The schema is versioned with ``PRAGMA user_version`` and upgraded by the migrations below, in order.
 """
@@ -19,154 +24,58 @@ The schema is versioned with ``PRAGMA user_version`` and upgraded by the migrati
 from __future__ import annotations
 
 import json
-import os
-import socket
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import CallReviewError
+from .health import CatalogError, explain, worker_alive, worker_id
+from .schema import MIGRATIONS, SCHEMA_VERSION, STATUSES, Row
+
+__all__ = ["CATALOG_NAME", "Catalog", "CatalogError", "MIGRATIONS", "Row", "SCHEMA_VERSION", "STATUSES", "explain",
+           "now", "worker_alive", "worker_id"]
 
 CATALOG_NAME = "catalog.sqlite"
-STATUSES = ("waiting", "queued", "running", "done", "failed", "duplicate", "missing")
-
-MIGRATIONS: tuple[str, ...] = (
-    # 1: recordings, voiceprints, runs
-    """
-    CREATE TABLE recordings (
-        id INTEGER PRIMARY KEY,
-        source TEXT NOT NULL UNIQUE,
-        sha256 TEXT,
-        size INTEGER,
-        mtime REAL,
-        call_id TEXT,
-        rep TEXT,
-        rep_from TEXT,
-        recorded_at TEXT,
-        recorded_at_from TEXT,
-        status TEXT NOT NULL,
-        error TEXT,
-        duplicate_of TEXT,
-        settings_hash TEXT,
-        timings TEXT,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        worker TEXT,
-        heartbeat REAL,
-        seen_at REAL,
-        queued_at REAL,
-        started_at REAL,
-        finished_at REAL
-    );
-    CREATE INDEX recordings_status ON recordings(status, queued_at);
-    CREATE INDEX recordings_content ON recordings(sha256);
-    CREATE TABLE voiceprints (
-        name TEXT PRIMARY KEY,
-        embedding BLOB NOT NULL,
-        dim INTEGER NOT NULL,
-        encoder TEXT NOT NULL,
-        samples TEXT NOT NULL,
-        speech_s REAL NOT NULL,
-        created_at TEXT NOT NULL
-    );
-    CREATE TABLE runs (
-        id INTEGER PRIMARY KEY,
-        worker TEXT NOT NULL,
-        command TEXT NOT NULL,
-        started_at REAL NOT NULL,
-        finished_at REAL,
-        done INTEGER NOT NULL DEFAULT 0,
-        failed INTEGER NOT NULL DEFAULT 0
-    );
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class CatalogError(CallReviewError):
-    """The catalog cannot be opened or is from a newer version of callreview."""
-
-
-def _proc_start(pid: int) -> str | None:
-    """The kernel's start time of process ``pid`` (Linux), so a reused pid is not taken for the old process."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return None
-
-
-def worker_id(pid: int | None = None) -> str:
-    pid = os.getpid() if pid is None else pid
-    return f"{socket.gethostname()}:{pid}:{_proc_start(pid) or '?'}"
-
-
-def worker_alive(worker: str | None, heartbeat: float | None, stale_s: float, now: float) -> bool:
-    """Whether the worker that claimed a row may still be working on it.
-
-    On this host: its process exists with the same start time. Elsewhere: its heartbeat is recent.
-    """
-    if not worker:
-        return False
-    host, _, rest = worker.partition(":")
-    pid_s, _, start = rest.partition(":")
-    if host == socket.gethostname() and pid_s.isdigit():
-        pid = int(pid_s)
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            pass
-        now_start = _proc_start(pid)
-        return start == "?" or now_start is None or now_start == start
-    return heartbeat is not None and now - heartbeat < stale_s
-
-
-@dataclass(frozen=True)
-class Row:
-    id: int
-    source: str
-    sha256: str | None
-    size: int | None
-    mtime: float | None
-    call_id: str | None
-    rep: str | None
-    rep_from: str | None
-    recorded_at: str | None
-    recorded_at_from: str | None
-    status: str
-    error: str | None
-    duplicate_of: str | None
-    settings_hash: str | None
-    timings: str | None
-    attempts: int
-    worker: str | None
-    heartbeat: float | None
-    seen_at: float | None
-    queued_at: float | None
-    started_at: float | None
-    finished_at: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        d["timings"] = json.loads(self.timings) if self.timings else None
-        return d
 
 
 class Catalog:
     """A connection to ``OUT/catalog.sqlite``. Open one per process (or thread)."""
 
-    def __init__(self, path: str | Path, timeout_s: float = 60.0):
+    def __init__(self, path: str | Path, timeout_s: float = 60.0, read_only: bool = False):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(str(self.path), timeout=timeout_s, isolation_level=None)
-            self.db.row_factory = sqlite3.Row
-            self._setup(timeout_s)
-        except sqlite3.DatabaseError as e:
-            raise CatalogError(f"{self.path}: cannot open the catalog ({e})") from None
+            if read_only:
+                self.db = self._open_read_only(timeout_s)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(str(self.path), timeout=timeout_s, isolation_level=None)
+                self.db.row_factory = sqlite3.Row
+                self._setup(timeout_s)
+        except sqlite3.Error as e:
+            raise CatalogError(explain(e, self.path)) from None
+
+    def _open_read_only(self, timeout_s: float) -> sqlite3.Connection:
+        """For looking only (``status``): nothing written, so a catalog on a read-only or full disk can still be
+        read (where SQLite cannot make its WAL index, the file is read as immutable: what was checkpointed)."""
+        uri = self.path.resolve().as_uri()
+        for mode in ("mode=ro", "immutable=1"):
+            db = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=timeout_s, isolation_level=None)
+            db.row_factory = sqlite3.Row
+            try:
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                db.execute("SELECT COUNT(*) FROM recordings").fetchone()
+            except sqlite3.OperationalError:
+                db.close()
+                if mode == "mode=ro":  # no WAL index can be made here (read-only or full disk)
+                    continue
+                raise
+            if version > SCHEMA_VERSION:
+                db.close()
+                raise CatalogError(f"{self.path} was written by a newer callreview (catalog schema {version}, "
+                                   f"this one knows {SCHEMA_VERSION})")
+            return db
+        raise AssertionError("unreachable")
 
     def _setup(self, timeout_s: float) -> None:
         """Switch to WAL and migrate, retrying while another process does the same.
@@ -193,8 +102,8 @@ class Catalog:
                 delay = min(delay * 2, 0.5)
 
     @classmethod
-    def for_out(cls, out: str | Path) -> "Catalog":
-        return cls(Path(out) / CATALOG_NAME)
+    def for_out(cls, out: str | Path, read_only: bool = False) -> "Catalog":
+        return cls(Path(out) / CATALOG_NAME, read_only=read_only)
 
     def close(self) -> None:
         self.db.close()
@@ -206,18 +115,39 @@ class Catalog:
         self.close()
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE) so that read-then-write is atomic."""
+    def _tx(self) -> Iterator[sqlite3.Connection]:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so that read-then-write is atomic. An SQLite
+        failure (disk full, read-only, damaged file) rolls it back and becomes a one-line ``CatalogError``."""
+        try:
+            with self._tx() as db:
+                yield db
+        except sqlite3.Error as e:
+            if self.db.in_transaction:
+                try:
+                    self.db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            raise CatalogError(explain(e, self.path)) from None
+
+    def _read(self, q: str, args: tuple = ()) -> list[sqlite3.Row]:
+        try:
+            return self.db.execute(q, args).fetchall()
+        except sqlite3.Error as e:
+            raise CatalogError(explain(e, self.path)) from None
+
     def _migrate(self) -> None:
-        with self.write() as db:
+        with self._tx() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise CatalogError(f"{self.path} was written by a newer callreview (catalog schema {version}, "
@@ -232,15 +162,15 @@ class Catalog:
 
     def rows(self, status: str | None = None) -> list[Row]:
         q = "SELECT * FROM recordings" + (" WHERE status = ?" if status else "") + " ORDER BY source"
-        return [Row(**dict(r)) for r in self.db.execute(q, (status,) if status else ())]
+        return [Row(**dict(r)) for r in self._read(q, (status,) if status else ())]
 
     def get(self, source: str) -> Row | None:
-        r = self.db.execute("SELECT * FROM recordings WHERE source = ?", (source,)).fetchone()
-        return Row(**dict(r)) if r else None
+        r = self._read("SELECT * FROM recordings WHERE source = ?", (source,))
+        return Row(**dict(r[0])) if r else None
 
     def counts(self) -> dict[str, int]:
         out = {s: 0 for s in STATUSES}
-        for status, n in self.db.execute("SELECT status, COUNT(*) FROM recordings GROUP BY status"):
+        for status, n in self._read("SELECT status, COUNT(*) FROM recordings GROUP BY status"):
             out[status] = n
         return out
 
@@ -278,6 +208,8 @@ class Catalog:
                               error=f"same audio as {twin['source']}: analysed once, under that name")
             else:
                 fields.update(status="queued", duplicate_of=None, error=None, queued_at=now, settings_hash=settings_hash)
+            if r["call_id"] and r["call_id"] != fields.get("call_id"):
+                fields["replaces"] = r["replaces"] or r["call_id"]  # the changed file's earlier version
             sets = ", ".join(f"{k} = ?" for k in fields)
             db.execute(f"UPDATE recordings SET {sets} WHERE source = ?", (*fields.values(), source))
             r = db.execute("SELECT * FROM recordings WHERE source = ?", (source,)).fetchone()
@@ -288,12 +220,68 @@ class Catalog:
             db.execute("UPDATE recordings SET status = 'queued', error = NULL, queued_at = ?, settings_hash = ? "
                        "WHERE source = ? AND status != 'running'", (now, settings_hash, source))
 
-    def mark_missing(self, present: set[str]) -> int:
+    def mark_missing(self, present: set[str]) -> list[Row]:
+        """Mark every row not in ``present`` as missing; a folder's row (a source ending in ``/``: it could not
+        be listed) is dropped instead. Returns the dropped folder rows."""
         with self.write() as db:
-            gone = [r["source"] for r in db.execute(
-                "SELECT source FROM recordings WHERE status NOT IN ('missing', 'running')") if r["source"] not in present]
-            db.executemany("UPDATE recordings SET status = 'missing' WHERE source = ?", [(s,) for s in gone])
-        return len(gone)
+            gone = [Row(**dict(r)) for r in db.execute(
+                "SELECT * FROM recordings WHERE status NOT IN ('missing', 'running')") if r["source"] not in present]
+            db.executemany("UPDATE recordings SET status = 'missing' WHERE source = ?",
+                           [(r.source,) for r in gone if not r.source.endswith("/")])
+            dropped = [r for r in gone if r.source.endswith("/")]
+            db.executemany("DELETE FROM recordings WHERE source = ?", [(r.source,) for r in dropped])
+        return dropped
+
+    def gone_with(self, sha256: str, source: str) -> Row | None:
+        """A recording of this content whose file is no longer in the inbox (the one ``source`` was moved from)."""
+        r = self._read("SELECT * FROM recordings WHERE sha256 = ? AND source != ? AND status = 'missing' "
+                       "ORDER BY finished_at IS NULL, id LIMIT 1", (sha256, source))
+        return Row(**dict(r[0])) if r else None
+
+    def orphaned_duplicates(self) -> list[tuple[Row, Row | None]]:
+        """Duplicates whose original is gone from the inbox, each with the original's row (None: forgotten)."""
+        out = []
+        for r in self._read("SELECT * FROM recordings WHERE status = 'duplicate' ORDER BY id"):
+            dup = Row(**dict(r))
+            original = self.get(dup.duplicate_of or "")
+            if original is None or original.status == "missing":
+                out.append((dup, original))
+        return out
+
+    def take_over(self, source: str, gone: str | None, sha256: str, info: dict[str, Any], settings_hash: str,
+                  now: float) -> None:
+        """``source`` holds the audio of ``gone``, which left the inbox: one call, now at ``source`` (queued, so
+        its saved analysis is brought up to date under the new path); ``gone``'s row is dropped."""
+        fields = {"sha256": sha256, **info, "status": "queued", "duplicate_of": None, "error": None,
+                  "queued_at": now, "settings_hash": settings_hash, "replaces": None}
+        with self.write() as db:
+            sets = ", ".join(f"{k} = ?" for k in fields)
+            db.execute(f"UPDATE recordings SET {sets} WHERE source = ? AND status IN ('waiting', 'duplicate')",
+                       (*fields.values(), source))
+            if gone is not None:
+                db.execute("DELETE FROM recordings WHERE source = ? AND status = 'missing'", (gone,))
+                db.execute("UPDATE recordings SET duplicate_of = ?, error = ? WHERE duplicate_of = ?",
+                           (source, f"same audio as {source}: analysed once, under that name", gone))
+
+    def fail_unreadable(self, source: str, call_id: str, error: str, settings_hash: str, now: float) -> Row | None:
+        """Record a file or folder the scan could not read as failed (no content hash: ``retry`` makes the scan
+        look at it again), under its earlier call id if it had one, else ``call_id``. None when it was already
+        recorded with this reason (or a worker is on it)."""
+        with self.write() as db:
+            r = db.execute("SELECT status, error FROM recordings WHERE source = ?", (source,)).fetchone()
+            if r is not None and ((r["status"], r["error"]) == ("failed", error) or r["status"] == "running"):
+                return None
+            if r is None:
+                db.execute("INSERT INTO recordings (source, status, seen_at) VALUES (?, 'waiting', ?)", (source, now))
+            db.execute("UPDATE recordings SET status = 'failed', error = ?, sha256 = NULL, settings_hash = ?, "
+                       "call_id = COALESCE(call_id, ?), finished_at = ?, attempts = attempts + 1 WHERE source = ?",
+                       (error, settings_hash, call_id, now, source))
+            r = db.execute("SELECT * FROM recordings WHERE source = ?", (source,)).fetchone()
+        return Row(**dict(r))
+
+    def clear_replaces(self, source: str) -> None:
+        with self.write() as db:
+            db.execute("UPDATE recordings SET replaces = NULL WHERE source = ?", (source,))
 
     def recover(self, stale_s: float, now: float) -> list[str]:
         """Queue again every ``running`` row whose worker is gone (killed, crashed, machine rebooted)."""
@@ -339,8 +327,9 @@ class Catalog:
 
     def retry_failed(self, now: float) -> int:
         with self.write() as db:
-            cur = db.execute("UPDATE recordings SET status = 'queued', error = NULL, queued_at = ? WHERE status = 'failed'",
-                             (now,))
+            # a file the scan could not read (no hash) is looked at again by the next scan; the rest are queued
+            cur = db.execute("UPDATE recordings SET status = CASE WHEN sha256 IS NULL THEN 'waiting' ELSE 'queued' END, "
+                             "error = NULL, queued_at = ? WHERE status = 'failed'", (now,))
         return cur.rowcount
 
     # --- runs ------------------------------------------------------------------------------------------------
@@ -355,7 +344,7 @@ class Catalog:
             db.execute("UPDATE runs SET finished_at = ?, done = ?, failed = ? WHERE id = ?", (now, done, failed, run_id))
 
     def last_runs(self, n: int = 5) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (n,))]
+        return [dict(r) for r in self._read("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (n,))]
 
     # --- voiceprints -----------------------------------------------------------------------------------------
 
@@ -373,10 +362,10 @@ class Catalog:
         import numpy as np
 
         return {r["name"]: np.frombuffer(r["embedding"], dtype=np.float32).copy()
-                for r in self.db.execute("SELECT name, embedding FROM voiceprints ORDER BY name")}
+                for r in self._read("SELECT name, embedding FROM voiceprints ORDER BY name")}
 
     def voiceprint_rows(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.execute(
+        return [dict(r) for r in self._read(
             "SELECT name, dim, encoder, samples, speech_s, created_at FROM voiceprints ORDER BY name")]
 
 

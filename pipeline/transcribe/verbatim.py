@@ -13,9 +13,13 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..types import AttributedWord, Utterance, Word
 from .spans import transcribe_spans
+
+if TYPE_CHECKING:
+    import numpy as np
 
 VERBATIM_PROMPT = "Um, uh, I, I mean, so, so, you know, er, like, hmm."
 FILLER_TOKENS = frozenset({"um", "uh", "er", "erm", "hmm", "ah", "uhm", "mm"})
