@@ -36,7 +36,7 @@ bench: setup  ## pipeline / bare ASR and per-stage time on the sample and traffi
 	$(VENV)/bin/callreview bench --out out/bench --engine faster --repeat 2 --ray-workers 1 --ray-workers 2 --readme README.md
 
 eval: setup
-	$(VENV)/bin/callreview eval --out out/eval --readme README.md
+	$(VENV)/bin/callreview eval --out out/eval --readme README.md --outcomes outcome_calls
 
 clean:
 	rm -rf $(VENV) out models/whisper models/ct2

@@ -13,7 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.2"  # 1.1: call.rep, call.recorded_at(_from), call.media, self_review; 1.2: overlaps
+SCHEMA_VERSION = "1.3"  # 1.1: call.rep, call.recorded_at(_from), call.media, self_review; 1.2: overlaps;
+# 1.3: outcome (conversation, voicemail, no_answer, ivr, unclear)
 
 
 @lru_cache(maxsize=1)

@@ -26,6 +26,7 @@ from .roles import guess_roles, roles_from_channel, roles_from_override
 from .score import score
 from .transcribe import Transcriber, drop_outside, drop_repeats
 from .transcribe.verbatim import verbatim_additions
+from .outcome import classify as classify_outcome
 from .types import Audio, AttributedTranscript, Diarization, Segment, Transcript
 
 
@@ -152,6 +153,8 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
             utts = utterances(words, turns=diarization.turns)
     if not words:
         warnings.append("no speech found")
+    with _timed(timings, "outcome"):
+        outcome = classify_outcome(audio.mono(), words, roles.roles)
     duration = audio.duration_s
     attributed = AttributedTranscript(words, utts, roles.roles, duration,
                                       {s: diarization.talk_s(s) for s in speakers}, diarization.overlaps)
@@ -169,6 +172,7 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
         "segments": [u.to_dict() for u in utts],
         "words": [w.to_dict() for w in words],
         "overlaps": [t.to_dict() for t in diarization.overlaps],
+        "outcome": outcome.to_dict(),
         "metrics": scored.metrics,
         "markers": list(scored.markers),
         "feedback": scored.feedback,

@@ -464,6 +464,9 @@ def eval_(
     voices: Optional[Path] = typer.Option(None, "--voices",
                                           help="Also measure rep identification by enrolled voice on this corpus "
                                                "(<dir>/enroll/<rep>.*, <dir>/<rep>/<call>; e.g. voice_calls)."),
+    outcomes: Optional[Path] = typer.Option(None, "--outcomes",
+                                            help="Also score the recordings' outcomes on this labelled set "
+                                                 "(labels.json; e.g. outcome_calls): the confusion matrix per half."),
 ) -> None:
     """Score the pipeline against references: WER, DER/JER (collar 0.25 and 0), rep role, filler recall, RTF."""
     from .engines import Engines, RunOptions
@@ -471,6 +474,8 @@ def eval_(
 
     if voices is not None and not (voices / "enroll").is_dir():
         _fail(f"--voices {voices}: expected an enroll/ folder of rep recordings in it")
+    if outcomes is not None and not (outcomes / "labels.json").is_file():
+        _fail(f"--outcomes {outcomes}: expected a labels.json in it (scripts/make_outcome_calls.py)")
 
     dirs = list(corpora) if corpora else [c for c in default_corpora() if c.is_dir()]
     missing = [d for d in dirs if not d.is_dir()]
@@ -489,12 +494,23 @@ def eval_(
         table = voices_markdown(evaluate_voices(voices, engines, out / "voices"))
         (out / "voices.md").write_text(table, encoding="utf-8")
         typer.echo("\nRep by enrolled voice:\n" + table)
+    if outcomes is not None:
+        import json
+
+        from .evaluate.outcomes import evaluate_outcomes, outcomes_markdown
+
+        result = evaluate_outcomes(outcomes, engines, progress=lambda i, n, f: typer.echo(f"[{i + 1}/{n}] {f}", err=True))
+        (out / "outcomes.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+        (out / "outcomes.md").write_text(outcomes_markdown(result), encoding="utf-8")
+        typer.echo("\nOutcome of each recording:\n" + outcomes_markdown(result))
     typer.echo(f"\nWritten: {out}/eval.md, {out}/eval.json")
     if readme is not None:
         from .evaluate import update_readme
 
         try:
             update_readme(readme, (out / "eval.md").read_text(encoding="utf-8"))
+            if outcomes is not None:
+                update_readme(readme, (out / "outcomes.md").read_text(encoding="utf-8"), marker="outcomes")
         except CallReviewError as e:
             _fail(str(e))
         typer.echo(f"Updated the evaluation table in {readme}")

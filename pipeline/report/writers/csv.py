@@ -27,6 +27,7 @@ def _row(entry: CallEntry) -> dict[str, Any]:
         "rep": call.get("rep"), "rep_speaker": rep["id"] if rep else None,
         "role_method": doc.get("roles", {}).get("method"), "role_confidence": doc.get("roles", {}).get("confidence"),
         "channel_mode": call.get("channel_mode"),
+        "outcome": (doc.get("outcome") or {}).get("kind"), "outcome_confidence": (doc.get("outcome") or {}).get("confidence"),
     }
     row.update({name: metrics.get(name) for name in METRIC_NAMES})
     row.update({f"{fam}_markers": n for fam, n in marker_counts(doc).items()})

@@ -74,7 +74,7 @@ def render(doc: dict[str, Any]) -> str:
         "report.html.j2", "report.js",
         title=title(doc), duration=round(duration, 3), recorded=recorded, rep_name=rep_name(doc), rep_label=rep,
         mode_text=MODE_TEXT.get(call.get("channel_mode"), call.get("channel_mode") or ""),
-        role_note=role_note, media=call.get("media"),
+        role_note=role_note, media=call.get("media"), outcome=_outcome(doc.get("outcome")),
         warnings=[w for w in doc.get("warnings", []) if not (role_note and w.startswith("no speaker is marked"))],
         lanes=_lanes(doc, duration), ticks=ticks, axis=_axis(duration), feedback=feedback, families=families,
         metrics=[m for m in metric_views(doc) if rep is not None or m.value is not None], self_review=doc.get("self_review"), self_rows=self_review_rows(doc),
@@ -83,3 +83,21 @@ def render(doc: dict[str, Any]) -> str:
         diarizer=run.get("diarizer", ""), schema_version=doc.get("schema_version", ""),
         role_method=roles.get("method", "unknown"), role_confidence=f"{roles.get('confidence', 0):.0%}",
     )
+
+
+OUTCOME_LABELS = {"conversation": "Conversation", "voicemail": "Voicemail", "no_answer": "No answer",
+                  "ivr": "Menu or gatekeeper first", "unclear": "Outcome unclear"}
+
+
+def _outcome(o: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What the page says of the recording's outcome (absent in analyses before schema 1.3)."""
+    if not o:
+        return None
+    kind = o.get("kind", "unclear")
+    notes = {"voicemail": "This recording is a voicemail: the conversation figures below describe the message.",
+             "no_answer": "Nobody answered: there is no conversation to review.",
+             "ivr": "A menu or a gatekeeper answered first; the figures cover the whole recording.",
+             "unclear": "It is unclear whether this recording reached a person."}
+    return {"kind": kind, "label": OUTCOME_LABELS.get(kind, kind), "confidence": f"{o.get('confidence', 0):.0%}",
+            "evidence": [str(e) for e in o.get("evidence", [])], "note": notes.get(kind, "")}
+
