@@ -483,8 +483,8 @@ def eval_(
         _fail(f"corpus folder {missing[0]} does not exist")
     try:
         engines = Engines(RunOptions(transcribe=_asr_options(model, filler_prompt, device, engine), engine=engine.value))
-        rows = evaluate(dirs, engines, out,
-                        progress=lambda i, n, f: typer.echo(f"[{i + 1}/{n}] {f}", err=True))
+        evaluate(dirs, engines, out,
+                 progress=lambda i, n, f: typer.echo(f"[{i + 1}/{n}] {f}", err=True))
     except CallReviewError as e:
         _fail(str(e))
     typer.echo((out / "eval.md").read_text(encoding="utf-8"))

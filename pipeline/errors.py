@@ -22,14 +22,18 @@ class StorageError(CallReviewError):
     would fail the same way, so the command ends with this one line, naming the fix."""
 
 
+def disk_full_message(out: object, detail: str) -> str:
+    return (f"the disk holding {out} is full ({detail}); free space, then `callreview retry {out}` and run again: "
+            "nothing finished is lost")
+
+
 def storage_message(e: OSError, out: object) -> str:
     """One line for a file-system error met while writing under ``out``: the problem and what to do."""
     import errno
 
     where = e.filename or out
     if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return (f"the disk holding {out} is full (writing {where}: {e.strerror}); free space, then "
-                f"`callreview retry {out}` and run again: nothing finished is lost")
+        return disk_full_message(out, f"writing {where}: {e.strerror}")
     if e.errno == errno.EROFS:
         return f"{out} is on a read-only file system (writing {where}); choose an --out on a writable disk"
     if e.errno in (errno.EACCES, errno.EPERM):

@@ -168,7 +168,6 @@ class Call:
 
 def cases(half: str) -> list[tuple[str, str, dict]]:
     """(name, outcome, recipe) for one half: five of each outcome, mono and stereo alternating."""
-    h = HALVES[half]
     out = []
     for i in range(5):
         out.append((f"voicemail_{i + 1}", "voicemail", {"i": i, "beep": i != 1, "greeting": i != 4}))

@@ -8,7 +8,7 @@ import socket
 import sqlite3
 from pathlib import Path
 
-from ..errors import StorageError
+from ..errors import StorageError, disk_full_message
 
 
 class CatalogError(StorageError):
@@ -22,8 +22,7 @@ def explain(e: sqlite3.Error, path: Path) -> str:
     low = msg.lower()
     disk = _disk_state(out) if "i/o" in low or "unable to open" in low else None  # SQLite's vaguer errors
     if "full" in low or disk == "full":
-        return (f"the disk holding {out} is full ({msg}); free space, then `callreview retry {out}` and run again: "
-                "nothing finished is lost")
+        return disk_full_message(out, msg)
     if "readonly" in low or "read-only" in low or disk == "read-only":
         return f"the catalog {path} cannot be written ({msg}); choose an --out on a writable disk"
     if "malformed" in low or "not a database" in low or "corrupt" in low:

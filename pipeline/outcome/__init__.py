@@ -59,6 +59,7 @@ MENU = tuple(re.compile(p) for p in (
     r"\bcall (may|might) be (recorded|monitored)", r"\bnext available\b",
 ))
 CONVERSATION_WORDS = 6  # each party at least this many words, the other party in two turns or more
+OPENING_WORDS = 60  # a greeting or a menu is looked for in the recording's first words only
 MESSAGE_WORDS = 8  # a rep's voicemail message has at least this many words after the greeting or beep
 
 
@@ -193,14 +194,14 @@ def classify(samples: np.ndarray, words: tuple[AttributedWord, ...], roles: dict
         what = "ringing only" if rings else ("silence" if not spoken else "no words to speak of")
         return Outcome("no_answer", 0.9 if rings or not spoken else 0.7, (*evidence, f"{what}: nobody spoke"),
                        tones, None, None, details)
-    opening = _text(spoken[:60])
-    menu = _hits(MENU, opening)
-    greeting = _hits(GREETING, opening)
+    opening = spoken[:OPENING_WORDS]
+    menu = _hits(MENU, _text(opening))
+    greeting = _hits(GREETING, _text(opening))
     if menu:
         evidence.append(f"a menu or transfer before a person: {', '.join(repr(h) for h in menu[:3])}")
         return Outcome("ivr", 0.85 if len(menu) > 1 else 0.7, tuple(evidence), tones, None, answered, details)
     if greeting or beeps:
-        cue = max([t.end for t in beeps] + ([_last_hit_end(spoken, GREETING)] if greeting else []))
+        cue = max([t.end for t in beeps] + ([_last_hit_end(opening, GREETING)] if greeting else []))
         after = [w for w in spoken if w.start >= cue - 0.2]
         if greeting:
             evidence.append(f"a greeting: {', '.join(repr(h) for h in greeting[:3])}")
