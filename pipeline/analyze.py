@@ -154,12 +154,21 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
     if not words:
         warnings.append("no speech found")
     with _timed(timings, "outcome"):
-        outcome = classify_outcome(audio.mono(), words, roles.roles)
+        outcome = classify_outcome(audio.samples, words, roles.roles)
     duration = audio.duration_s
     attributed = AttributedTranscript(words, utts, roles.roles, duration,
                                       {s: diarization.talk_s(s) for s in speakers}, diarization.overlaps)
     with _timed(timings, "score"):
         scored = score(attributed)
+    feedback, outcome_doc = scored.feedback, outcome.to_dict()
+    if outcome.kind == "voicemail":  # its own short feedback: the message, not a conversation
+        from .outcome.voicemail import message_figures, voicemail_feedback
+
+        outcome_doc["message"] = message_figures(words, outcome.details.get("rep_speaker"), outcome.message_start,
+                                                 scored.markers)
+        feedback = voicemail_feedback(outcome_doc["message"])
+    elif outcome.kind == "no_answer":
+        feedback = {"strengths": [], "work_on": [], "coaching_questions": []}
     body = {
         "channel_mode": "per_channel" if per_channel else ("mixed" if audio.channels > 1 else "mono"),
         "speakers": [
@@ -172,10 +181,10 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
         "segments": [u.to_dict() for u in utts],
         "words": [w.to_dict() for w in words],
         "overlaps": [t.to_dict() for t in diarization.overlaps],
-        "outcome": outcome.to_dict(),
+        "outcome": outcome_doc,
         "metrics": scored.metrics,
         "markers": list(scored.markers),
-        "feedback": scored.feedback,
+        "feedback": feedback,
         "warnings": warnings + list(scored.notes),
     }
     return body, diarization

@@ -140,3 +140,25 @@ def test_the_outcome_reaches_the_schema_the_csv_and_the_page(tmp_path, fake_engi
     assert "outcome" in header.split(",") and doc["outcome"]["kind"] in row.split(",")
     page = (out / r.call_id / "report.html").read_text()
     assert "class=\"outcome\"" in page
+
+
+def test_a_voicemail_gets_its_own_short_feedback():
+    from pipeline.outcome.voicemail import message_figures, voicemail_feedback
+
+    good = _words([("B", 0.5, "you have reached Dana please leave a message"),
+                   ("A", 5.0, "hi Dana this is Sam from Northwind I'm calling about your renewal in March "
+                              "please call me back on five five five two one two one thanks")])
+    fig = message_figures(good, "A", 5.0, [])
+    assert fig["reason"] and fig["call_back"] and fig["number"] and fig["opener_hesitancy"] == 0
+    assert 8.0 <= fig["length_s"] <= 30.0 and fig["words"] == 27
+    fb = voicemail_feedback(fig)
+    assert {s["finding"] for s in fb["strengths"]} == {"voicemail_length", "voicemail_reason", "voicemail_call_back"}
+    assert fb["work_on"] == []
+    vague = _words([("A", 1.0, "um hi it's Sam uh just checking in " + "and so on " * 40)])
+    markers = [{"kind": "filler", "start": 1.0, "end": 1.25, "text": "um", "speaker": "A"},
+               {"kind": "filler", "start": 2.5, "end": 2.75, "text": "uh", "speaker": "A"},
+               {"kind": "filler", "start": 40.0, "end": 40.25, "text": "uh", "speaker": "A"}]
+    fig = message_figures(vague, "A", 1.0, markers)
+    assert fig["opener_hesitancy"] == 2 and not fig["reason"] and not fig["number"] and fig["length_s"] > 30
+    work = [w["finding"] for w in voicemail_feedback(fig)["work_on"]]
+    assert work[:2] == ["voicemail_no_reason", "voicemail_no_ask"] and set(work) >= {"voicemail_long", "voicemail_opener"}

@@ -97,14 +97,16 @@ def _r(t: float | None) -> float | None:
 # --- tones ------------------------------------------------------------------------------------------------------
 
 def tonal_frames(samples: np.ndarray, block: int = 4096) -> tuple[np.ndarray, np.ndarray]:
-    """Per 50 ms frame of mono 16 kHz ``samples``: the main peak's frequency, refined between bins (0 when the
+    """Per 50 ms frame of 16 kHz ``samples`` (mono, or (channels, n) mixed block by block, so no whole-call mix
+    is made): the main peak's frequency, refined between bins (0 when the
     frame is no tone), and the share of the phone-band energy in its two strongest peaks."""
-    n = len(samples) // _N
+    samples = samples if samples.ndim == 2 else samples[None, :]  # (channels, n): mixed a block at a time
+    n = samples.shape[1] // _N
     freq = np.zeros(n, np.float32)
     shares = np.zeros(n, np.float32)
     window = np.hanning(_N).astype(np.float32)
     for a in range(0, n, block):
-        frames = samples[a * _N:min(n, a + block) * _N].reshape(-1, _N).astype(np.float32)
+        frames = samples[:, a * _N:min(n, a + block) * _N].mean(axis=0).reshape(-1, _N).astype(np.float32)
         loud = np.sqrt((frames ** 2).mean(axis=1)) >= MIN_RMS
         if not loud.any():
             continue
@@ -173,7 +175,8 @@ def _hits(patterns, text: str) -> list[str]:
 
 
 def classify(samples: np.ndarray, words: tuple[AttributedWord, ...], roles: dict[str, str]) -> Outcome:
-    """The outcome of one recording from its mono 16 kHz ``samples``, its attributed words and who is the rep.
+    """The outcome of one recording from its 16 kHz ``samples`` (mono or (channels, n)), its attributed words and
+    who is the rep.
 
     Speakers, not roles, decide: on a voicemail the greeting's voice is easily taken for the rep (it speaks
     first, it names itself), so what counts is whether one voice or two speak after the greeting or the beep.
