@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT := out/demo
+DEMO_INBOX := out/demo-inbox
 
-.PHONY: setup demo test test-fast eval bench reports clean
+.PHONY: setup demo test test-fast eval bench reports clean workspace-load
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,10 +18,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
-demo: setup
-	$(VENV)/bin/callreview run sample_calls --out $(DEMO_OUT)
+demo: setup  ## the sample calls as a manager's drop folder (two reps, two weeks, a voicemail and a no-answer)
+	$(PY) scripts/demo_inbox.py $(DEMO_INBOX)
+	$(VENV)/bin/callreview run $(DEMO_INBOX) --out $(DEMO_OUT) --settle 0
 	$(VENV)/bin/callreview show $(DEMO_OUT)
-	@echo "Reports: open $(DEMO_OUT)/index.html in a browser (one report.html per call, playable from file://)."
+	@echo "Reports: open $(DEMO_OUT)/index.html in a browser (one report.html per call, playable from file://); the team's activity: $(DEMO_OUT)/team.html."
 	@echo "Per call in $(DEMO_OUT)/<call id>/: analysis.json, report.html, transcript.vtt/.md, diarization.rttm, audio.mp3"
 
 test: setup
@@ -40,3 +42,7 @@ eval: setup
 
 clean:
 	rm -rf $(VENV) out models/whisper models/ct2
+
+workspace-load: setup  ## 50 signed-in users on the review workspace for 60 s over the demo output; the README's figures
+	test -d $(DEMO_OUT) || $(MAKE) demo
+	$(PY) scripts/workspace_load.py $(DEMO_OUT) --users 50 --seconds 60 --readme README.md

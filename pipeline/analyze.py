@@ -160,15 +160,7 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
                                       {s: diarization.talk_s(s) for s in speakers}, diarization.overlaps)
     with _timed(timings, "score"):
         scored = score(attributed)
-    feedback, outcome_doc = scored.feedback, outcome.to_dict()
-    if outcome.kind == "voicemail":  # its own short feedback: the message, not a conversation
-        from .outcome.voicemail import message_figures, voicemail_feedback
-
-        outcome_doc["message"] = message_figures(words, outcome.details.get("rep_speaker"), outcome.message_start,
-                                                 scored.markers)
-        feedback = voicemail_feedback(outcome_doc["message"])
-    elif outcome.kind == "no_answer":
-        feedback = {"strengths": [], "work_on": [], "coaching_questions": []}
+    outcome_doc, feedback = by_outcome(outcome.to_dict(), words, scored)
     body = {
         "channel_mode": "per_channel" if per_channel else ("mixed" if audio.channels > 1 else "mono"),
         "speakers": [
@@ -190,6 +182,23 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
     return body, diarization
 
 
+def by_outcome(outcome_doc: dict[str, Any], words: tuple, scored) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The outcome's own part of the analysis and the feedback that fits it: a conversation keeps its coaching
+    feedback and says how it ended; a voicemail is coached on its message; a no-answer gets none."""
+    kind = outcome_doc.get("kind")
+    if kind == "voicemail":
+        from .outcome.voicemail import message_figures, voicemail_feedback
+
+        outcome_doc["message"] = message_figures(words, outcome_doc.get("rep_speaker"),
+                                                 outcome_doc.get("message_start"), scored.markers)
+        return outcome_doc, voicemail_feedback(outcome_doc["message"])
+    if kind == "no_answer":
+        return outcome_doc, {"strengths": [], "work_on": [], "coaching_questions": []}
+    if kind == "conversation":
+        outcome_doc["ending"] = scored.ending
+    return outcome_doc, scored.feedback
+
+
 def rescore(doc: dict[str, Any]) -> dict[str, Any]:
     """Score a saved analysis again (after a lexicon or option change) without touching audio or models."""
     from .types import AttributedWord, SpeakerTurn, Utterance
@@ -204,6 +213,8 @@ def rescore(doc: dict[str, Any]) -> dict[str, Any]:
     scored = score(AttributedTranscript(words, utts, roles, doc["call"]["duration_s"], talk, overlaps))
     out = dict(doc)
     out.update(metrics=scored.metrics, markers=list(scored.markers), feedback=scored.feedback)
+    if "outcome" in doc:  # analyses before 1.3 have none: their feedback stays a conversation's
+        out["outcome"], out["feedback"] = by_outcome(dict(doc["outcome"]), words, scored)
     out["run"] = {**doc["run"], "timings_s": {**doc["run"]["timings_s"], "score": round(time.perf_counter() - t0, 3)},
                   "rescored_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     return out

@@ -150,6 +150,7 @@ def run(
     from .callmeta import InboxRules
     from .engines import RunOptions
     from .models import ASR_MODELS
+    from .report.team import TeamOptions
 
     if not inbox.is_dir():
         _fail(f"inbox {inbox} is not a folder")
@@ -160,6 +161,7 @@ def run(
                          verbatim_rep=not no_verbatim, engine=engine.value)
     with _one_line(out):
         rules = InboxRules.load(reps, rep_pattern, date_format, follow_links=follow_links)
+        TeamOptions.load(out)  # a bad OUT/team.toml is one line now, not a warning after the batch
         if ctx.info_name == "watch":
             if ray:
                 _fail("--ray works with `run` (a batch); `watch` runs calls in this process")
@@ -321,7 +323,8 @@ def report(
     if unknown:
         _fail(f"unknown format(s) {', '.join(unknown)}; available: {', '.join(available)}")
     _analysis_paths(out)
-    written = reports.rebuild(out, fmt or None)
+    with _one_line(out):
+        written = reports.rebuild(out, fmt or None)
     typer.echo(f"wrote {len(written)} file(s) in {out}/; open {out / 'index.html'}")
 
 
@@ -430,12 +433,25 @@ def _call_summary(d: dict) -> str:
         f"── {shown(d['call']['source'])}  ({d['call']['duration_s']:.0f} s, {d['call'].get('channel_mode', '')})",
         f"   rep: {rep[0] if rep else 'unknown'} via {d['roles']['method']} "
         f"(confidence {d['roles']['confidence']:.2f})",
-        f"   talk ratio {f('talk_ratio_rep', '{:.0%}')}, longest monologue {f('longest_monologue_rep_s', '{:.0f}', ' s')}, "
-        f"questions {f('questions_rep', '{}')} ({f('open_questions_rep', '{}')} open), patience "
-        f"{f('patience_s', '{:.1f}', ' s')}, fillers/min {f('fillers_per_min_rep', '{:.1f}')}, "
-        f"next step set: {m.get('next_step_set')}",
-        "   markers: " + (", ".join(f"{k} x{n}" for k, n in sorted(counts.items())) or "none"),
     ]
+    outcome = d.get("outcome", {})
+    kind = outcome.get("kind", "conversation")
+    if "kind" in outcome:
+        ending = outcome.get("ending") or {}
+        lines.append(f"   outcome: {kind} (confidence {outcome.get('confidence', 0):.2f})"
+                     + (f"; ended: {ending['kind']}" if ending.get("kind") else ""))
+    if kind == "voicemail" and outcome.get("message"):
+        msg = outcome["message"]
+        lines.append(f"   message {msg['length_s']:.0f} s, {msg['words']} words, opener hesitancy "
+                     f"{msg['opener_hesitancy']}, reason: {msg['reason']}, call-back ask: {msg['call_back']}, "
+                     f"number: {msg['number']}")
+    elif kind in ("conversation", "unclear", "ivr"):  # the conversation's own figures
+        lines += [
+            f"   talk ratio {f('talk_ratio_rep', '{:.0%}')}, longest monologue {f('longest_monologue_rep_s', '{:.0f}', ' s')}, "
+            f"questions {f('questions_rep', '{}')} ({f('open_questions_rep', '{}')} open), patience "
+            f"{f('patience_s', '{:.1f}', ' s')}, fillers/min {f('fillers_per_min_rep', '{:.1f}')}, "
+            f"next step set: {m.get('next_step_set')}",
+            "   markers: " + (", ".join(f"{k} x{n}" for k, n in sorted(counts.items())) or "none")]
     fb = d.get("feedback", {})
     for s in fb.get("strengths", [])[:3]:
         lines.append(f"   + {s.get('title', s)}")
@@ -467,6 +483,9 @@ def eval_(
     outcomes: Optional[Path] = typer.Option(None, "--outcomes",
                                             help="Also score the recordings' outcomes on this labelled set "
                                                  "(labels.json; e.g. outcome_calls): the confusion matrix per half."),
+    outcomes_only: bool = typer.Option(False, "--outcomes-only",
+                                       help="Only the --outcomes set: skip the corpora (a few minutes, not most of "
+                                            "an hour)."),
 ) -> None:
     """Score the pipeline against references: WER, DER/JER (collar 0.25 and 0), rep role, filler recall, RTF."""
     from .engines import Engines, RunOptions
@@ -477,17 +496,22 @@ def eval_(
     if outcomes is not None and not (outcomes / "labels.json").is_file():
         _fail(f"--outcomes {outcomes}: expected a labels.json in it (scripts/make_outcome_calls.py)")
 
+    if outcomes_only and outcomes is None:
+        _fail("--outcomes-only needs --outcomes DIR")
     dirs = list(corpora) if corpora else [c for c in default_corpora() if c.is_dir()]
     missing = [d for d in dirs if not d.is_dir()]
     if missing:
         _fail(f"corpus folder {missing[0]} does not exist")
     try:
         engines = Engines(RunOptions(transcribe=_asr_options(model, filler_prompt, device, engine), engine=engine.value))
-        evaluate(dirs, engines, out,
-                 progress=lambda i, n, f: typer.echo(f"[{i + 1}/{n}] {f}", err=True))
+        if not outcomes_only:
+            evaluate(dirs, engines, out,
+                     progress=lambda i, n, f: typer.echo(f"[{i + 1}/{n}] {f}", err=True))
     except CallReviewError as e:
         _fail(str(e))
-    typer.echo((out / "eval.md").read_text(encoding="utf-8"))
+    out.mkdir(parents=True, exist_ok=True)
+    if not outcomes_only:
+        typer.echo((out / "eval.md").read_text(encoding="utf-8"))
     if voices is not None:
         from .evaluate import evaluate_voices, voices_markdown
 
@@ -503,12 +527,13 @@ def eval_(
         (out / "outcomes.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
         (out / "outcomes.md").write_text(outcomes_markdown(result), encoding="utf-8")
         typer.echo("\nOutcome of each recording:\n" + outcomes_markdown(result))
-    typer.echo(f"\nWritten: {out}/eval.md, {out}/eval.json")
+    typer.echo(f"\nWritten: {out}/" + ("outcomes.md" if outcomes_only else "eval.md, eval.json"))
     if readme is not None:
         from .evaluate import update_readme
 
         try:
-            update_readme(readme, (out / "eval.md").read_text(encoding="utf-8"))
+            if not outcomes_only:
+                update_readme(readme, (out / "eval.md").read_text(encoding="utf-8"))
             if outcomes is not None:
                 update_readme(readme, (out / "outcomes.md").read_text(encoding="utf-8"), marker="outcomes")
         except CallReviewError as e:
@@ -581,3 +606,13 @@ def bench(
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+def _workspace_commands() -> None:
+    from .workspace.commands import serve, users_app
+
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")
+
+
+_workspace_commands()

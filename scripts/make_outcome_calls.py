@@ -49,6 +49,12 @@ HALVES = {
             "Could you call me back at five five five, two one two one? Thanks, talk soon.",
             "Hello {name}, it's Sam with Northwind. I wanted to share a quick idea on cutting your freight costs. "
             "My number is five five five, four four three two. Have a good day.",
+            "Hey {name}, Sam at Northwind here, following up on the quote we sent over last Tuesday. "
+            "There are a couple of options in there I think would suit your team.",
+        ],
+        "second_breath": [
+            "If you have five minutes this week, give me a call on five five five, two one two one. Thanks.",
+            "Best way to reach me is five five five, four four three two, any time after nine. Bye now.",
         ],
         "menus": [
             "Thank you for calling {co}. Your call is important to us. For sales, press one. For support, press two.",
@@ -166,20 +172,43 @@ class Call:
             run(["sox", "-D", str(wide), "-e", "u-law", "-b", "8", str(path), *effects])
 
 
-def cases(half: str) -> list[tuple[str, str, dict]]:
-    """(name, outcome, recipe) for one half: five of each outcome, mono and stereo alternating."""
+# tune half only: (rep voice, other voice) pairs of neither half's main voices
+TUNE_VOICE_PAIRS = [("en-gb-scotland+m3", "en-us+f4"), ("en-us-nyc+m1", "en-gb+f3"), ("en-029+m2", "en+f2"),
+                    ("en-gb-x-gbclan+m5", "en-us+f1"), ("en+m2", "en-gb-x-rp+f3"), ("en-us+m5", "en+f5"),
+                    ("en-gb-x-gbcwmd+m6", "en-us+f3"), ("en-us+m1", "en-gb-scotland+f2")]
+
+
+def cases(half: str) -> list[tuple[str, str, dict, bool]]:
+    """(name, outcome, recipe, stereo) for one half.
+
+    The test half (frozen: generated exactly as it was first published) has five of each outcome, the layout
+    alternating over the list, which gives each outcome one layout only. The tune half has eight of each, mono
+    and stereo alternating within each outcome, and longer messages split over two breaths (a mono message is
+    where a diarizer may hear two voices)."""
     out = []
-    for i in range(5):
-        out.append((f"voicemail_{i + 1}", "voicemail", {"i": i, "beep": i != 1, "greeting": i != 4}))
-        out.append((f"no_answer_{i + 1}", "no_answer", {"i": i, "rings": [4, 6, 0, 3, 2][i]}))
-        out.append((f"ivr_{i + 1}", "ivr", {"i": i}))
-        out.append((f"conversation_{i + 1}", "conversation", {"i": i, "rings": [1, 2, 0, 3, 1][i]}))
+    n = 8 if half == "tune" else 5
+    for i in range(n):
+        rows = [(f"voicemail_{i + 1}", "voicemail", {"i": i, "beep": i % 5 != 1, "greeting": i % 5 != 4}),
+                (f"no_answer_{i + 1}", "no_answer", {"i": i, "rings": [4, 6, 0, 3, 2][i % 5]}),
+                (f"ivr_{i + 1}", "ivr", {"i": i}),
+                (f"conversation_{i + 1}", "conversation", {"i": i, "rings": [1, 2, 0, 3, 1][i % 5]})]
+        for j, (name, outcome, recipe) in enumerate(rows):
+            stereo = i % 2 == 1 if half == "tune" else (4 * i + j) % 2 == 1
+            out.append((name, outcome, recipe, stereo))
+    if half == "tune":  # mono voicemails in eight more voice pairs: where a diarizer may split one message in two
+        for i, (rep, other) in enumerate(TUNE_VOICE_PAIRS):
+            out.append((f"voicemail_{n + i + 1}", "voicemail",
+                        {"i": i, "beep": i % 5 != 1, "greeting": i % 5 != 4, "voices": (rep, other)}, False))
     return out
 
 
 def build(half: str, name: str, outcome: str, r: dict, tmp: Path) -> Call:
     h, i = HALVES[half], r["i"]
-    rep, other, machine = h["rep"][i % 2], h["other"][(i + 1) % 2], h["machine"]
+    k = (i // 2) % 2 if half == "tune" else i % 2  # tune: each voice in both layouts
+    rep, other, machine = h["rep"][k], h["other"][(k + 1) % 2], h["machine"]
+    if "voices" in r:
+        rep, other = ({"voice": r["voices"][0], "wpm": 160 + 5 * i}, {"voice": r["voices"][1], "wpm": 165})
+        machine = {"voice": r["voices"][1], "wpm": 150}
     cadence = h["cadences"][i % len(h["cadences"])]
     names = {"name": h["names"][i % 2], "co": h["companies"][i % 2]}
     c = Call(tmp)
@@ -192,7 +221,11 @@ def build(half: str, name: str, outcome: str, r: dict, tmp: Path) -> Call:
         if r["beep"]:
             c.tone(beep(*h["beeps"][i % len(h["beeps"])]), "beep")
         c.pause(0.6)
-        c.say("rep", h["messages"][i % 2].format(**names), rep)
+        messages = h["messages"]
+        c.say("rep", messages[i % len(messages)].format(**names), rep)
+        if h.get("second_breath") and i >= 5:  # a longer message: a pause, then the call-back ask
+            c.pause(1.2)
+            c.say("rep", h["second_breath"][i % 2].format(**names), rep)
     elif outcome == "no_answer":
         if r["rings"]:
             c.tone(ring(cadence, r["rings"]), "ring")
@@ -226,8 +259,7 @@ def main() -> int:
         tmp = Path(t)
         for half in HALVES:
             (OUT / half).mkdir(parents=True, exist_ok=True)
-            for k, (name, outcome, recipe) in enumerate(cases(half)):
-                stereo = k % 2 == 1
+            for name, outcome, recipe, stereo in cases(half):
                 path = OUT / half / f"{name}_{'stereo.flac' if stereo else 'mono.wav'}"
                 call = build(half, name, outcome, recipe, tmp)
                 call.write(path, stereo, f"{half}/{path.name}")

@@ -258,7 +258,9 @@ def test_team_page_shows_daily_counts_and_first_calls(browser, team_out, tmp_pat
     late = v.js("Array.from(document.querySelectorAll('#daily .first-call.off-target')).map(td => "
                 "td.closest('tr').dataset.rep + ' ' + td.closest('tr').dataset.date)")
     assert sorted(late) == sorted(f"{r} {d}" for (r, d), (_, first) in expected_days().items() if first > "09:30")
-    assert v.js("document.querySelectorAll('#trends polyline').length") == 4 * 3  # four charts, a line per rep
+    assert v.js("document.querySelectorAll('#trends svg[data-metric]').length") == 9
+    for metric in ("calls", "connect_rate", "first_dial_min"):  # a line per rep (stand-in audio: no conversations)
+        assert v.js(f"document.querySelectorAll('#trends svg[data-metric={metric}] polyline').length") == 3, metric
     assert v.js("Array.from(document.querySelectorAll('#board tbody tr')).map(r => r.dataset.rep).sort()") == [
         "ann", "bo", "cy"]
     assert all(u.startswith("file://") for u in v.requests) and not v.errors, (v.requests, v.errors)
@@ -267,3 +269,138 @@ def test_team_page_shows_daily_counts_and_first_calls(browser, team_out, tmp_pat
     board = Visit(browser, team_out / "leaderboard.html")  # the page a manager publishes: no per-call detail
     assert board.js("document.querySelector('#daily')") is None and board.js("document.querySelector('#board')")
     board.close()
+
+
+def test_team_page_shows_the_activity_picture_of_three_reps(browser, tmp_path):
+    """Issue 14: dials, connect rate, first dial, gaps, blocks and recovery on the fixture days
+    (tests/activity_day.py), rendered by `callreview report` from the saved analyses."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    from .activity_day import DIALS, write_out
+    from .test_team import DAYS
+
+    out = write_out(tmp_path / "out")
+    (out / "team.toml").write_text('[team]\nday_start = "09:00"\n')
+    for fmt in ("team", "leaderboard"):
+        r = CliRunner().invoke(app, ["report", str(out), "--format", fmt])
+        assert r.exit_code == 0, r.output
+    v = Visit(browser, out / "team.html")
+    cells = ("calls-n", "conversations", "voicemails", "no-answers", "connect-rate", "first-call", "gap-median",
+             "gap-longest", "long-gaps", "blocks", "rejections", "recovery")
+    rows = v.js("Array.from(document.querySelectorAll('#daily tbody tr')).map(r => [r.dataset.rep, r.dataset.date]"
+                f".concat({list(cells)}.map(c => r.querySelector('.' + c).textContent.trim())))")
+    got = {(r[0], r[1]): dict(zip(cells, r[2:])) for r in rows}
+    assert got.keys() == DAYS.keys()
+    assert got[("bo", "2026-11-16")] == {
+        "calls-n": "4", "conversations": "2", "voicemails": "1", "no-answers": "1", "connect-rate": "50%",
+        "first-call": "10:12 (late)", "gap-median": "49 min", "gap-longest": "80 min", "long-gaps": "3 (163 min)",
+        "blocks": "0", "rejections": "1", "recovery": "80 min (2.35× usual)"}
+    assert got[("ann", "2026-11-16")]["blocks"] == "1 (5 dials, 19 min)"
+    assert got[("cy", "2026-11-17")]["recovery"] == "75 min (37.5× usual); no dial after 1"
+    assert got[("cy", "2026-11-18")]["connect-rate"] == "0%" and got[("cy", "2026-11-18")]["recovery"] == "–"
+    # the day as a timeline: one mark per dial, coloured by its outcome, rejections outlined, long gaps shaded
+    marks = v.js("Array.from(document.querySelectorAll('#day .day-row[data-rep]')).map(d => [d.dataset.rep, "
+                 "d.dataset.date, Array.from(d.querySelectorAll('rect.dial')).map(m => m.dataset.outcome), "
+                 "d.querySelectorAll('rect.dial[data-rejected]').length, d.querySelectorAll('rect.long-gap').length])")
+    want = {}
+    for rep, date, _, _, outcome, ending, *_ in DIALS:
+        want.setdefault((rep, date), [[], 0])
+        want[(rep, date)][0].append(outcome)
+        want[(rep, date)][1] += ending is not None
+    assert {(m[0], m[1]): [m[2], m[3]] for m in marks} == {k: v_ for k, v_ in want.items()}
+    assert {(m[0], m[1]): m[4] for m in marks} == {k: DAYS[k][11] for k in DAYS}  # long gaps
+    fill = v.js("getComputedStyle(document.querySelector('#day rect.dial[data-outcome=voicemail]')).fill")
+    assert fill == "rgb(37, 99, 235)"
+    # per rep trends: nine weekly charts, a line per rep where the figure exists
+    assert v.js("document.querySelectorAll('#trends svg[data-metric]').length") == 9
+    assert v.js("document.querySelectorAll('#trends svg[data-metric=recovery_min] polyline').length") == 3
+    assert v.js("Array.from(document.querySelectorAll('#board tbody tr')).map(r => r.dataset.rep)") == ["bo", "ann", "cy"]
+    v.page.click("#calls thead button[data-col='13']")  # sort by recovery
+    order = v.js("Array.from(document.querySelectorAll('#calls tbody tr')).map(r => r.dataset.rep + ' ' + r.dataset.date)")
+    assert order[:3] == ["ann 2026-11-16", "cy 2026-11-17", "bo 2026-11-16"]
+    assert all(u.startswith("file://") for u in v.requests) and not v.errors, (v.requests, v.errors)
+    v.shot("team-activity.png", tmp_path)
+    v.close()
+
+
+# --- the review workspace (issue 15): a coach and a rep through a real server and browser ------------------------
+
+@pytest.fixture
+def workspace_url(tmp_path):
+    import socket
+    import threading
+
+    import uvicorn
+
+    from pipeline.workspace import Store, create_app, hash_password
+
+    from .test_catalog import team_batch
+
+    out = team_batch(tmp_path)
+    store, h = Store(out), hash_password("coach password 1")
+    store.add_user("cole", "coach", h, coached=("ann",))
+    store.add_user("ann", "rep", hash_password("rep password 22"), rep="ann")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(out), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", out
+    server.should_exit = True
+    thread.join(10)
+
+
+def _sign_in(page, url: str, name: str, password: str) -> None:
+    page.goto(url + "/signin")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+
+
+def test_a_coach_comments_and_the_rep_replies_in_a_real_browser(browser, workspace_url, tmp_path):
+    import json
+
+    url, out = workspace_url
+    ids = {json.loads(p.read_text())["call"]["rep"]: p.parent.name for p in sorted(out.glob("*/analysis.json"))}
+    errors: list[str] = []
+    dialogs: list[str] = []
+    coach = browser.new_context().new_page()
+    coach.on("pageerror", lambda e: errors.append(str(e)))
+    coach.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _sign_in(coach, url, "cole", "coach password 1")
+    listed = coach.evaluate("Array.from(document.querySelectorAll('#calls tbody tr')).map(r => r.dataset.call)")
+    assert listed and all(c.startswith("ann__") for c in listed)  # cole coaches ann only
+    coach.click(f"a[href='/calls/{ids['ann']}/']")
+    coach.wait_for_load_state("load")
+    coach.fill("#comments form.comment-form:last-of-type input[name=at]", "0:03")
+    coach.fill("#comments form.comment-form:last-of-type textarea", "Pause here <img src=x onerror=alert(1)>")
+    coach.click("#comments form.comment-form:last-of-type button[type=submit]")
+    coach.wait_for_load_state("load")
+    assert coach.evaluate("document.querySelector('#comments .comment .body').textContent").startswith("Pause here <img")
+    assert coach.evaluate("document.querySelectorAll('#comments img').length") == 0
+    # the rep, in a browser of their own: sees the comment at its moment, replies, and no other rep's call
+    rep = browser.new_context().new_page()
+    rep.on("pageerror", lambda e: errors.append(str(e)))
+    rep.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _sign_in(rep, url, "ann", "rep password 22")
+    rep.goto(f"{url}/calls/{ids['ann']}/")
+    assert rep.evaluate("document.querySelector('#comments .comment').dataset.start") == "3.0"
+    rep.click("#comments .comment button.t")  # plays the call from the comment's moment
+    rep.wait_for_function("() => document.getElementById('audio').currentTime >= 2.9", timeout=10000)
+    rep.fill("#comments .comment form.comment-form textarea", "I rushed it, will slow down")
+    rep.click("#comments .comment form.comment-form button[type=submit]")
+    rep.wait_for_load_state("load")
+    assert "I rushed it" in rep.evaluate("document.querySelector('#comments .reply').textContent")
+    blocked = rep.goto(f"{url}/calls/{ids['bo']}/")
+    assert blocked.status == 404 and "bo" not in rep.content().split("<body", 1)[-1].replace("body", "")
+    blocked_audio = rep.goto(f"{url}/calls/{ids['bo']}/audio.mp3")
+    assert blocked_audio.status == 404
+    assert not errors and not dialogs, (errors, dialogs)
+    coach.screenshot(path=str(tmp_path / "workspace.png"), full_page=True)

@@ -103,6 +103,28 @@ def test_a_person_who_picks_up_after_a_greeting_like_phrase_is_a_conversation():
     assert o.kind == "conversation"
 
 
+def _spoken(spec):
+    """[(speaker, start, text)] -> words 0.3 s apart, the text's punctuation kept (as Whisper writes it)."""
+    return tuple(AttributedWord(start + 0.3 * i, start + 0.3 * i + 0.25, " " + w, speaker)
+                 for speaker, start, text in spec for i, w in enumerate(text.split()))
+
+
+def test_a_message_split_between_two_labels_mid_sentence_is_still_a_voicemail():
+    greeting = ("A", 0.5, "The person you are calling is not available. At the tone, please record your message.")
+    split = _spoken([greeting, ("B", 6.0, "Hello Priya, it's Sam with Northwind. I wanted to share a quick"),
+                     ("A", 9.9, "idea on cutting"), ("B", 10.8, "your freight costs. My number is five five"),
+                     ("A", 13.8, "five, four four three two. Have a good day.")])
+    o = classify(_silence(17), split, ROLES)
+    assert o.kind == "voicemail", o.evidence
+    # the message starts after the greeting's last phrase ("record your message"), not after an earlier one
+    assert abs(o.message_start - 6.0) < 1e-6, o.message_start
+    answered = _spoken([greeting, ("B", 6.0, "Hello Priya, it's Sam with Northwind. Is now a good time?"),
+                        ("A", 9.6, "Oh, hi Sam, I'm here. Sorry, the machine picked up."),
+                        ("B", 13.2, "No problem at all. I wanted to ask about your freight costs."),
+                        ("A", 17.3, "Sure, go ahead, I have a few minutes.")])
+    assert classify(_silence(21), answered, ROLES).kind == "conversation"
+
+
 def test_a_menu_first_is_ivr_and_a_plain_dialogue_is_a_conversation():
     menu = _words([("B", 0.5, "thank you for calling for sales press one for support press two"),
                    ("B", 8.0, "this is Jo how can I help"), ("A", 10.0, "hi Jo it is Sam from Northwind")])
@@ -135,7 +157,7 @@ def test_the_outcome_reaches_the_schema_the_csv_and_the_page(tmp_path, fake_engi
 
     doc = json.loads((out / r.call_id / "analysis.json").read_text())
     validate(doc)
-    assert doc["schema_version"] == "1.3" and doc["outcome"]["kind"] in ("conversation", "voicemail", "unclear")
+    assert doc["schema_version"] == "1.4" and doc["outcome"]["kind"] in ("conversation", "voicemail", "unclear")
     header, row = (out / "calls.csv").read_text().splitlines()[:2]
     assert "outcome" in header.split(",") and doc["outcome"]["kind"] in row.split(",")
     page = (out / r.call_id / "report.html").read_text()

@@ -349,3 +349,50 @@ def test_a_diarized_overlap_on_a_mixed_recording_is_an_interruption():
     buyer_in = AttributedTranscript(tr.words, tr.utterances, tr.roles, tr.duration_s,
                                     overlaps=(SpeakerTurn(2.4, 3.6, "buyer"),))
     assert not kinds(score(buyer_in).markers, "interruption")
+
+
+# --- how a conversation ended (issue 14: recovery after a rejection is timed from these) --------------------------
+
+def _ending(lines, tail_s=5.0):
+    end = max(ln[1] + 0.3 * len(ln[2].split()) for ln in lines) + tail_s
+    return score(T(lines, duration_s=end)).ending
+
+
+def test_a_buyer_refusal_at_the_end_is_a_rejection():
+    e = _ending([("rep", 0.0, "Hi, this is Sam from Acme. Could we book a demo for Friday?"),
+                 ("buyer", 5.0, "We are not interested, thanks."), ("rep", 8.0, "Okay, thanks for your time. Bye.")])
+    assert e["kind"] == "refusal" and e["rejected"] and "not interested" in e["text"] and e["start"] >= 5.0
+
+
+def test_a_bare_no_is_a_refusal_only_after_an_ask():
+    asked = _ending([("rep", 0.0, "Shall we book a demo for Tuesday?"), ("buyer", 3.0, "No."),
+                     ("rep", 5.0, "Okay. Thanks, bye.")])
+    assert asked["kind"] == "refusal"
+    polite = _ending([("rep", 0.0, "Great, I'll send the notes. Anything else I can help with?"),
+                      ("buyer", 4.0, "No, that's all."), ("rep", 6.0, "Thanks, have a good day. Bye.")])
+    assert polite["kind"] == "ended" and not polite["rejected"]
+
+
+def test_an_objection_left_standing_is_a_rejection_and_an_acknowledged_one_is_not():
+    standing = _ending([("rep", 0.0, "Our plan saves you time on reporting."),
+                        ("buyer", 4.0, "It's too expensive for us."), ("rep", 7.0, "Well it is the best tool. Bye then.")])
+    assert standing["kind"] == "objection" and standing["rejected"]
+    heard = _ending([("rep", 0.0, "Our plan saves you time on reporting."), ("buyer", 4.0, "It's too expensive for us."),
+                     ("rep", 7.0, "That makes sense. What budget did you have in mind?"),
+                     ("buyer", 11.0, "Maybe half that, to be honest."), ("rep", 14.0, "Thanks, talk soon. Bye.")])
+    assert not heard["rejected"]
+
+
+def test_a_next_step_after_an_objection_wins_and_a_cut_off_call_is_a_hang_up():
+    booked = _ending([("rep", 0.0, "Our plan saves you time."), ("buyer", 3.0, "It's too expensive right now."),
+                      ("rep", 6.0, "I hear you. Let's book a call on Tuesday at ten to look at the numbers."),
+                      ("buyer", 11.0, "Okay, fine."), ("rep", 13.0, "Great, thanks. Bye.")])
+    assert booked["kind"] == "next_step" and not booked["rejected"]
+    cut = _ending([("rep", 0.0, "Hi, this is Sam from Acme, I wanted to ask about your fleet."),
+                   ("buyer", 5.0, "Who gave you this number"), ("rep", 7.0, "We work with many fleets in your area and")],
+                  tail_s=0.5)
+    assert cut["kind"] == "hang_up" and cut["rejected"]
+    normal = _ending([("rep", 0.0, "Hi, this is Sam from Acme, I wanted to ask about your fleet."),
+                      ("buyer", 5.0, "Sure, we have twelve trucks."), ("rep", 7.0, "Good to know, that helps.")],
+                     tail_s=6.0)
+    assert normal["kind"] == "ended"

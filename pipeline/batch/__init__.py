@@ -329,7 +329,7 @@ class Batch:
                 "inbox": str(self.inbox), "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "calls": [dataclasses.asdict(r) for r in sorted(results, key=lambda r: r.source)],
             })
-        except OSError as e:
+        except (OSError, ConfigError) as e:
             log.warning("could not write the batch outputs in %s (%s); the catalog has every result", self.out, e)
 
     def close(self) -> None:

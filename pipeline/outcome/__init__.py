@@ -61,6 +61,7 @@ MENU = tuple(re.compile(p) for p in (
 CONVERSATION_WORDS = 6  # each party at least this many words, the other party in two turns or more
 OPENING_WORDS = 60  # a greeting or a menu is looked for in the recording's first words only
 MESSAGE_WORDS = 8  # a rep's voicemail message has at least this many words after the greeting or beep
+TURN_PAUSE_S = 0.5  # after a greeting or beep, a change of voice is a turn at a sentence's end or after this pause
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,9 @@ def classify(samples: np.ndarray, words: tuple[AttributedWord, ...], roles: dict
         if greeting:
             evidence.append(f"a greeting: {', '.join(repr(h) for h in greeting[:3])}")
         voices = Counter(w.speaker for w in after).most_common()
-        picked_up = len(voices) > 1 and voices[1][1] >= CONVERSATION_WORDS and _turns(after, voices[0][0]) >= 2
+        # someone picked up: a second voice, and the two take turns - at a sentence's end or after a pause; a
+        # diarizer that splits one mono message between two labels changes voice mid-sentence, with no pause
+        picked_up = len(voices) > 1 and voices[1][1] >= CONVERSATION_WORDS and _turns(after, voices[0][0], True) >= 2
         if not picked_up and (greeting or len(after) >= MESSAGE_WORDS):
             if after:
                 evidence.append(f"one voice after it: a message of {len(after)} words")
@@ -235,22 +238,29 @@ def classify(samples: np.ndarray, words: tuple[AttributedWord, ...], roles: dict
     return Outcome("unclear", 0.4, tuple(evidence), tones, None, answered, details)
 
 
-def _turns(words, main: str) -> int:
-    """How many times a voice other than ``main`` took the floor."""
-    turns, theirs = 0, False
+def _turns(words, main: str, at_boundaries: bool = False) -> int:
+    """How many times a voice other than ``main`` took the floor; with ``at_boundaries``, only where the voice
+    before had ended a sentence or paused ``TURN_PAUSE_S`` (a change mid-sentence is the same voice, split)."""
+    turns, theirs, prev = 0, False, None
     for w in words:
         other = w.speaker != main
+        if other != theirs and at_boundaries and prev is not None:
+            if not (prev.text.rstrip().endswith((".", "?", "!")) or w.start - prev.end >= TURN_PAUSE_S):
+                prev = w
+                continue  # the same floor: no change of voice counted
         turns += other and not theirs
         theirs = other
+        prev = w
     return turns
 
 
 def _last_hit_end(words: tuple[AttributedWord, ...], patterns) -> float:
     """When the last greeting phrase ends (the rep's message comes after it): the end of the last word that
-    completes a phrase (the phrase matches up to that word, and not without it)."""
+    completes a phrase (that phrase matches up to that word, and not without it; another phrase earlier in the
+    window does not hide it)."""
     end = 0.0
     for i in range(len(words)):
         window = words[max(0, i - 8):i + 1]
-        if any(p.search(_text(window)) for p in patterns) and not any(p.search(_text(window[:-1])) for p in patterns):
+        if any(p.search(_text(window)) and not p.search(_text(window[:-1])) for p in patterns):  # this word ends it
             end = max(end, words[i].end)
     return end

@@ -20,6 +20,7 @@ HESITANCY = ("filler", "hedge", "apology", "long_pause", "restart")
 REASON = tuple(re.compile(p) for p in (
     r"\b(calling|call|reaching out|ringing) (about|regarding|because|to|re)\b", r"\breason (for|i'm|i am)\b",
     r"\bwanted to (share|talk|follow|ask|discuss|show|see|let you)\b", r"\bfollow(ing)? up\b", r"\babout your\b",
+    r"\b(i'm|i am|we're|we are) (calling|ringing|reaching out)\b",  # "I'm calling ..." names the errand
 ))
 CALL_BACK = tuple(re.compile(p) for p in (
     r"\bcall me( back)?\b", r"\bgive me a (call|ring|shout)\b", r"\b(reach|ring|text|email) me\b",

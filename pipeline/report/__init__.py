@@ -33,6 +33,7 @@ class Format:
     scope: str  # "call": render(doc) -> str; "batch": render(calls: [CallEntry], failures: [dict]) -> str | bytes
     render: Callable[..., str]
     description: str = ""
+    team: bool = False  # a batch writer of team figures: also takes ``team=TeamOptions`` (from OUT/team.toml)
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,13 @@ _FORMATS: dict[str, Format] = {}
 _discovered = False
 
 
-def register(name: str, filename: str, scope: str = "call", description: str = "") -> Callable:
+def register(name: str, filename: str, scope: str = "call", description: str = "", team: bool = False) -> Callable:
     """Decorator: make ``render`` the writer of ``filename`` for format ``name``."""
     if scope not in ("call", "batch"):
         raise ValueError(f"scope must be 'call' or 'batch', not {scope!r}")
 
     def deco(render: Callable[..., str]) -> Callable[..., str]:
-        _FORMATS[name] = Format(name, filename, scope, render, description)
+        _FORMATS[name] = Format(name, filename, scope, render, description, team)
         return render
 
     return deco
@@ -116,12 +117,16 @@ def load_calls(out: Path) -> tuple[list[CallEntry], list[dict[str, Any]]]:
 
 
 def write_batch(out: Path, names: Iterable[str] | None = None) -> list[Path]:
-    """Render every batch format (index, CSV) over all calls under ``out``."""
+    """Render every batch format (index, CSV, team views) over all calls under ``out``; the team views use the
+    thresholds in ``OUT/team.toml`` (``team.TeamOptions``; a bad file raises ``ConfigError``)."""
+    from .team import TeamOptions
+
     calls, failures = load_calls(out)
+    team = TeamOptions.load(Path(out))
     written = []
     for f in _select("batch", names):
         path = Path(out) / f.filename
-        data = f.render(calls, failures)
+        data = f.render(calls, failures, team=team) if f.team else f.render(calls, failures)
         write_bytes_atomic(path, data if isinstance(data, bytes) else data.encode("utf-8"))
         written.append(path)
     if names is None or "reps" in names:

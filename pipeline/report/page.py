@@ -42,16 +42,19 @@ def asset(name: str) -> str:
     return resources.files("pipeline.report").joinpath("static", name).read_text(encoding="utf-8")
 
 
-def csp(script: str) -> str:
+def csp(script: str, forms: bool = False) -> str:
+    """The page's policy: its own script only, no network; ``forms``: it may post to its own server (the
+    workspace), never elsewhere."""
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     return ("default-src 'none'; "
             f"script-src 'sha256-{digest}'; "
             "style-src 'unsafe-inline'; "  # bar positions are inline style attributes
             "media-src 'self'; img-src 'self' data:; "
-            "base-uri 'none'; form-action 'none'")
+            "base-uri 'none'; form-action " + ("'self'" if forms else "'none'"))
 
 
-def render_page(template: str, script: str, **context: Any) -> str:
+def render_page(template: str, script: str, forms: bool = False, **context: Any) -> str:
     css = asset("report.css")
     js = asset(script)
-    return environment().get_template(template).render(css=css, js=js, csp=csp(js), version=__version__, **context)
+    return environment().get_template(template).render(css=css, js=js, csp=csp(js, forms), version=__version__,
+                                                       **context)

@@ -343,6 +343,11 @@ def self_review_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 # --- the call at a glance --------------------------------------------------------------------------------------
 
+# what each outcome (analysis.json ``outcome.kind``) is called on the pages
+OUTCOME_LABELS = {"conversation": "conversation", "voicemail": "voicemail", "no_answer": "no answer",
+                  "ivr": "menu or gatekeeper", "unclear": "unclear"}
+
+
 def marker_counts(doc: dict[str, Any]) -> dict[str, int]:
     counts = {f: 0 for f in FAMILIES}
     for m in doc.get("markers", []):

@@ -13,6 +13,7 @@ Public API::
 ``markers``: dicts ``{kind, family, start, end, speaker, text, detail}`` sorted by start.
 ``feedback``: ``{strengths, work_on, coaching_questions}`` (see ``feedback.py``).
 ``notes``: anything the run should record (e.g. the spaCy model was missing).
+``ending``: how the conversation ended: refusal, objection, hang_up, next_step or ended (``ending.py``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class ScoreResult:
     markers: tuple[dict[str, Any], ...] = ()
     feedback: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    ending: dict[str, Any] = field(default_factory=dict)  # how the conversation ended (``ending.py``)
 
 
 def score(transcript: AttributedTranscript, options: ScoreOptions = ScoreOptions()) -> ScoreResult:
@@ -64,7 +66,9 @@ def score(transcript: AttributedTranscript, options: ScoreOptions = ScoreOptions
             n = sum(1 for m in found.markers if m["kind"] == kind)
             a.metrics[name] = round(n / (rep_talk / 60), 3)
     feedback = build_feedback(a.metrics, found.markers, o, _evidence(a, found, o))
-    return ScoreResult(a.metrics, tuple(found.markers), feedback, tuple(notes))
+    from .ending import ending
+
+    return ScoreResult(a.metrics, tuple(found.markers), feedback, tuple(notes), ending(a, lex, o, transcript.duration_s))
 
 
 def _evidence(a: Analysis, f: Findings, o: ScoreOptions) -> dict[str, Any]:

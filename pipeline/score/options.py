@@ -71,6 +71,14 @@ class ScoreOptions:
     next_step_tail_min_s: float = 60.0
     """... or in the last 60 s, whichever window is longer (spec)."""
 
+    # --- how the conversation ended (``ending.py``) -------------------------------------------------
+    ending_buyer_turns: int = 2
+    """A refusal or a standing objection in the buyer's last this many turns ends the call in a rejection
+    (ours: the buyer's last word and the one before, so a polite "thanks, bye" after a "no" still counts)."""
+    ending_cut_off_s: float = 1.5
+    """With no goodbye in the last two turns, a recording that stops within this long of the last word was hung
+    up (ours: a recorder keeps a second or two after a normal goodbye)."""
+
     # --- feedback: reference points ------------------------------------------------------------------
     talk_ratio_target: float = 0.43
     """Gong Labs: about 43 % rep talk time in the best calls."""

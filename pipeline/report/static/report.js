@@ -149,5 +149,11 @@
       if (note) { note.hidden = false; }
     });
   }
+  // a link to a moment (a search hit, a shared comment): report.html#t=75.4 opens the call there
+  var at = /^#t=(\d+(?:\.\d+)?)$/.exec(window.location.hash);
+  if (audio && at) {
+    var go = function () { audio.currentTime = parseFloat(at[1]); update(); };
+    if (audio.readyState >= 1) { go(); } else { audio.addEventListener("loadedmetadata", go, { once: true }); }
+  }
   update();
 })();

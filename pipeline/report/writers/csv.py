@@ -28,6 +28,8 @@ def _row(entry: CallEntry) -> dict[str, Any]:
         "role_method": doc.get("roles", {}).get("method"), "role_confidence": doc.get("roles", {}).get("confidence"),
         "channel_mode": call.get("channel_mode"),
         "outcome": (doc.get("outcome") or {}).get("kind"), "outcome_confidence": (doc.get("outcome") or {}).get("confidence"),
+        "ending": ((doc.get("outcome") or {}).get("ending") or {}).get("kind"),
+        "voicemail_length_s": ((doc.get("outcome") or {}).get("message") or {}).get("length_s"),
     }
     row.update({name: metrics.get(name) for name in METRIC_NAMES})
     row.update({f"{fam}_markers": n for fam, n in marker_counts(doc).items()})

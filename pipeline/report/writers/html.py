@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import register
 from ..page import render_page
-from ..view import (clock, cues, metric_views, moments, play_from, rep_name, self_review_rows, speaker_labels,
+from ..view import (OUTCOME_LABELS, clock, cues, metric_views, moments, play_from, rep_name, self_review_rows, speaker_labels,
                     title, turns)
 
 FAMILY_TEXT = {
@@ -44,7 +44,9 @@ def _axis(duration: float) -> list[dict[str, Any]]:
 
 
 @register("html", "report.html", description="the playback review page")
-def render(doc: dict[str, Any]) -> str:
+def render(doc: dict[str, Any], workspace: dict[str, Any] | None = None) -> str:
+    """The page; ``workspace`` (from ``callreview serve``): the comments, the signed-in user and the CSRF token,
+    which add the comment forms (and let the page post to its own server)."""
     call = doc.get("call", {})
     duration = float(call.get("duration_s") or 0.0) or 1e-3
     labels = speaker_labels(doc)
@@ -62,6 +64,10 @@ def render(doc: dict[str, Any]) -> str:
     ticks = [{"family": m["family"], "left": round(100 * m["start"] / duration, 2),
               "title": f"{m['label']} at {clock(m['start'])}"}
              for items in grouped.values() for m in items]
+    for c in (workspace or {}).get("comments", []):  # the workspace's comments on the same timeline
+        if c.parent_id is None:
+            ticks.append({"family": "comment", "left": round(100 * min(c.start, duration) / duration, 2),
+                          "title": f"comment by {c.author} at {clock(c.start)}"})
     fb = doc.get("feedback") or {}
     feedback = {
         "strengths": [{**s, "moments": [_moment(m) for m in s.get("moments", [])]} for s in fb.get("strengths", [])],
@@ -71,7 +77,7 @@ def render(doc: dict[str, Any]) -> str:
     run = doc.get("run", {})
     recorded = (call.get("recorded_at") or "").replace("T", " ")[:16]
     return render_page(
-        "report.html.j2", "report.js",
+        "report.html.j2", "report.js", forms=workspace is not None, workspace=workspace,
         title=title(doc), duration=round(duration, 3), recorded=recorded, rep_name=rep_name(doc), rep_label=rep,
         mode_text=MODE_TEXT.get(call.get("channel_mode"), call.get("channel_mode") or ""),
         role_note=role_note, media=call.get("media"), outcome=_outcome(doc.get("outcome")),
@@ -85,8 +91,8 @@ def render(doc: dict[str, Any]) -> str:
     )
 
 
-OUTCOME_LABELS = {"conversation": "Conversation", "voicemail": "Voicemail", "no_answer": "No answer",
-                  "ivr": "Menu or gatekeeper first", "unclear": "Outcome unclear"}
+ENDINGS = {"refusal": "Ended in a refusal", "objection": "Ended on an objection left standing",
+           "hang_up": "Ended abruptly: a hang-up", "next_step": "Ended with a next step", "ended": ""}
 
 
 def _outcome(o: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -94,10 +100,17 @@ def _outcome(o: dict[str, Any] | None) -> dict[str, Any] | None:
     if not o:
         return None
     kind = o.get("kind", "unclear")
-    notes = {"voicemail": "This recording is a voicemail: the conversation figures below describe the message.",
+    notes = {"voicemail": "This recording is a voicemail: the feedback is about the message you left.",
              "no_answer": "Nobody answered: there is no conversation to review.",
              "ivr": "A menu or a gatekeeper answered first; the figures cover the whole recording.",
              "unclear": "It is unclear whether this recording reached a person."}
-    return {"kind": kind, "label": OUTCOME_LABELS.get(kind, kind), "confidence": f"{o.get('confidence', 0):.0%}",
-            "evidence": [str(e) for e in o.get("evidence", [])], "note": notes.get(kind, "")}
+    ending = dict(o.get("ending") or {})
+    if ending.get("kind") in ENDINGS and ENDINGS[ending["kind"]]:
+        said = f' ("{ending["text"]}", {clock(ending["start"])})' if ending.get("text") and ending.get("start") is not None else ""
+        ending["text_line"] = ENDINGS[ending["kind"]] + said
+    else:
+        ending = {}
+    return {"kind": kind, "label": OUTCOME_LABELS.get(kind, kind).capitalize(), "confidence": f"{o.get('confidence', 0):.0%}",
+            "evidence": [str(e) for e in o.get("evidence", [])], "note": notes.get(kind, ""),
+            "message": o.get("message"), "ending": ending or None}
 

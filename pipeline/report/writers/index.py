@@ -8,7 +8,7 @@ from urllib.parse import quote
 from ...score import ScoreOptions
 from .. import CallEntry, register
 from ..page import render_page
-from ..view import clock, marker_counts, metric_views, title
+from ..view import OUTCOME_LABELS, clock, marker_counts, metric_views, title
 
 # (metric, column label, tooltip)
 METRIC_COLUMNS = (
@@ -35,12 +35,16 @@ def _row(entry: CallEntry) -> list[dict[str, Any]]:
     rep = call.get("rep") or ("—" if rep_found else "not identified")
     when = (call.get("recorded_at") or "").replace("T", " ")[:16]
     counts = marker_counts(doc)
+    kind = doc.get("outcome", {}).get("kind", "conversation")
     row = [
         _cell(when, call.get("recorded_at") or "", cls="when"),
         _cell(rep, call.get("rep") or ""),
         _cell(title(doc), title(doc).lower(), href=f"{quote(entry.folder)}/report.html"),
         _cell(clock(call.get("duration_s")), call.get("duration_s"), num=True),
+        _cell(OUTCOME_LABELS.get(kind, kind), kind, cls=f"outcome o-{kind}"),
     ]
+    if kind not in ("conversation", "unclear", "ivr"):  # only conversations are scored as conversations
+        return row + [_cell("—", num=True) for _ in range(len(METRIC_COLUMNS) + 2)]
     for name, _, _ in METRIC_COLUMNS:
         v = views[name]
         sort = None if v.value is None else (int(v.value) if isinstance(v.value, bool) else v.value)
@@ -55,7 +59,9 @@ def render(calls: list[CallEntry], failures: list[dict[str, Any]], team: bool = 
     columns = [{"label": "Date", "title": "when the call was recorded", "num": False},
                {"label": "Rep", "title": "the rep (from the recording's folder)", "num": False},
                {"label": "Call", "title": "the recording; opens its report", "num": False},
-               {"label": "Duration", "title": "length of the recording", "num": True}]
+               {"label": "Duration", "title": "length of the recording", "num": True},
+               {"label": "Outcome", "title": "conversation, voicemail, no answer, menu or unclear (from the recording)",
+                "num": False}]
     columns += [{"label": label, "title": tip, "num": True} for _, label, tip in METRIC_COLUMNS]
     columns += [{"label": "Hesitancy", "title": "hesitancy markers in the call", "num": True},
                 {"label": "Pushiness", "title": "pushiness markers in the call", "num": True}]
