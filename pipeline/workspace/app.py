@@ -35,17 +35,22 @@ class CallIndex:
     """The analyses under OUT by call id, re-read when a file changes (checked at most every ``ttl`` s)."""
 
     def __init__(self, out: Path, ttl: float = 2.0):
+        import threading
+
         self.out, self.ttl = Path(out), ttl
         self._seen: dict[str, tuple[int, CallEntry]] = {}
         self._checked = -1e9
+        self._lock = threading.Lock()  # one refresh at a time; the others wait for it, never read a half-made one
 
     def _refresh(self) -> None:
         import time
 
-        now = time.monotonic()
-        if now - self._checked < self.ttl:
-            return
-        self._checked = now
+        with self._lock:
+            if time.monotonic() - self._checked >= self.ttl:
+                self._scan()
+                self._checked = time.monotonic()
+
+    def _scan(self) -> None:
         seen: dict[str, tuple[int, CallEntry]] = {}
         with os.scandir(self.out) as it:
             for d in it:
