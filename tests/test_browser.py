@@ -342,6 +342,7 @@ def workspace_url(tmp_path):
     store, h = Store(out), hash_password("coach password 1")
     store.add_user("cole", "coach", h, coached=("ann",))
     store.add_user("ann", "rep", hash_password("rep password 22"), rep="ann")
+    store.add_user("mia", "manager", hash_password("manager password 3"))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -402,5 +403,35 @@ def test_a_coach_comments_and_the_rep_replies_in_a_real_browser(browser, workspa
     assert blocked.status == 404 and "bo" not in rep.content().split("<body", 1)[-1].replace("body", "")
     blocked_audio = rep.goto(f"{url}/calls/{ids['bo']}/audio.mp3")
     assert blocked_audio.status == 404
+    # the coach saves a clip into a playlist, sets a focus item; the playlist plays the clip from its start
+    coach.goto(f"{url}/calls/{ids['ann']}/")
+    coach.fill("form.clip-form input[name=start]", "0:02")
+    coach.fill("form.clip-form input[name=end]", "0:04")
+    coach.fill("form.clip-form input[name=playlist]", "Objection handled")
+    coach.click("form.clip-form button[type=submit]")
+    coach.wait_for_load_state("load")
+    coach.fill("form.focus-form input[name=text]", "Pause after each question")
+    coach.click("form.focus-form button[type=submit]")
+    coach.wait_for_load_state("load")
+    assert "Pause after each question" in coach.evaluate("document.querySelector('#focus .focus-here').textContent")
+    coach.goto(f"{url}/playlists")
+    coach.click("#playlists a")
+    coach.wait_for_load_state("load")
+    coach.click("#play-all")
+    coach.wait_for_function("() => document.body.dataset.playing === '0' && "
+                            "document.getElementById('audio').currentTime >= 2.0", timeout=15000)
+    rep.goto(f"{url}/calls/{ids['ann']}/")  # the rep acknowledges the focus
+    rep.click("#focus .focus-here form button[type=submit]")
+    rep.wait_for_load_state("load")
+    assert "acknowledged" in rep.evaluate("document.querySelector('#focus .focus-here').textContent")
+    manager = browser.new_context().new_page()  # a manager fills a scorecard from the rubric
+    manager.on("pageerror", lambda e: errors.append(str(e)))
+    _sign_in(manager, url, "mia", "manager password 3")
+    manager.goto(f"{url}/calls/{ids['bo']}/")
+    manager.select_option("form.scorecard-form select[name=q_reason]", "yes")
+    manager.select_option("form.scorecard-form select[name=q_listening]", "4")
+    manager.click("form.scorecard-form button[type=submit]")
+    manager.wait_for_load_state("load")
+    assert manager.evaluate("document.querySelector('#scorecards tr[data-q=listening] td.num').textContent") == "4"
     assert not errors and not dialogs, (errors, dialogs)
     coach.screenshot(path=str(tmp_path / "workspace.png"), full_page=True)

@@ -266,3 +266,72 @@ def test_scorecards_from_the_rubric_coach_and_self_kept_apart(app, out):
     assert mia.post(f"/calls/{cid}/scorecard", data={"q_reason": "no"}, follow_redirects=False).status_code == 403
     assert bo.post(f"/calls/{cid}/scorecard", data={"q_reason": "no", "csrf": csrf_of(bo, "/")},
                    follow_redirects=False).status_code == 404  # another rep's call: not even there
+
+
+def test_focus_items_the_coach_sets_the_rep_acknowledges_and_later_calls_measure(app, out):
+    import json
+    import time
+
+    first, later = calls_by_rep(out)["ann"][0], calls_by_rep(out)["ann"][2]
+    for cid, fillers in ((first, 3), (later, 1)):  # what the feedback found on each call (stand-in transcripts)
+        path = out / cid / "analysis.json"
+        doc = json.loads(path.read_text())
+        doc["feedback"]["work_on"] = [{"finding": "filler", "family": "hesitancy", "severity": 2.0, "moments": [],
+                                       "title": "Cut the filler words", "why": "", "suggestion": ""}]
+        doc["markers"] = [m for m in doc["markers"] if m["kind"] != "filler"] + [
+            {"kind": "filler", "family": "hesitancy", "start": 1.0 + i, "end": 1.2 + i, "speaker": "x", "text": "um",
+             "detail": ""} for i in range(fillers)]
+        path.write_text(json.dumps(doc))
+    time.sleep(2.1)  # the call index looks again every 2 s
+    cole, ann, bo = client(app, "cole"), client(app, "ann"), client(app, "bo")
+    token = csrf_of(cole, f"/calls/{first}/")
+    assert cole.post(f"/calls/{first}/focus", data={"finding": "filler", "csrf": token},
+                     follow_redirects=False).status_code == 303
+    assert cole.post(f"/calls/{first}/focus", data={"text": "Ask <b>why</b> before pitching", "csrf": token},
+                     follow_redirects=False).status_code == 303
+    assert cole.post(f"/calls/{first}/focus", data={"finding": "made_up", "csrf": token},
+                     follow_redirects=False).status_code == 400
+    assert ann.post(f"/calls/{first}/focus", data={"text": "me", "csrf": csrf_of(ann, "/")},
+                    follow_redirects=False).status_code == 403
+    page = ann.get(f"/calls/{first}/").text
+    items = re.findall(r'data-focus="(\d+)" data-finding="([^"]*)"', page)
+    assert [f for _, f in items] == ["filler", ""] and "Ask &lt;b&gt;why&lt;/b&gt; before pitching" in page
+    item = items[0][0]
+    assert cole.post(f"/focus/{item}/ack", data={"csrf": csrf_of(cole, "/")}, follow_redirects=False).status_code == 403
+    assert bo.post(f"/focus/{item}/ack", data={"csrf": csrf_of(bo, "/")}, follow_redirects=False).status_code == 404
+    assert ann.post(f"/focus/{item}/ack", data={"csrf": csrf_of(ann, "/")}, follow_redirects=False).status_code == 303
+    assert "acknowledged" in cole.get(f"/calls/{first}/").text
+    # the rep's later call shows the item with the marker counts then and now
+    later_page = ann.get(f"/calls/{later}/").text
+    assert re.search(r'class="focus-earlier".*data-finding="filler".*data-then="3" data-now="1"', later_page, re.S)
+    for text in ("two", "three"):  # at most three items a call
+        cole.post(f"/calls/{first}/focus", data={"text": text, "csrf": token}, follow_redirects=False)
+    assert 'class="focus-form"' not in cole.get(f"/calls/{first}/").text
+
+
+def test_clips_go_into_named_playlists_that_play_only_what_one_may_see(app, out):
+    by = calls_by_rep(out)
+    cole, mia, ann, bo = (client(app, n) for n in ("cole", "mia", "ann", "bo"))
+    ok = cole.post(f"/calls/{by['ann'][0]}/clips", follow_redirects=False, data={
+        "start": "0:01", "end": "0:03", "note": "good <u>urgency</u>", "playlist": "Good urgency",
+        "csrf": csrf_of(cole, "/")})
+    assert ok.status_code == 303
+    assert mia.post(f"/calls/{by['bo'][0]}/clips", follow_redirects=False, data={
+        "start": "1", "end": "2.5", "playlist": "good urgency", "csrf": csrf_of(mia, "/")}).status_code == 303
+    for bad in ({"start": "0:03", "end": "0:01"}, {"start": "0", "end": "9:00"}, {"start": "x", "end": "1"},
+                {"start": "0", "end": "1", "playlist": "  "}):
+        r = cole.post(f"/calls/{by['ann'][0]}/clips", follow_redirects=False,
+                      data={"playlist": "p", **bad, "csrf": csrf_of(cole, "/")})
+        assert r.status_code == 400, bad
+    assert cole.post(f"/calls/{by['bo'][0]}/clips", follow_redirects=False, data={
+        "start": "0", "end": "1", "playlist": "p", "csrf": csrf_of(cole, "/")}).status_code == 404
+    (pid,) = set(re.findall(r'data-playlist="(\d+)"', mia.get("/playlists").text))  # one playlist, names fold case
+    assert "(2 clips)" in mia.get("/playlists").text and "(1 clip)" in ann.get("/playlists").text
+    for who, rep in ((ann, "ann"), (bo, "bo")):
+        page = who.get(f"/playlists/{pid}").text
+        srcs = re.findall(r'data-src="/calls/([^/]+)/audio.mp3"', page)
+        assert srcs == [by[rep][0]], (rep, srcs)
+    page = mia.get(f"/playlists/{pid}")
+    assert re.findall(r'data-start="([^"]+)" data-end="([^"]+)"', page.text) == [("1.0", "3.0"), ("1.0", "2.5")]
+    assert "good &lt;u&gt;urgency&lt;/u&gt;" in page.text and "script-src 'sha256-" in page.headers["content-security-policy"]
+    assert mia.get("/playlists/999").status_code == 404

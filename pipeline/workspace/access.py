@@ -11,12 +11,13 @@ from typing import Any
 
 from .store import User
 
-ACTIONS = ("list-calls", "view-call", "comment", "edit-comment", "manage-users", "score-call", "self-score")
+ACTIONS = ("list-calls", "view-call", "comment", "edit-comment", "manage-users", "score-call", "self-score",
+           "set-focus", "acknowledge-focus")
 
 
 def permission_allowed(actor: User | None, action: str, resource: Any = None) -> bool:
-    """``resource``: a call's rep (``view-call``, ``comment``, ``score-call``, ``self-score``), a comment's author id
-    (``edit-comment``)."""
+    """``resource``: a call's rep (``view-call``, ``comment``, ``score-call``, ``self-score``, ``set-focus``,
+    ``acknowledge-focus``), a comment's author id (``edit-comment``)."""
     if actor is None or action not in ACTIONS:
         return False
     if action == "list-calls":
@@ -32,6 +33,10 @@ def permission_allowed(actor: User | None, action: str, resource: Any = None) ->
         return resource == actor.id
     if action == "score-call":  # a coach's scorecard: managers and the rep's coaches
         return actor.role != "rep" and permission_allowed(actor, "view-call", resource)
+    if action == "set-focus":  # what to work on next: the rep's coaches and managers
+        return permission_allowed(actor, "score-call", resource)
+    if action == "acknowledge-focus":  # the rep the item is for
+        return actor.role == "rep" and resource is not None and resource == actor.rep
     if action == "self-score":  # the rep's own, on their own calls
         return actor.role == "rep" and permission_allowed(actor, "view-call", resource)
     return action == "manage-users" and actor.role == "manager"

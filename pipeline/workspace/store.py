@@ -71,6 +71,41 @@ MIGRATIONS = [
         PRIMARY KEY (call_id, user_id, kind)
     );
     """,
+    """
+    -- focus for next calls: up to three items a coach sets on a call for its rep, which the rep acknowledges
+    CREATE TABLE focus_items (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        rep TEXT NOT NULL,
+        set_by INTEGER NOT NULL REFERENCES users(id),
+        finding TEXT,                   -- a work-on finding of the call's feedback, or NULL for free text
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        acknowledged_at TEXT
+    );
+    CREATE INDEX focus_by_rep ON focus_items(rep, created_at);
+    """,
+    """
+    -- clips (a span of a call with a note) in named playlists ("good urgency", "objection handled")
+    CREATE TABLE playlists (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_by INTEGER NOT NULL REFERENCES users(id),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE clips (
+        id INTEGER PRIMARY KEY,
+        playlist_id INTEGER NOT NULL REFERENCES playlists(id),
+        call_id TEXT NOT NULL,
+        rep TEXT,
+        start REAL NOT NULL,
+        end REAL NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        added_by INTEGER NOT NULL REFERENCES users(id),
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX clips_by_playlist ON clips(playlist_id, id);
+    """,
 ]
 
 
@@ -284,3 +319,65 @@ class Store:
             return [{"kind": r["kind"], "author": r["author"], "user_id": r["user_id"],
                      "answers": json.loads(r["answers"]), "note": r["note"], "updated_at": r["updated_at"]}
                     for r in rows]
+
+    # --- focus for next calls ----------------------------------------------------------------------------
+    def add_focus(self, call_id: str, rep: str, set_by: int, text: str, finding: str | None, limit: int) -> int:
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            n = db.execute("SELECT COUNT(*) FROM focus_items WHERE call_id = ?", (call_id,)).fetchone()[0]
+            if n >= limit:
+                db.execute("ROLLBACK")
+                raise ValueError(f"a call takes at most {limit} focus items")
+            cur = db.execute("INSERT INTO focus_items (call_id, rep, set_by, finding, text, created_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", (call_id, rep, set_by, finding, text, _now()))
+            db.execute("COMMIT")
+            return int(cur.lastrowid)
+
+    def focus_for_rep(self, rep: str) -> list[dict]:
+        with self._db() as db:
+            rows = db.execute("SELECT f.*, u.name AS coach FROM focus_items f JOIN users u ON u.id = f.set_by "
+                              "WHERE f.rep = ? ORDER BY f.created_at, f.id", (rep,))
+            return [dict(r) for r in rows]
+
+    def focus_item(self, item_id: int) -> dict | None:
+        with self._db() as db:
+            r = db.execute("SELECT * FROM focus_items WHERE id = ?", (item_id,)).fetchone()
+            return None if r is None else dict(r)
+
+    def acknowledge_focus(self, item_id: int) -> None:
+        with self._db() as db:
+            db.execute("UPDATE focus_items SET acknowledged_at = COALESCE(acknowledged_at, ?) WHERE id = ?",
+                       (_now(), item_id))
+
+    # --- clips and playlists -----------------------------------------------------------------------------
+    def add_clip(self, playlist: str, call_id: str, rep: str | None, start: float, end: float, note: str,
+                 user_id: int) -> int:
+        """Save a clip into the playlist called ``playlist`` (made on first use)."""
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute("SELECT id FROM playlists WHERE name = ?", (playlist,)).fetchone()
+            pid = row[0] if row else db.execute("INSERT INTO playlists (name, created_by, created_at) VALUES (?, ?, ?)",
+                                                (playlist, user_id, _now())).lastrowid
+            cur = db.execute("INSERT INTO clips (playlist_id, call_id, rep, start, end, note, added_by, created_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (pid, call_id, rep, start, end, note, user_id, _now()))
+            db.execute("COMMIT")
+            return int(cur.lastrowid)
+
+    def playlists(self, reps: set[str] | None) -> list[dict]:
+        """Every playlist with how many of its clips come from calls of ``reps`` (None: all)."""
+        with self._db() as db:
+            out = []
+            for p in db.execute("SELECT * FROM playlists ORDER BY name"):
+                clips = [c[0] for c in db.execute("SELECT rep FROM clips WHERE playlist_id = ?", (p["id"],))]
+                out.append({"id": p["id"], "name": p["name"],
+                            "clips": sum(1 for r in clips if reps is None or r in reps)})
+            return out
+
+    def playlist(self, playlist_id: int) -> tuple[dict | None, list[dict]]:
+        with self._db() as db:
+            p = db.execute("SELECT * FROM playlists WHERE id = ?", (playlist_id,)).fetchone()
+            if p is None:
+                return None, []
+            rows = db.execute("SELECT c.*, u.name AS author FROM clips c JOIN users u ON u.id = c.added_by "
+                              "WHERE c.playlist_id = ? ORDER BY c.id", (playlist_id,))
+            return dict(p), [dict(r) for r in rows]
