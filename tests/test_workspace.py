@@ -335,3 +335,29 @@ def test_clips_go_into_named_playlists_that_play_only_what_one_may_see(app, out)
     assert re.findall(r'data-start="([^"]+)" data-end="([^"]+)"', page.text) == [("1.0", "3.0"), ("1.0", "2.5")]
     assert "good &lt;u&gt;urgency&lt;/u&gt;" in page.text and "script-src 'sha256-" in page.headers["content-security-policy"]
     assert mia.get("/playlists/999").status_code == 404
+
+
+def test_mentions_ranges_and_the_list_filters(app, out):
+    import json
+
+    by = calls_by_rep(out)
+    cole, ann, bo = client(app, "cole"), client(app, "ann"), client(app, "bo")
+    cid = by["ann"][0]
+    r = cole.post(f"/calls/{cid}/comments", follow_redirects=False,
+                  data={"body": "@ann listen to this stretch", "at": "0:05", "to": "0:09", "csrf": csrf_of(cole, "/")})
+    assert r.status_code == 303
+    assert cole.post(f"/calls/{cid}/comments", data={"body": "x", "at": "0:09", "to": "0:05", "csrf": csrf_of(cole, "/")},
+                     follow_redirects=False).status_code == 400
+    assert ">0:05-0:09</button>" in ann.get(f"/calls/{cid}/").text
+    assert "listen to this stretch" in ann.get("/").text.split('id="mentions"', 1)[1].split("</section>")[0]
+    assert 'id="mentions"' not in bo.get("/").text and 'id="mentions"' not in cole.get("/").text
+    mia = client(app, "mia")
+    days = {json.loads((out / c / "analysis.json").read_text())["call"]["recorded_at"][:10]: c
+            for ids in by.values() for c in ids}
+    listed = set(re.findall(r'data-call="([^"]+)"', mia.get("/", params={"since": "2026-11-24", "until": "2026-11-24"}).text))
+    assert listed == {c for d, c in days.items() if d == "2026-11-24"}
+    kinds = {c: {m["kind"] for m in json.loads((out / c / "analysis.json").read_text())["markers"]}
+             for ids in by.values() for c in ids}
+    for kind in ("filler", "interruption"):
+        got = set(re.findall(r'data-call="([^"]+)"', mia.get("/", params={"marker": kind}).text))
+        assert got == {c for c, ks in kinds.items() if kind in ks}, kind

@@ -219,7 +219,10 @@ def create_app(out: Path, secure_cookies: bool = False) -> FastAPI:
 
     # --- calls ------------------------------------------------------------------------------------------
     @app.get("/")
-    def call_list(request: Request, rep: str = "", outcome: str = ""):
+    def call_list(request: Request, rep: str = "", outcome: str = "", marker: str = "", since: str = "",
+                  until: str = ""):
+        from ..score import MARKER_KINDS
+
         user, token = _signed_in(request)
         rows = []
         for c in ws.calls.all():
@@ -227,14 +230,20 @@ def create_app(out: Path, secure_cookies: bool = False) -> FastAPI:
             if not permission_allowed(user, "view-call", call.get("rep")):
                 continue
             kind = (c.doc.get("outcome") or {}).get("kind", "conversation")
-            if (rep and call.get("rep") != rep) or (outcome and kind != outcome):
+            day = (call.get("recorded_at") or "")[:10]
+            kinds = [m.get("kind") for m in c.doc.get("markers", [])]
+            if ((rep and call.get("rep") != rep) or (outcome and kind != outcome) or (marker and marker not in kinds)
+                    or (since and day < since) or (until and day > until)):
                 continue
             rows.append({"id": c.folder, "when": (call.get("recorded_at") or "").replace("T", " ")[:16],
                          "rep": call.get("rep") or "", "source": call.get("source") or c.folder,
                          "duration": call.get("duration_s"), "outcome": OUTCOME_LABELS.get(kind, kind),
-                         "markers": len(c.doc.get("markers", []))})
+                         "markers": len(kinds)})
+        mentions = [m for m in ws.store.mentions(user.name) if ws.calls.get(m["call_id"]) is not None
+                    and permission_allowed(user, "view-call", ws.calls.get(m["call_id"]).doc.get("call", {}).get("rep"))]
         return _page("workspace_calls.html.j2", user=user.name, role=user.role, csrf=token, rows=rows,
-                     rep=rep, outcome=outcome, outcomes=OUTCOME_LABELS)
+                     rep=rep, outcome=outcome, outcomes=OUTCOME_LABELS, marker=marker, markers=MARKER_KINDS,
+                     since=since, until=until, mentions=mentions)
 
     @app.get("/search")
     def search(request: Request, q: str = "", party: str = "", rep: str = "", since: str = "", until: str = ""):
@@ -389,7 +398,7 @@ def create_app(out: Path, secure_cookies: bool = False) -> FastAPI:
         return FileResponse(path, media_type="audio/mpeg")  # Starlette answers Range requests (206)
 
     @app.post("/calls/{call_id}/comments")
-    def add_comment(request: Request, call_id: str, body: str = Form(""), at: str = Form("0"),
+    def add_comment(request: Request, call_id: str, body: str = Form(""), at: str = Form("0"), to: str = Form(""),
                     parent_id: str = Form(""), csrf: str = Form("")):
         user, token = _signed_in(request)
         _check_csrf(token, csrf)
@@ -402,12 +411,15 @@ def create_app(out: Path, secure_cookies: bool = False) -> FastAPI:
         try:
             parent = int(parent_id) if parent_id else None
             start = parse_at(at) if parent is None else 0.0
+            end = parse_at(to) if to.strip() and parent is None else None
+            if end is not None and end < start:
+                raise ValueError(to)
             if parent is not None:
                 p = ws.store.comment(parent)
                 if p is None or p.call_id != entry.folder:
                     raise KeyError(parent)
                 start = p.start
-            cid = ws.store.add_comment(entry.folder, user.id, start, body, parent_id=parent)
+            cid = ws.store.add_comment(entry.folder, user.id, start, body, end=end, parent_id=parent)
         except (ValueError, KeyError):
             return Response("the comment's time or thread is not valid", status_code=400, media_type="text/plain")
         return RedirectResponse(f"/calls/{entry.folder}/#comment-{cid}", status_code=303)

@@ -232,6 +232,15 @@ class Store:
             return [Comment(r["id"], r["call_id"], r["user_id"], r["author"], r["parent_id"], r["start"], r["end"],
                             r["body"], r["created_at"], r["edited_at"]) for r in rows]
 
+    def mentions(self, name: str, limit: int = 20) -> list[dict]:
+        """The latest comments that mention ``@name`` (the caller filters them by who may see the call)."""
+        like = "%@" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        with self._db() as db:
+            rows = db.execute("SELECT c.id, c.call_id, c.start, c.body, u.name AS author FROM comments c "
+                              "JOIN users u ON u.id = c.user_id WHERE c.deleted = 0 AND c.body LIKE ? ESCAPE '\\' "
+                              "ORDER BY c.id DESC LIMIT ?", (like, limit))
+            return [dict(r) for r in rows if re.search(r"@" + re.escape(name) + r"\b", r["body"], re.I)]
+
     def comment(self, comment_id: int) -> Comment | None:
         with self._db() as db:
             r = db.execute("SELECT c.*, u.name AS author FROM comments c JOIN users u ON u.id = c.user_id "
