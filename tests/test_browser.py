@@ -343,6 +343,7 @@ def workspace_url(tmp_path):
     store.add_user("cole", "coach", h, coached=("ann",))
     store.add_user("ann", "rep", hash_password("rep password 22"), rep="ann")
     store.add_user("mia", "manager", hash_password("manager password 3"))
+    store.add_user("<img src=x onerror=alert(1)>", "coach", hash_password("hostile password 4"), coached=("ann",))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -380,12 +381,20 @@ def test_a_coach_comments_and_the_rep_replies_in_a_real_browser(browser, workspa
     assert listed and all(c.startswith("ann__") for c in listed)  # cole coaches ann only
     coach.click(f"a[href='/calls/{ids['ann']}/']")
     coach.wait_for_load_state("load")
-    coach.fill("#comments form.comment-form:last-of-type input[name=at]", "0:03")
-    coach.fill("#comments form.comment-form:last-of-type textarea", "Pause here <img src=x onerror=alert(1)>")
-    coach.click("#comments form.comment-form:last-of-type button[type=submit]")
+    coach.fill("#new-comment input[name=at]", "0:03")
+    coach.fill("#new-comment textarea", "Pause here <img src=x onerror=alert(1)>")
+    coach.click("#new-comment button[type=submit]")
     coach.wait_for_load_state("load")
     assert coach.evaluate("document.querySelector('#comments .comment .body').textContent").startswith("Pause here <img")
     assert coach.evaluate("document.querySelectorAll('#comments img').length") == 0
+    hostile = browser.new_context().new_page()  # a coach whose name is markup comments too
+    hostile.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _sign_in(hostile, url, "<img src=x onerror=alert(1)>", "hostile password 4")
+    hostile.goto(f"{url}/calls/{ids['ann']}/")
+    hostile.fill("#new-comment input[name=at]", "0:08")
+    hostile.fill("#new-comment textarea", "<script>alert(2)</script>")
+    hostile.click("#new-comment button[type=submit]")
+    hostile.wait_for_load_state("load")
     # the rep, in a browser of their own: sees the comment at its moment, replies, and no other rep's call
     rep = browser.new_context().new_page()
     rep.on("pageerror", lambda e: errors.append(str(e)))
@@ -393,6 +402,9 @@ def test_a_coach_comments_and_the_rep_replies_in_a_real_browser(browser, workspa
     _sign_in(rep, url, "ann", "rep password 22")
     rep.goto(f"{url}/calls/{ids['ann']}/")
     assert rep.evaluate("document.querySelector('#comments .comment').dataset.start") == "3.0"
+    authors = rep.evaluate("Array.from(document.querySelectorAll('#comments .comment .who')).map(e => e.textContent)")
+    assert "<img src=x onerror=alert(1)>" in authors and rep.evaluate("document.querySelectorAll('#comments img, "
+                                                                      "#comments script').length") == 0
     rep.click("#comments .comment button.t")  # plays the call from the comment's moment
     rep.wait_for_function("() => document.getElementById('audio').currentTime >= 2.9", timeout=10000)
     rep.fill("#comments .comment form.comment-form textarea", "I rushed it, will slow down")
