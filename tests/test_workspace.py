@@ -361,3 +361,43 @@ def test_mentions_ranges_and_the_list_filters(app, out):
     for kind in ("filler", "interruption"):
         got = set(re.findall(r'data-call="([^"]+)"', mia.get("/", params={"marker": kind}).text))
         assert got == {c for c, ks in kinds.items() if kind in ks}, kind
+
+
+STATE_CHANGES = [  # (path under a call, form) for every POST route that takes a call
+    ("comments", {"body": "hi", "at": "0:01"}), ("scorecard", {"q_reason": "yes"}), ("focus", {"text": "x"}),
+    ("clips", {"start": "0", "end": "1", "playlist": "p"}),
+]
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_no_route_gives_anything_of_a_call_the_role_may_not_see(app, out, who):
+    """Every route, GET and POST, on every call another rep owns (and on guessed ids): 403 or 404, never content
+    and never a change."""
+    from pipeline.workspace import Store
+
+    by = calls_by_rep(out)
+    owner = client(app, "mia")  # leaves a comment on every call, so comment routes have something to aim at
+    c = client(app, who)
+    token = csrf_of(c, "/")
+    store = Store(out)
+    for rep, ids in by.items():
+        if rep in SEES[who]:
+            continue
+        for cid in ids + [f"{rep}__guessed"]:
+            before = (len(store.comments(cid)), len(store.scorecards(cid)))
+            for path in (f"/calls/{cid}/", f"/calls/{cid}/audio.mp3", f"/calls/{cid}"):
+                r = c.get(path, follow_redirects=False)
+                assert r.status_code in (403, 404) or (r.status_code == 307 and path.endswith(cid)), (path, r.status_code)
+            for sub, form in STATE_CHANGES:
+                r = c.post(f"/calls/{cid}/{sub}", data={**form, "csrf": token}, follow_redirects=False)
+                assert r.status_code in (403, 404), (sub, r.status_code)
+            assert (len(store.comments(cid)), len(store.scorecards(cid))) == before
+        r = owner.post(f"/calls/{ids[0]}/comments", follow_redirects=False,
+                       data={"body": "owner's note", "at": "0", "csrf": csrf_of(owner, "/")})
+        comment_id = r.headers["location"].rsplit("-", 1)[1]
+        for action, form in (("edit", {"body": "taken over"}), ("delete", {})):
+            r = c.post(f"/comments/{comment_id}/{action}", data={**form, "csrf": token}, follow_redirects=False)
+            assert r.status_code in (403, 404), (action, r.status_code)
+        assert store.comment(int(comment_id)).body == "owner's note"
+        listing = c.get("/").text + c.get("/search", params={"q": "acme"}).text + c.get("/playlists").text
+        assert not any(cid in listing for cid in ids), rep
