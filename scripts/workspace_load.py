@@ -5,7 +5,8 @@ comment for a while; prints latency per kind of request, errors, and whether eve
 
 Works on a copy of OUT's analyses and audio in a temporary folder (the accounts it makes never touch OUT). The
 server is `callreview serve`'s app in its own process (uvicorn, one worker); the users are httpx async clients
-in this one, each pausing ``--think`` seconds between actions (people read a page before the next click).
+in this one, each pausing ``--think`` seconds between actions (people read a page before the next click), their
+sign-ins spread over ``--ramp`` seconds.
 """
 
 from __future__ import annotations
@@ -60,9 +61,11 @@ def make_users(out: Path, n: int) -> list[str]:
     return names
 
 
-async def user(base: str, name: str, ids: list[str], until: float, think: float, stats: dict, written: list):
+async def user(base: str, name: str, ids: list[str], until: float, think: float, stats: dict, written: list,
+               delay: float = 0.0):
     import httpx
 
+    await asyncio.sleep(delay)  # sign-ins are spread over the ramp-up, as people arrive over a morning
     async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False) as c:
         async def timed(kind: str, method: str, url: str, **kw):
             t0 = time.perf_counter()
@@ -120,6 +123,7 @@ def main() -> int:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--think", type=float, default=1.0, help="mean pause between a user's actions, s")
+    ap.add_argument("--ramp", type=float, default=10.0, help="sign-ins spread over this many seconds at the start")
     ap.add_argument("--readme", type=Path, help="also put the figures into this README between its markers")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as t:
@@ -154,8 +158,8 @@ def main() -> int:
             until = time.monotonic() + a.seconds
 
             async def everyone():
-                await asyncio.gather(*(user(f"http://127.0.0.1:{port}", n, ids, until, a.think, stats, written)
-                                       for n in names))
+                await asyncio.gather(*(user(f"http://127.0.0.1:{port}", n, ids, until, a.think, stats, written,
+                                            a.ramp * i / max(1, len(names))) for i, n in enumerate(names)))
 
             t0 = time.monotonic()
             asyncio.run(everyone())
@@ -168,8 +172,9 @@ def main() -> int:
         store = Store(out)
         stored = {(c.call_id, c.body) for cid in ids for c in store.comments(cid)}
         lost = [w for w in written if w not in stored]
-    lines = [f"{a.users} signed-in users for {wall:.0f} s on loopback, {a.think:g} s mean think time, one uvicorn "
-             f"worker ({len(ids)} calls):", "",
+    lines = [f"{a.users} signed-in users for {wall:.0f} s on loopback (sign-ins spread over the first {a.ramp:g} s), "
+             f"{a.think:g} s mean think time, one uvicorn worker ({len(ids)} calls, {len(written)} comments by the "
+             "end):", "",
              "| request | count | p50 ms | p95 ms | max ms |", "|---|---:|---:|---:|---:|"]
     for kind in ("page", "audio", "comment", "search", "signin"):
         xs = sorted(stats.get(kind, []))
