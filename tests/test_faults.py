@@ -359,9 +359,17 @@ def test_formula_like_names_are_escaped_in_every_csv(tmp_path):
     inbox, out = tmp_path / "in", tmp_path / "out"
     _wav(inbox / "=2+5" / "@call.wav", 1)
     assert _cli("run", inbox, "--out", out, "--settle", "0", "-q").returncode == 0
+    def number(cell: str) -> bool:  # "-540.0" (a first dial 9 hours before the day's start) is a number, no formula
+        try:
+            float(cell)
+        except ValueError:
+            return False
+        return True
+
     for name in ("calls.csv", "team.csv"):
         cells = [c for line in (out / name).read_text().splitlines() for c in line.split(",")]
-        assert not any(c.lstrip('"').startswith(("=", "+", "-", "@")) for c in cells), (name, cells)
+        text = [c.lstrip('"') for c in cells if not number(c)]
+        assert not any(c.startswith(("=", "+", "-", "@")) for c in text), (name, cells)
         assert any("'=2+5" in c for c in cells), name
 
 
