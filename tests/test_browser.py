@@ -366,6 +366,22 @@ def _sign_in(page, url: str, name: str, password: str) -> None:
     page.wait_for_load_state("load")
 
 
+def _person(browser, url: str, name: str, password: str, errors: list, dialogs: list):
+    """A signed-in page in a browser context of its own, its script errors and dialogs recorded."""
+    page = browser.new_context().new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _sign_in(page, url, name, password)
+    return page
+
+
+def _comment(page, at: str, text: str) -> None:
+    page.fill("#new-comment input[name=at]", at)
+    page.fill("#new-comment textarea", text)
+    page.click("#new-comment button[type=submit]")
+    page.wait_for_load_state("load")
+
+
 def test_a_coach_comments_and_the_rep_replies_in_a_real_browser(browser, workspace_url, tmp_path):
     import json
 
@@ -373,33 +389,19 @@ def test_a_coach_comments_and_the_rep_replies_in_a_real_browser(browser, workspa
     ids = {json.loads(p.read_text())["call"]["rep"]: p.parent.name for p in sorted(out.glob("*/analysis.json"))}
     errors: list[str] = []
     dialogs: list[str] = []
-    coach = browser.new_context().new_page()
-    coach.on("pageerror", lambda e: errors.append(str(e)))
-    coach.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    _sign_in(coach, url, "cole", "coach password 1")
+    coach = _person(browser, url, "cole", "coach password 1", errors, dialogs)
     listed = coach.evaluate("Array.from(document.querySelectorAll('#calls tbody tr')).map(r => r.dataset.call)")
     assert listed and all(c.startswith("ann__") for c in listed)  # cole coaches ann only
     coach.click(f"a[href='/calls/{ids['ann']}/']")
     coach.wait_for_load_state("load")
-    coach.fill("#new-comment input[name=at]", "0:03")
-    coach.fill("#new-comment textarea", "Pause here <img src=x onerror=alert(1)>")
-    coach.click("#new-comment button[type=submit]")
-    coach.wait_for_load_state("load")
+    _comment(coach, "0:03", "Pause here <img src=x onerror=alert(1)>")
     assert coach.evaluate("document.querySelector('#comments .comment .body').textContent").startswith("Pause here <img")
     assert coach.evaluate("document.querySelectorAll('#comments img').length") == 0
-    hostile = browser.new_context().new_page()  # a coach whose name is markup comments too
-    hostile.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    _sign_in(hostile, url, "<img src=x onerror=alert(1)>", "hostile password 4")
-    hostile.goto(f"{url}/calls/{ids['ann']}/")
-    hostile.fill("#new-comment input[name=at]", "0:08")
-    hostile.fill("#new-comment textarea", "<script>alert(2)</script>")
-    hostile.click("#new-comment button[type=submit]")
-    hostile.wait_for_load_state("load")
+    hostile = _person(browser, url, "<img src=x onerror=alert(1)>", "hostile password 4", errors, dialogs)
+    hostile.goto(f"{url}/calls/{ids['ann']}/")  # a coach whose name is markup comments too
+    _comment(hostile, "0:08", "<script>alert(2)</script>")
     # the rep, in a browser of their own: sees the comment at its moment, replies, and no other rep's call
-    rep = browser.new_context().new_page()
-    rep.on("pageerror", lambda e: errors.append(str(e)))
-    rep.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    _sign_in(rep, url, "ann", "rep password 22")
+    rep = _person(browser, url, "ann", "rep password 22", errors, dialogs)
     rep.goto(f"{url}/calls/{ids['ann']}/")
     assert rep.evaluate("document.querySelector('#comments .comment').dataset.start") == "3.0"
     authors = rep.evaluate("Array.from(document.querySelectorAll('#comments .comment .who')).map(e => e.textContent)")
@@ -436,9 +438,7 @@ def test_a_coach_comments_and_the_rep_replies_in_a_real_browser(browser, workspa
     rep.click("#focus .focus-here form button[type=submit]")
     rep.wait_for_load_state("load")
     assert "acknowledged" in rep.evaluate("document.querySelector('#focus .focus-here').textContent")
-    manager = browser.new_context().new_page()  # a manager fills a scorecard from the rubric
-    manager.on("pageerror", lambda e: errors.append(str(e)))
-    _sign_in(manager, url, "mia", "manager password 3")
+    manager = _person(browser, url, "mia", "manager password 3", errors, dialogs)  # fills a scorecard
     manager.goto(f"{url}/calls/{ids['bo']}/")
     manager.select_option("form.scorecard-form select[name=q_reason]", "yes")
     manager.select_option("form.scorecard-form select[name=q_listening]", "4")

@@ -273,12 +273,17 @@ def day_rows(calls: list[CallEntry], o: TeamOptions = TeamOptions()) -> list[dic
     return rows
 
 
-def week_rows(calls: list[CallEntry], o: TeamOptions = TeamOptions()) -> list[dict[str, Any]]:
-    """One row per rep per ISO week (``WEEKLY_COLUMNS``): medians over the week's days, gaps and recoveries."""
-    days = day_rows(calls, o)
+def week_rows(calls: list[CallEntry], o: TeamOptions = TeamOptions(),
+              days: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """One row per rep per ISO week (``WEEKLY_COLUMNS``): medians over the week's days, gaps and recoveries.
+    ``days``: ``day_rows(calls, o)`` when the caller has them already (they hold every dial)."""
+    days = day_rows(calls, o) if days is None else days
+    by_week: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in days:  # a day lies in one ISO week
+        by_week.setdefault((r["rep"], r["dials"][0].week), []).append(r)
     rows = []
-    for (rep, week), ds in sorted(_by(dials(calls, o), lambda d: d.week).items()):
-        mine = [r for r in days if r["rep"] == rep and r["dials"][0].week == week]
+    for (rep, week), mine in sorted(by_week.items()):
+        ds = [d for r in mine for d in r["dials"]]
         g = [x for r in mine for x in gaps(r["dials"])]
         rec = [x for r in mine for x in recoveries(r["dials"])[0]]
         kinds = [d.outcome for d in ds]
@@ -304,8 +309,8 @@ def weekly(calls: list[CallEntry], o: TeamOptions = TeamOptions()):
     return pd.DataFrame(week_rows(calls, o), columns=WEEKLY_COLUMNS)
 
 
-def progress(calls: list[CallEntry], so: ScoreOptions = ScoreOptions(),
-             o: TeamOptions = TeamOptions()) -> list[dict[str, Any]]:
+def progress(calls: list[CallEntry], so: ScoreOptions = ScoreOptions(), o: TeamOptions = TeamOptions(),
+             weeks: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Who improved most: each rep's latest week against their first, best first.
 
     Improvement, in "markers a call" (conversations): fewer hesitancy + pushiness markers a call; the talk ratio
@@ -313,22 +318,23 @@ def progress(calls: list[CallEntry], so: ScoreOptions = ScoreOptions(),
     (``board_first_dial_min`` earlier = 1; before ``day_start`` counts as on time), a shorter median gap (``board_gap_min`` = 1) and a quicker recovery
     after a rejection (``board_recovery_min`` = 1). A term counts only where both weeks have it. Volume is shown,
     never scored: the board rewards getting better, not calling more. A rep needs dials in two weeks.
+    ``weeks``: ``week_rows(calls, o)`` when the caller has them already.
     """
     by_rep: dict[str, list[dict[str, Any]]] = {}
-    for r in week_rows(calls, o):
+    for r in (week_rows(calls, o) if weeks is None else weeks):
         by_rep.setdefault(r["rep"], []).append(r)
     board = []
-    for rep, weeks in sorted(by_rep.items()):
+    for rep, mine in sorted(by_rep.items()):
         if rep == UNASSIGNED:
             continue
-        first, last = weeks[0], weeks[-1]
-        entry: dict[str, Any] = {"rep": rep, "weeks": len(weeks), "calls": sum(w["calls"] for w in weeks),
+        first, last = mine[0], mine[-1]
+        entry: dict[str, Any] = {"rep": rep, "weeks": len(mine), "calls": sum(w["calls"] for w in mine),
                                  "from_week": first["week"], "to_week": last["week"], "score": None}
         for key, src in (("markers", None), ("talk_ratio", "median_talk_ratio"), ("first_dial", "first_dial_min"),
                          ("gap", "gap_median_min"), ("recovery", "recovery_min")):
             for side, w in (("first", first), ("last", last)):
                 entry[f"{key}_{side}"] = _markers(w) if src is None else w[src]
-        if len(weeks) > 1:
+        if len(mine) > 1:
             terms = [(entry["markers_first"], entry["markers_last"], 1.0),
                      (_off(entry["talk_ratio_first"], so), _off(entry["talk_ratio_last"], so), 0.1),
                      (_late(entry["first_dial_first"]), _late(entry["first_dial_last"]), o.board_first_dial_min),

@@ -146,6 +146,12 @@ def create_app(out: Path, secure_cookies: bool = False) -> FastAPI:
         if not same_token(token, form_token):
             raise _Forbidden("the form's security token is missing or stale: reload the page and try again")
 
+    def _post_to_call(request: Request, call_id: str, csrf: str | None) -> tuple[User, CallEntry]:
+        """A state change on a call: signed in, the session's CSRF token, a call the actor may see."""
+        user, token = _signed_in(request)
+        _check_csrf(token, csrf)
+        return user, _visible_call(user, call_id)
+
     def _visible_call(user: User, call_id: str) -> CallEntry:
         entry = ws.calls.get(call_id) if CALL_ID.match(call_id) else None
         if entry is None or not permission_allowed(user, "view-call", entry.doc.get("call", {}).get("rep")):
@@ -280,7 +286,8 @@ def create_app(out: Path, secure_cookies: bool = False) -> FastAPI:
     from .coaching import register as register_coaching
 
     coaching_context = register_coaching(app, SimpleNamespace(
-        ws=ws, rubric=rubric, signed_in=_signed_in, check_csrf=_check_csrf, visible_call=_visible_call, html=_html,
+        ws=ws, rubric=rubric, signed_in=_signed_in, check_csrf=_check_csrf,
+        post_to_call=_post_to_call, html=_html,
         page=_page, Forbidden=_Forbidden, NotFound=_NotFound))
 
     @app.get("/calls/{call_id}/audio.mp3")
@@ -295,9 +302,7 @@ def create_app(out: Path, secure_cookies: bool = False) -> FastAPI:
     @app.post("/calls/{call_id}/comments")
     def add_comment(request: Request, call_id: str, body: str = Form(""), at: str = Form("0"), to: str = Form(""),
                     parent_id: str = Form(""), csrf: str = Form("")):
-        user, token = _signed_in(request)
-        _check_csrf(token, csrf)
-        entry = _visible_call(user, call_id)
+        user, entry = _post_to_call(request, call_id, csrf)
         if not permission_allowed(user, "comment", entry.doc.get("call", {}).get("rep")):
             raise _NotFound()
         body = body.strip()

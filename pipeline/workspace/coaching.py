@@ -24,7 +24,7 @@ def register(app: FastAPI, h):
     from .app import parse_at
 
     ws, rubric = h.ws, h.rubric
-    _signed_in, _check_csrf, _visible_call, _html, _page = h.signed_in, h.check_csrf, h.visible_call, h.html, h.page
+    _signed_in, _check_csrf, _html, _page = h.signed_in, h.check_csrf, h.html, h.page
     _Forbidden, _NotFound = h.Forbidden, h.NotFound
     MAX_COMMENT = MAX_NOTE
 
@@ -61,9 +61,7 @@ def register(app: FastAPI, h):
     def set_focus(request: Request, call_id: str, finding: str = Form(""), text: str = Form(""), csrf: str = Form("")):
         from . import focus
 
-        user, token = _signed_in(request)
-        _check_csrf(token, csrf)
-        entry = _visible_call(user, call_id)
+        user, entry = h.post_to_call(request, call_id, csrf)
         rep = entry.doc.get("call", {}).get("rep")
         if not permission_allowed(user, "set-focus", rep):
             raise _Forbidden("only the rep's coach or a manager sets a focus")
@@ -82,9 +80,7 @@ def register(app: FastAPI, h):
     @app.post("/calls/{call_id}/clips")
     def save_clip(request: Request, call_id: str, start: str = Form(""), end: str = Form(""), note: str = Form(""),
                   playlist: str = Form(""), csrf: str = Form("")):
-        user, token = _signed_in(request)
-        _check_csrf(token, csrf)
-        entry = _visible_call(user, call_id)
+        user, entry = h.post_to_call(request, call_id, csrf)
         duration = float(entry.doc.get("call", {}).get("duration_s") or 0.0)
         try:
             a, b = parse_at(start), parse_at(end)
@@ -128,10 +124,9 @@ def register(app: FastAPI, h):
 
     @app.post("/calls/{call_id}/scorecard")
     async def save_scorecard(request: Request, call_id: str):
-        user, token = _signed_in(request)
+        _signed_in(request)  # before reading a body
         form = {k: str(v) for k, v in (await request.form()).items()}
-        _check_csrf(token, form.get("csrf"))
-        entry = _visible_call(user, call_id)
+        user, entry = h.post_to_call(request, call_id, form.get("csrf"))
         rep = entry.doc.get("call", {}).get("rep")
         kind = "coach" if permission_allowed(user, "score-call", rep) else (
             "self" if permission_allowed(user, "self-score", rep) else None)

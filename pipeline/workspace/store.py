@@ -375,12 +375,12 @@ class Store:
     def playlists(self, reps: set[str] | None) -> list[dict]:
         """Every playlist with how many of its clips come from calls of ``reps`` (None: all)."""
         with self._db() as db:
-            out = []
-            for p in db.execute("SELECT * FROM playlists ORDER BY name"):
-                clips = [c[0] for c in db.execute("SELECT rep FROM clips WHERE playlist_id = ?", (p["id"],))]
-                out.append({"id": p["id"], "name": p["name"],
-                            "clips": sum(1 for r in clips if reps is None or r in reps)})
-            return out
+            out = {p["id"]: {"id": p["id"], "name": p["name"], "clips": 0}
+                   for p in db.execute("SELECT id, name FROM playlists ORDER BY name")}
+            for pid, rep in db.execute("SELECT playlist_id, rep FROM clips"):  # one pass, not a query a playlist
+                if reps is None or rep in reps:
+                    out[pid]["clips"] += 1
+            return list(out.values())
 
     def playlist(self, playlist_id: int) -> tuple[dict | None, list[dict]]:
         with self._db() as db:

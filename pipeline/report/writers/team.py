@@ -99,12 +99,13 @@ def _timelines(days: list[dict[str, Any]], o: TeamOptions, width: int = 720, hei
 
 
 def _context(calls: list[CallEntry], o: TeamOptions) -> dict[str, Any]:
-    days, weeks = day_rows(calls, o), week_rows(calls, o)
+    days = day_rows(calls, o)
+    weeks = week_rows(calls, o, days)
     reps = sorted({r["rep"] for r in days})
     colors = {r: PALETTE[i % len(PALETTE)] for i, r in enumerate(reps)}
     undated = sum(1 for c in calls if not c.doc.get("call", {}).get("recorded_at"))
     return {
-        "daily": days, "reps": reps, "colors": colors, "board": progress(calls, o=o),
+        "daily": days, "reps": reps, "colors": colors, "board": progress(calls, o=o, weeks=weeks),
         "charts": [{"title": t, **_chart(weeks, m, fmt, share, colors)} for m, t, fmt, share in CHARTS] if weeks else [],
         "timeline": _timelines(days, o) if days else None,
         "outcome_colors": OUTCOME_COLORS, "outcome_names": OUTCOME_LABELS,
