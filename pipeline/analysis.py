@@ -13,9 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.4"  # 1.1: call.rep, call.recorded_at(_from), call.media, self_review; 1.2: overlaps;
+SCHEMA_VERSION = "1.5"  # 1.1: call.rep, call.recorded_at(_from), call.media, self_review; 1.2: overlaps;
 # 1.3: outcome (conversation, voicemail, no_answer, ivr, unclear); 1.4: outcome.message (a voicemail's message),
-# outcome.ending (how a conversation ended)
+# outcome.ending (how a conversation ended); 1.5: redaction (kinds and times of what was redacted), words[].redacted
 
 
 @lru_cache(maxsize=1)

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
-from .analysis import SCHEMA_VERSION
+from .analysis import SCHEMA_VERSION, write_bytes_atomic
 from .attribute import attribute_words, drop_bleed, utterances
-from .audio import decode, write_playable
+from .audio import decode, encode_playable
 from .callmeta import CHANNEL_NAMES, CallInfo, CallOverrides, InboxRules, read_self_review, slug
 from .engines import Engines
 from .roles import guess_roles, roles_from_channel, roles_from_override
@@ -27,7 +27,7 @@ from .score import score
 from .transcribe import Transcriber, drop_outside, drop_repeats
 from .transcribe.verbatim import verbatim_additions
 from .outcome import classify as classify_outcome
-from .types import Audio, AttributedTranscript, Diarization, Segment, Transcript
+from .types import SAMPLE_RATE, Audio, AttributedTranscript, Diarization, Segment, Transcript
 
 
 def file_sha256(path: Path) -> str:
@@ -179,6 +179,12 @@ def analyze_audio(audio: Audio, engines: Engines, overrides: CallOverrides = Cal
         "feedback": feedback,
         "warnings": warnings + list(scored.notes),
     }
+    if o.redact != "none":  # after scoring: the markers come from the full words
+        from .redact import redact_body
+
+        with _timed(timings, "redact"):
+            spans = engines.redactor.detect(body["words"], roles.roles, o.redact)
+            body = redact_body(body, spans, o.redact, engines.redactor.name, audio.duration_s)
     return body, diarization
 
 
@@ -299,9 +305,21 @@ def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = No
         audio = decode(path)
     if info is None:
         info = InboxRules().info(path, rel, audio.creation_time)
-    # the playable copy is encoded beside the analysis (one thread of light work while the models run)
-    with _beside(None if playable is None else lambda: write_playable(audio, playable), timings, "media"):
+    # the playable copy is encoded beside the analysis (one thread of light work while the models run), in memory:
+    # nothing reaches OUT before redaction has silenced what it must
+    encoded: list[bytes] = []
+    with _beside(None if playable is None else lambda: encoded.append(encode_playable(audio)), timings, "media"):
         body, diarization = analyze_audio(audio, engines, overrides, timings, voices=voices, known_rep=info.rep)
+    if playable is not None:
+        muted = body.get("redaction", {}).get("muted")
+        if muted:  # encoded again with the spans silent (calls without any keep the copy made for free)
+            from .redact import mute
+
+            with _timed(timings, "redact"):
+                encoded[0] = encode_playable(dataclasses.replace(audio, samples=mute(audio.samples, muted,
+                                                                                       SAMPLE_RATE)))
+        with _timed(timings, "media"):
+            write_bytes_atomic(playable, encoded[0])
     if self_warning:
         body["warnings"].append(self_warning)
     if (cut := cut_short(audio)) is not None:

@@ -68,6 +68,12 @@ class Device(str, Enum):
 DEVICE_HELP = "Where the models run: auto (a CUDA GPU when one is visible, with fp16), cpu or cuda."
 
 
+class Redact(str, Enum):
+    none = "none"
+    pii = "pii"
+    strict = "strict"
+
+
 class DiarizerName(str, Enum):
     embedded = "embedded"
     pyannote = "pyannote"
@@ -143,6 +149,12 @@ def run(
                                       "is never read half-way."),
     reports: bool = typer.Option(True, "--reports/--no-reports",
                                  help="Write each call's report.html, audio copy and transcripts, and OUT/index.html."),
+    redact: Optional[Redact] = typer.Option(
+        None, "--redact", help="What OUT must not hold: pii (card, account, routing and social security numbers, "
+                               "phone numbers, e-mail and street addresses, dates of birth: replaced by [KIND] in "
+                               "every transcript, page and export, silent in the audio copy), strict (also the "
+                               "buyer's names and any number read out in groups), none. Default: what OUT was made "
+                               "with (OUT/redaction.json); pii for a new OUT. A change redoes the calls."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Analyse every recording under INBOX into OUT/<call id>/: analysis.json, diarization.rttm, report.html."""
@@ -150,16 +162,21 @@ def run(
     from .callmeta import InboxRules
     from .engines import RunOptions
     from .models import ASR_MODELS
+    from .redact import out_level
     from .report.team import TeamOptions
 
     if not inbox.is_dir():
         _fail(f"inbox {inbox} is not a folder")
     if model not in ASR_MODELS:
         _fail(f"unknown model {model!r}; available: {', '.join(ASR_MODELS)}")
-    options = RunOptions(transcribe=_asr_options(model, filler_prompt, device, engine), diarizer=diarizer.value, num_speakers=speakers or None,
-                         rep_channel=rep_channel.value, pyannote_pipeline=pyannote_pipeline,
-                         verbatim_rep=not no_verbatim, engine=engine.value)
     with _one_line(out):
+        level, note = out_level(out, redact.value if redact is not None else None)
+        if note:
+            _say(f"callreview: note: {note}", err=True)
+        options = RunOptions(transcribe=_asr_options(model, filler_prompt, device, engine), diarizer=diarizer.value,
+                             num_speakers=speakers or None, rep_channel=rep_channel.value,
+                             pyannote_pipeline=pyannote_pipeline, verbatim_rep=not no_verbatim, engine=engine.value,
+                             redact=level)
         rules = InboxRules.load(reps, rep_pattern, date_format, follow_links=follow_links)
         TeamOptions.load(out)  # a bad OUT/team.toml is one line now, not a warning after the batch
         if ctx.info_name == "watch":
@@ -452,6 +469,10 @@ def _call_summary(d: dict) -> str:
             f"{f('patience_s', '{:.1f}', ' s')}, fillers/min {f('fillers_per_min_rep', '{:.1f}')}, "
             f"next step set: {m.get('next_step_set')}",
             "   markers: " + (", ".join(f"{k} x{n}" for k, n in sorted(counts.items())) or "none")]
+    if d.get("redaction"):
+        r = d["redaction"]
+        lines.append(f"   redacted ({r['level']}): " + (", ".join(f"{k} x{n}" for k, n in sorted(r["kinds"].items()))
+                                                         or "nothing found"))
     fb = d.get("feedback", {})
     for s in fb.get("strengths", [])[:3]:
         lines.append(f"   + {s.get('title', s)}")
@@ -486,6 +507,11 @@ def eval_(
     outcomes_only: bool = typer.Option(False, "--outcomes-only",
                                        help="Only the --outcomes set: skip the corpora (a few minutes, not most of "
                                             "an hour)."),
+    redaction: Optional[Path] = typer.Option(None, "--redaction",
+                                             help="Also score redaction on this labelled set (labels.json, "
+                                                  "harper_labels.json; e.g. redact_calls): recall and precision per "
+                                                  "kind, values left in OUT, the muted audio's level."),
+    redaction_only: bool = typer.Option(False, "--redaction-only", help="Only the --redaction set."),
 ) -> None:
     """Score the pipeline against references: WER, DER/JER (collar 0.25 and 0), rep role, filler recall, RTF."""
     from .engines import Engines, RunOptions
@@ -498,19 +524,26 @@ def eval_(
 
     if outcomes_only and outcomes is None:
         _fail("--outcomes-only needs --outcomes DIR")
+    if redaction is not None and not (redaction / "labels.json").is_file():
+        _fail(f"--redaction {redaction}: expected a labels.json in it (scripts/make_redact_calls.py)")
+    if redaction_only and redaction is None:
+        _fail("--redaction-only needs --redaction DIR")
+    only = outcomes_only or redaction_only
     dirs = list(corpora) if corpora else [c for c in default_corpora() if c.is_dir()]
     missing = [d for d in dirs if not d.is_dir()]
     if missing:
         _fail(f"corpus folder {missing[0]} does not exist")
     try:
-        engines = Engines(RunOptions(transcribe=_asr_options(model, filler_prompt, device, engine), engine=engine.value))
-        if not outcomes_only:
+        # the corpora's words are scored as transcribed: redaction has its own figures (--redaction)
+        engines = Engines(RunOptions(transcribe=_asr_options(model, filler_prompt, device, engine), engine=engine.value,
+                                     redact="none"))
+        if not only:
             evaluate(dirs, engines, out,
                      progress=lambda i, n, f: typer.echo(f"[{i + 1}/{n}] {f}", err=True))
     except CallReviewError as e:
         _fail(str(e))
     out.mkdir(parents=True, exist_ok=True)
-    if not outcomes_only:
+    if not only:
         typer.echo((out / "eval.md").read_text(encoding="utf-8"))
     if voices is not None:
         from .evaluate import evaluate_voices, voices_markdown
@@ -518,7 +551,7 @@ def eval_(
         table = voices_markdown(evaluate_voices(voices, engines, out / "voices"))
         (out / "voices.md").write_text(table, encoding="utf-8")
         typer.echo("\nRep by enrolled voice:\n" + table)
-    if outcomes is not None:
+    if outcomes is not None and not redaction_only:
         import json
 
         from .evaluate.outcomes import evaluate_outcomes, outcomes_markdown
@@ -527,18 +560,42 @@ def eval_(
         (out / "outcomes.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
         (out / "outcomes.md").write_text(outcomes_markdown(result), encoding="utf-8")
         typer.echo("\nOutcome of each recording:\n" + outcomes_markdown(result))
-    typer.echo(f"\nWritten: {out}/" + ("outcomes.md" if outcomes_only else "eval.md, eval.json"))
+    if redaction is not None:
+        import dataclasses
+        import json
+
+        from .evaluate.redaction import evaluate_redaction, redaction_markdown
+
+        with _one_line(out):
+            result = evaluate_redaction(redaction, dataclasses.replace(engines.options, redact="pii"), out / "redaction",
+                                        harper=next((c for c in default_corpora() if c.name == "harper-valley-dev"), None),
+                                        engines=lambda o: _with_level(engines, o))
+        (out / "redaction.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+        (out / "redaction.md").write_text(redaction_markdown(result), encoding="utf-8")
+        typer.echo("\nRedaction per kind:\n" + redaction_markdown(result))
+    typer.echo(f"\nWritten: {out}/" + ("outcomes.md" if outcomes_only else "redaction.md" if redaction_only
+                                       else "eval.md, eval.json"))
     if readme is not None:
         from .evaluate import update_readme
 
         try:
-            if not outcomes_only:
+            if not only:
                 update_readme(readme, (out / "eval.md").read_text(encoding="utf-8"))
-            if outcomes is not None:
+            if outcomes is not None and not redaction_only:
                 update_readme(readme, (out / "outcomes.md").read_text(encoding="utf-8"), marker="outcomes")
+            if redaction is not None:
+                update_readme(readme, (out / "redaction.md").read_text(encoding="utf-8"), marker="redaction")
         except CallReviewError as e:
             _fail(str(e))
         typer.echo(f"Updated the evaluation table in {readme}")
+
+
+def _with_level(engines, options):
+    """The loaded models again, under ``options`` (the eval's runs at another redaction level)."""
+    from .engines import Engines
+
+    return Engines(options, transcriber=engines.transcriber, diarizer=engines.diarizer,
+                   channel_diarizer=engines.channel_diarizer)
 
 
 @app.command()

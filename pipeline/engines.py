@@ -35,6 +35,10 @@ class RunOptions:
     verbatim_everywhere: bool = False
     # decode again, clip by clip, speech the VAD heard but the first pass skipped (transcribe/recover.py)
     recover_skipped: bool = True
+    # what is replaced by a placeholder in OUT's texts and silenced in its audio copy (pipeline/redact): "none",
+    # "pii" (numbers, contacts, addresses, dates of birth; the default of a new OUT folder) or "strict" (also the
+    # buyer's names and any number read out in groups)
+    redact: str = "pii"
 
     def settings_hash(self) -> str:
         blob = json.dumps(dataclasses.asdict(self), sort_keys=True) + SCHEMA_VERSION
@@ -45,7 +49,7 @@ class Engines:
     """The loaded models: built once per process and reused for every call."""
 
     def __init__(self, options: RunOptions, transcriber: Transcriber | None = None, diarizer: Any = None,
-                 channel_diarizer: Any = None, voice_encoder: Any = None):
+                 channel_diarizer: Any = None, voice_encoder: Any = None, redactor: Any = None):
         from .diarize import ChannelDiarizer, load_diarizer
         from .transcribe import load_transcriber
 
@@ -60,6 +64,21 @@ class Engines:
         self.channel_diarizer = channel_diarizer or ChannelDiarizer(vad=getattr(self.diarizer, "vad", None))
         self._voice_encoder = voice_encoder
         _load_scoring()
+        self._redactor = redactor
+        if options.redact != "none" and redactor is None:
+            from .redact import kinds_for, load_redactor
+
+            kinds_for(options.redact)  # an unknown level fails here, before a call
+            self._redactor = load_redactor()
+
+    @property
+    def redactor(self) -> Any:
+        """What finds the spans to redact (``pipeline.redact.Redactor``): loaded on first need."""
+        if self._redactor is None:
+            from .redact import load_redactor
+
+            self._redactor = load_redactor()
+        return self._redactor
 
     @property
     def voice_encoder(self) -> Any:

@@ -116,7 +116,7 @@ def need(path: Path) -> Path:
 def base_engines():
     from pipeline.engines import Engines, RunOptions
 
-    return Engines(RunOptions())
+    return Engines(RunOptions(redact="none"))  # words as transcribed: redaction has its own tests (test_redact.py)
 
 
 @pytest.fixture(scope="session")

@@ -124,7 +124,7 @@ def test_a_call_that_keeps_killing_its_worker_fails_and_the_rest_finish(local_ra
     results = run_batch(inbox, out, FAKE, settle_s=0.0,
                         executor=RayExecutor(RayOptions(workers=2, cpus_per_worker=1, max_retries=1), poison_engines))
     by = {r.source: r for r in results}
-    assert [by[f"call{i}.wav"].status for i in range(4)] == ["done"] * 4
+    assert [by[f"call{i}.wav"].status for i in range(4)] == ["done"] * 4, [by[f"call{i}.wav"].error for i in range(4)]
     assert by["poison.wav"].status == "failed" and "worker died 2 times" in by["poison.wav"].error
     with Catalog.for_out(out) as cat:
         rows = {r.source: r for r in cat.rows()}

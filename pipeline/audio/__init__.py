@@ -148,18 +148,27 @@ PLAYABLE_NAME = "audio.mp3"
 
 
 def write_playable(audio: Audio, path: str | Path, kbps_per_channel: int = 32) -> None:
-    """Encode decoded audio as constant-bitrate MP3 (accurate seeking) through PyAV's bundled LAME.
-
-    The copy keeps the channel layout (a stereo recorder stays stereo) at the pipeline's 16 kHz: speech
-    stays intelligible and an hour of mono call is about 14 MB. Written atomically: a reader never sees
-    half a file.
-    """
-    import av
-
+    """Encode decoded audio as constant-bitrate MP3 (``encode_playable``) into ``path``, atomically: a reader
+    never sees half a file."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(encode_playable(audio, kbps_per_channel))
+    tmp.replace(path)
+
+
+def encode_playable(audio: Audio, kbps_per_channel: int = 32) -> bytes:
+    """Decoded audio as constant-bitrate MP3 (accurate seeking) through PyAV's bundled LAME, in memory.
+
+    The copy keeps the channel layout (a stereo recorder stays stereo) at the pipeline's 16 kHz: speech
+    stays intelligible and an hour of mono call is about 14 MB.
+    """
+    import io
+
+    import av
+
+    buffer = io.BytesIO()
     layout = "stereo" if audio.channels == 2 else "mono"
-    with av.open(str(tmp), mode="w", format="mp3") as out:
+    with av.open(buffer, mode="w", format="mp3") as out:
         stream = out.add_stream("libmp3lame", rate=SAMPLE_RATE, layout=layout)
         stream.bit_rate = kbps_per_channel * 1000 * audio.channels
         block = SAMPLE_RATE * 30
@@ -171,4 +180,4 @@ def write_playable(audio: Audio, path: str | Path, kbps_per_channel: int = 32) -
                 out.mux(packet)
         for packet in stream.encode(None):
             out.mux(packet)
-    tmp.replace(path)
+    return buffer.getvalue()

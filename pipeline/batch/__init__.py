@@ -79,6 +79,9 @@ class Batch:
         self.inbox, self.out = Path(self.inbox), Path(self.out)
         check_folders(self.inbox, self.out)
         self.out.mkdir(parents=True, exist_ok=True)
+        from ..redact import record_level
+
+        record_level(self.out, self.options.redact)  # the next run without --redact keeps it
         self.catalog = Catalog.for_out(self.out)
         self.worker = worker_id()
         self.settings = self.options.settings_hash()

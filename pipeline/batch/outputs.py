@@ -12,6 +12,7 @@ from typing import Any
 
 from ..analysis import write_json_atomic, write_text_atomic
 from ..audio import PLAYABLE_NAME, decode, write_playable
+from ..types import SAMPLE_RATE
 from ..callmeta import CallOverrides, read_self_review
 from ..errors import storage_message
 
@@ -65,7 +66,12 @@ def refresh(doc: dict[str, Any], path: Path, folder: Path) -> bool:
         doc["warnings"].append(warning)
         changed = True
     if not (folder / PLAYABLE_NAME).is_file():
-        write_playable(decode(path), folder / PLAYABLE_NAME)
+        audio = decode(path)
+        if (doc.get("redaction") or {}).get("muted"):  # the copy made again is silent where the first one was
+            from ..redact import mute
+
+            audio = dataclasses.replace(audio, samples=mute(audio.samples, doc["redaction"]["muted"], SAMPLE_RATE))
+        write_playable(audio, folder / PLAYABLE_NAME)
         if doc["call"].get("media") != PLAYABLE_NAME:
             doc["call"]["media"] = PLAYABLE_NAME
             changed = True

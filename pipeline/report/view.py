@@ -69,6 +69,7 @@ class Word:
     end: float
     text: str
     family: str | None = None  # the marker family the word is evidence for, if any
+    redacted: bool = False  # a placeholder for redacted words (schema 1.5)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def turns(doc: dict[str, Any]) -> list[Turn]:
                 picked.append(own[k])
             k += 1
         cursor[sp] = k
-        ws = tuple(Word(i, words[i]["start"], words[i]["end"], words[i]["text"].strip(), fams[i]) for i in picked)
+        ws = tuple(Word(i, words[i]["start"], words[i]["end"], words[i]["text"].strip(), fams[i],
+                        "redacted" in words[i]) for i in picked)
         out.append(Turn(n, seg["start"], seg["end"], sp, labels.get(sp, sp or "?"), roles.get(sp, "unknown"),
                         " ".join(seg.get("text", "").split()), ws))
     return out

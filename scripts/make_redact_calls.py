@@ -1,0 +1,1002 @@
+"""Make the labelled PII-redaction set: sales calls in which personal data is read aloud, every item timed.
+
+    python scripts/make_redact_calls.py      # writes redact_calls/{tune,test}/, redact_calls/labels.json and
+                                             # redact_calls/harper_labels.json (the four real Harper Valley calls)
+
+Each recording is a rep and a buyer on the phone for 30-70 s, in which the buyer (and sometimes the rep, reading
+back) says card, account and routing numbers, social security numbers, phone numbers, e-mail addresses, street
+addresses, dates of birth and the buyer's name, in the ways people say them: digit by digit, in groups with
+pauses, with "um" between groups, "oh" for zero, "double five", in pairs ("forty one, eleven"), split over two
+turns ("go on"), "the last four of my social". Around them are the numbers a sales call is full of and that
+must stay: prices, times, seat counts, contract years, percentages, meeting dates, the rep's own name and
+company. Every utterance is built from pieces, each piece its own espeak-ng clip, joined with short gaps, so the
+start and end of every entity in the final recording is known to the sample. All values are fake: card numbers
+are Luhn-valid but drawn from a generator seeded by the call's name, phone numbers are 555-01xx, full social
+security numbers start with 9 (never issued), routing numbers are random with a valid ABA checksum.
+
+Voices are espeak-ng, the line is phone band (300-3400 Hz, 8 kHz): mono G.711 mu-law or stereo 16-bit FLAC (rep
+left). The two halves use other voices, other wordings and other values: tune on ``tune/`` only, ``test/`` is
+frozen. Deterministic: no dither, seeded noise and seeded values; a second run writes the same bytes. Needs
+espeak-ng and sox (as ``make_sample_calls.py``). ``harper_labels.json`` labels the four real calls in
+``../shared/data/real/harper-valley-dev/`` from their human transcripts, at segment granularity (see HARPER).
+See ``redact_calls/README.md`` for the label format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_sample_calls import MIX_RATE, ROOT, normalise, run, seeded_noise, synthesize, trim  # noqa: E402
+
+OUT = ROOT / "redact_calls"
+HARPER_DIR = ROOT.parent / "shared" / "data" / "real" / "harper-valley-dev"
+
+NOISE_DBFS = -64.0
+LEAD_IN_S = 0.5
+TAIL_S = 0.8
+TURN_GAP_S = (0.40, 0.90)  # silence between turns (no turn overlaps another)
+PIECE_GAP_S = (0.10, 0.20)  # between the pieces of one utterance
+GROUP_GAP_S = (0.30, 0.45)  # between the digit groups of a number read "with pauses"
+FILLER_GAIN = 0.5  # an "um" between groups is quieter than the digits
+
+KINDS = ("CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SSN", "PHONE_NUMBER", "EMAIL_ADDRESS",
+         "STREET_ADDRESS", "DATE_OF_BIRTH", "PERSON")
+NEGATIVE_KINDS = ("price", "time", "quantity", "year", "percent", "date", "name")
+# every half has each of these spoken styles at least once (checked after rendering)
+STYLES = ("one_by_one", "grouped", "fillers", "oh_zero", "double_triple", "pairs", "split_turns", "readback",
+          "last_four_ssn", "email_dot", "email_underscore", "email_dash", "email_co_uk", "address_full",
+          "address_city_no_zip", "address_street_only", "address_four_digit_number", "dob_month_day_year",
+          "dob_numeric", "dob_day_of_month", "dob_birthday_is", "name_my_name_is", "name_this_is",
+          "name_rep_thanks")
+MIN_PER_KIND = 3
+FILLERS = {"um", "uh", "er"}
+PUNCT = re.compile(r"[\s.,!?;:]+")
+
+HALVES = {
+    "tune": {
+        "rep": [{"voice": "en-us+m3", "wpm": 175}, {"voice": "en-gb-scotland+m1", "wpm": 170}],
+        "buyer": [{"voice": "en-us+f2", "wpm": 165}, {"voice": "en+m4", "wpm": 175},
+                  {"voice": "en-029+f3", "wpm": 160}],
+    },
+    "test": {
+        "rep": [{"voice": "en-gb-x-rp+m2", "wpm": 168}, {"voice": "en-us-nyc+m7", "wpm": 182}],
+        "buyer": [{"voice": "en-us+f5", "wpm": 170}, {"voice": "en-gb+f1", "wpm": 160},
+                  {"voice": "en-gb-x-gbclan+m5", "wpm": 178}],
+    },
+}
+
+# ---------------------------------------------------------------------------------------------- numbers in words
+ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+_ORD = {1: "first", 2: "second", 3: "third", 5: "fifth", 8: "eighth", 9: "ninth", 12: "twelfth"}
+
+
+def under_100(n: int) -> str:
+    if n < 10:
+        return ONES[n]
+    if n < 20:
+        return TEENS[n - 10]
+    tens, ones = divmod(n, 10)
+    return TENS[tens] + (f" {ONES[ones]}" if ones else "")
+
+
+def pair(n: int) -> str:
+    """Two digits as said in a number read in pairs: 41 -> forty one, 5 -> oh five, 0 -> oh oh."""
+    return f"oh {ONES[n]}" if n < 10 else under_100(n)
+
+
+def ordinal(n: int) -> str:
+    if n in _ORD:
+        return _ORD[n]
+    if n < 20:
+        return under_100(n) + "th"
+    tens, ones = divmod(n, 10)
+    if not ones:
+        return TENS[tens][:-1] + "ieth"
+    return f"{TENS[tens]} {ordinal(ones)}"
+
+
+def year_words(y: int) -> str:
+    if 2000 <= y < 2010:
+        return "two thousand" + (f" {ONES[y - 2000]}" if y > 2000 else "")
+    return f"{under_100(y // 100)} {pair(y % 100)}"
+
+
+def house_words(n: int) -> str:
+    """422 -> four twenty two, 1187 -> eleven eighty seven, 12 -> twelve, 305 -> three oh five."""
+    if n < 100:
+        return under_100(n)
+    return f"{under_100(n // 100)} {pair(n % 100)}"
+
+
+def spell(digits: str, zero: str = "zero", runs: bool = False) -> str:
+    """Digit by digit; ``runs``: "double five", "triple seven" for repeated digits."""
+    words = []
+    for match in re.finditer(r"(\d)\1*", digits):
+        d, n = match.group(1), len(match.group(0))
+        word = zero if d == "0" else ONES[int(d)]
+        if runs and n in (2, 3):
+            words.append(f"{'double' if n == 2 else 'triple'} {word}")
+        else:
+            words += [word] * n
+    return " ".join(words)
+
+
+def say_pairs(digits: str) -> str:
+    parts = [pair(int(digits[i : i + 2])) for i in range(0, len(digits) - 1, 2)]
+    if len(digits) % 2:
+        parts.append(ONES[int(digits[-1])])
+    return ", ".join(parts)
+
+
+def has_run(digits: str) -> bool:
+    return re.search(r"(\d)\1", digits) is not None
+
+
+def no_zero_pair(digits: str) -> bool:
+    """No "00" among the pairs (read in pairs, it would be "oh oh")."""
+    return all(digits[i : i + 2] != "00" for i in range(0, len(digits) - 1, 2))
+
+
+# ------------------------------------------------------------------------------------------------- fake values
+def seeded_rng(*parts: str) -> random.Random:
+    return random.Random(int.from_bytes(hashlib.sha256("/".join(parts).encode()).digest()[:8], "little"))
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        d = int(c) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def draw(rng: random.Random, make, need=lambda d: True) -> str:
+    for _ in range(10_000):
+        value = make()
+        if need(value):
+            return value
+    raise RuntimeError("no value meets the condition")
+
+
+def fake_card(rng: random.Random, need=lambda d: True) -> str:
+    def make() -> str:
+        body = rng.choice(["4", "51", "52", "53", "54", "55"])
+        body += "".join(rng.choice("0123456789") for _ in range(15 - len(body)))
+        return body + next(c for c in "0123456789" if luhn_ok(body + c))
+    return draw(rng, make, need)
+
+
+def fake_routing(rng: random.Random, need=lambda d: True) -> str:
+    """Nine digits with a valid ABA checksum (routing numbers name a bank, not a person)."""
+    def make() -> str:
+        body = f"{rng.randint(1, 12):02d}" + "".join(rng.choice("0123456789") for _ in range(6))
+        w = [3, 7, 1, 3, 7, 1, 3, 7]
+        check = (10 - sum(int(c) * k for c, k in zip(body, w)) % 10) % 10
+        return body + str(check)
+    return draw(rng, make, need)
+
+
+def fake_digits(rng: random.Random, n: int, need=lambda d: True) -> str:
+    return draw(rng, lambda: rng.choice("123456789") + "".join(rng.choice("0123456789") for _ in range(n - 1)), need)
+
+
+def fake_ssn(rng: random.Random, need=lambda d: True) -> str:
+    """9xx-xx-xxxx with group 01-49: never an SSN, and outside the ITIN groups."""
+    return draw(rng, lambda: f"9{rng.randint(0, 99):02d}{rng.randint(1, 49):02d}{rng.randint(1, 9999):04d}", need)
+
+
+def fake_phone(rng: random.Random, need=lambda d: True) -> str:
+    """An area code and a 555-01xx number (reserved for fiction)."""
+    return draw(rng, lambda: rng.choice(["212", "312", "415", "617", "303", "206", "404", "512", "718"])
+                + f"55501{rng.randint(0, 99):02d}", need)
+
+
+# ---------------------------------------------------------------------------------------------- dialogue pieces
+@dataclass
+class Ent:
+    """One item of personal data: its spoken chunks (each its own clip) and how they are joined."""
+
+    kind: str
+    value: str
+    chunks: list[str]
+    styles: tuple[str, ...] = ()
+    grouped: bool = False  # a longer pause between chunks (not around fillers)
+    key: object = None
+    pieces_field: bool = False
+
+    def __post_init__(self):
+        assert self.kind in KINDS, self.kind
+        if self.key is None:
+            self.key = object()
+
+    def split(self, at: int) -> tuple["Ent", "Ent"]:
+        """The same entity read over two turns: chunks[:at] now, the rest after the other speaker's "go on"."""
+        styles = self.styles + ("split_turns",)
+        first = Ent(self.kind, self.value, self.chunks[:at], styles, self.grouped, self.key, True)
+        rest = Ent(self.kind, self.value, self.chunks[at:], styles, self.grouped, self.key, True)
+        return first, rest
+
+
+@dataclass
+class Neg:
+    """A number or name that a redactor must leave alone."""
+
+    kind: str
+    text: str
+
+    def __post_init__(self):
+        assert self.kind in NEGATIVE_KINDS, self.kind
+
+
+def number(kind: str, digits: str, groups: tuple[int, ...], *, zero: str = "zero", runs: bool = False,
+           pairs: bool = False, fillers: dict[int, str] | None = None, one_chunk: bool = False,
+           grouped: bool = True, styles: tuple[str, ...] = ()) -> Ent:
+    """A number read in ``groups`` (digit counts); ``fillers`` {i: "um"}: a filler after group i."""
+    assert sum(groups) == len(digits), (groups, digits)
+    parts, i = [], 0
+    for g in groups:
+        parts.append(digits[i : i + g])
+        i += g
+    words = [say_pairs(p) if pairs else spell(p, zero, runs) for p in parts]
+    chunks = []
+    for j, w in enumerate(words):
+        chunks.append(w)
+        if fillers and j in fillers:
+            chunks.append(fillers[j])
+    tags = list(styles)
+    if one_chunk:
+        chunks, tags = [" ".join(words)], tags + ["one_by_one"]
+    elif grouped and len(chunks) > 1:
+        tags.append("grouped")
+    if zero == "oh" and "0" in digits and not pairs:
+        tags.append("oh_zero")
+    if runs and any(has_run(p) for p in parts):
+        tags.append("double_triple")
+    if pairs:
+        tags.append("pairs")
+    if fillers:
+        tags.append("fillers")
+    return Ent(kind, digits, chunks, tuple(dict.fromkeys(tags)), grouped and not one_chunk)
+
+
+def person(name: str, style: str | None = None) -> Ent:
+    return Ent("PERSON", name, [name], (style,) if style else ())
+
+
+def email(value: str, chunks: list[str], *styles: str) -> Ent:
+    return Ent("EMAIL_ADDRESS", value, chunks, styles)
+
+
+PLACES = {  # city, state, state abbreviation, zip
+    "springfield": ("Springfield", "Illinois", "IL", "62704"),
+    "fairview": ("Fairview", "Oregon", "OR", "97024"),
+    "madison": ("Madison", "Wisconsin", "WI", "53703"),
+    "franklin": ("Franklin", "Tennessee", "TN", "37064"),
+    "greenville": ("Greenville", "South Carolina", "SC", "29601"),
+    "riverton": ("Riverton", "Wyoming", "WY", "82501"),
+    "salem": ("Salem", "Massachusetts", "MA", "01970"),
+}
+
+
+def address(rng: random.Random, street: str, digits: int, place: str | None = None, unit: str | None = None,
+            zip_code: bool = True, grouped: bool = True) -> Ent:
+    """A street address; ``digits``: 2 ("twelve Birch Lane"), 3 ("four twenty two"), 4 ("eleven eighty seven")."""
+    low, high = {2: (2, 49), 3: (101, 989), 4: (1011, 1989)}[digits]
+    n = draw(rng, lambda: rng.randint(low, high), lambda n: n < 100 or n % 100 >= 10)
+    chunks, value, styles = [f"{house_words(n)} {street}"], f"{n} {street}", []
+    if unit:
+        kind, num = unit.split()
+        chunks.append(f"{'apartment' if kind == 'apt' else kind} {under_100(int(num))}")
+        value += f", {kind.capitalize()} {num}"
+    if place:
+        city, state, abbr, zip_digits = PLACES[place]
+        chunks.append(f"{city}, {state}")
+        value += f", {city}, {abbr}"
+        if zip_code:
+            chunks.append(spell(zip_digits, "oh"))
+            value += f" {zip_digits}"
+    if unit:
+        styles.append("address_unit")
+    if place and zip_code:
+        styles.append("address_full")
+    elif place and not zip_code:
+        styles.append("address_city_no_zip")
+    elif not place:
+        styles.append("address_street_only")
+    if n >= 1000:
+        styles.append("address_four_digit_number")
+    return Ent("STREET_ADDRESS", value, chunks, tuple(styles), grouped)
+
+
+def dob(rng: random.Random, style: str) -> Ent:
+    y, m, d = rng.randint(1952, 2001), rng.randint(1, 12), rng.randint(1, 28)
+    value = f"{y:04d}-{m:02d}-{d:02d}"
+    if style == "dob_numeric":  # "oh three, fifteen, eighty five"
+        chunks = [f"{pair(m)}, {pair(d)}, {pair(y % 100)}"]
+    elif style == "dob_day_of_month":  # "the fourth of July, nineteen seventy nine"
+        chunks = [f"the {ordinal(d)} of {MONTHS[m - 1]}", year_words(y)]
+    else:  # "March third, nineteen eighty five" ("my birthday is" goes before it, outside the entity)
+        chunks = [f"{MONTHS[m - 1]} {ordinal(d)}", year_words(y)]
+    return Ent("DATE_OF_BIRTH", value, chunks, (style,))
+
+
+def readback(e: Ent, **kw) -> Ent:
+    """The rep reading a number back (a new entity, the rep's)."""
+    groups = kw.pop("groups")
+    return number(e.kind, e.value, groups, styles=("readback",), **kw)
+
+
+class Script:
+    def __init__(self, half: str, name: str):
+        self.rng = seeded_rng("values", half, name)
+        self.turns: list[tuple[str, tuple]] = []
+
+    def rep(self, *items) -> None:
+        self.turns.append(("rep", items))
+
+    def buyer(self, *items) -> None:
+        self.turns.append(("buyer", items))
+
+
+# ------------------------------------------------------------------------------------------- the tune dialogues
+def tune_card_1(s: Script) -> None:
+    card = number("CARD_NUMBER", fake_card(s.rng), (4, 4, 4, 4))
+    s.rep("Hi, this is", Neg("name", "Sam from Northwind"), ". Thanks for calling back. Who am I speaking with?")
+    s.buyer("Hi, my name is", person("Maria Lopez", "name_my_name_is"), ".")
+    s.rep("Thanks,", person("Maria", "name_rep_thanks"), ". So you'd like to move the team onto the annual plan?")
+    s.buyer("Yes, we need", Neg("quantity", "twenty five seats"), "to start with.")
+    s.rep("Great. That comes to", Neg("price", "four hundred and fifty dollars a month"),
+          ", and I can take a card today.")
+    s.buyer("Sure. The card number is", card, ".")
+    s.rep("Let me read that back.", readback(card, groups=(4, 4, 4, 4)), ". Is that correct?")
+    s.buyer("Yes, that's it.")
+    s.rep("And a phone number, in case the payment fails?")
+    s.buyer("It's", number("PHONE_NUMBER", fake_phone(s.rng), (10,), one_chunk=True), ".")
+    s.rep("Perfect. Your first invoice goes out", Neg("date", "next Thursday the fourteenth"), ". Anything else?")
+    s.buyer("No, that's all, thank you.")
+
+
+def tune_card_2(s: Script) -> None:
+    digits = fake_card(s.rng, lambda d: sum(has_run(d[i : i + 4]) for i in range(0, 16, 4)) >= 2)
+    s.rep("Good afternoon, you're through to", Neg("name", "Sam at Northwind"), ". How can I help?")
+    s.buyer("Hi, this is", person("Daniel Okafor", "name_this_is"), ", I'd like to pay the setup fee.")
+    s.rep("Sure, it's", Neg("price", "twelve thousand five hundred"), ". First, the last four of your social?")
+    s.buyer("The last four of my social are",
+            number("SSN", fake_digits(s.rng, 4), (4,), one_chunk=True, styles=("last_four_ssn",)), ".")
+    s.rep("Thanks. And the card number?")
+    s.buyer("Okay, it's", number("CARD_NUMBER", digits, (4, 4, 4, 4), runs=True, fillers={0: "um", 2: "uh"}), ".")
+    s.rep("Done. You also get", Neg("percent", "fifteen percent"), "off the first year.")
+    s.buyer("Great, thanks", Neg("name", "Sam"), ".")
+
+
+def tune_bank_1(s: Script) -> None:
+    account = number("ACCOUNT_NUMBER", fake_digits(s.rng, 12), (4, 4, 4))
+    first, rest = account.split(2)
+    s.rep("Hello, it's", Neg("name", "Jordan from Acme Logistics"), ", calling about your autopay form. Is this",
+          person("Priya"), "?")
+    s.buyer("Yes, this is", person("Priya Nair", "name_this_is"), ".")
+    s.rep("Great. I just need the routing number and the account number.")
+    s.buyer("The routing number is", number("ROUTING_NUMBER", fake_routing(s.rng), (9,), one_chunk=True), ".")
+    s.rep("Thanks. And the account number?")
+    s.buyer("Okay, the account is", first)
+    s.rep("Okay, go on.")
+    s.buyer(rest, ".")
+    s.rep("Lovely. The draft will be", Neg("price", "three hundred and twenty dollars"), "on",
+          Neg("date", "the first of each month"), ".")
+    s.buyer("That works. Can we talk again at", Neg("time", "three thirty on Tuesday"), "?")
+    s.rep("Sure, that's in the diary. Thanks,", person("Priya", "name_rep_thanks"), ".")
+    s.buyer("Bye now.")
+
+
+def tune_bank_2(s: Script) -> None:
+    routing = number("ROUTING_NUMBER", fake_routing(s.rng, lambda d: "0" in d[2:]), (3, 3, 3), zero="oh")
+    account = number("ACCOUNT_NUMBER", fake_digits(s.rng, 10, no_zero_pair), (4, 6), pairs=True)
+    s.rep("Hi, this is", Neg("name", "Jordan from Acme Logistics"), ". Am I speaking with the account holder?")
+    s.buyer("You are. My name is", person("James Whitfield", "name_my_name_is"), ".")
+    s.rep("Thanks. We owe you a refund of", Neg("price", "two hundred and ten dollars"), ". Where should we send it?")
+    s.buyer("To my checking account. The routing number is", routing, ".")
+    s.rep("And the account number?")
+    s.buyer("It's", account, ".")
+    s.rep("Let me confirm that.", readback(account, groups=(4, 3, 3)), "?")
+    s.buyer("Yes, correct.")
+    s.rep("You'll see it within", Neg("quantity", "five business days"), ". Anything else?")
+    s.buyer("No, thanks.")
+
+
+def tune_identity_1(s: Script) -> None:
+    s.rep("Good morning, this is", Neg("name", "Sam from Northwind"),
+          "about your financing application. Could I take your full name?")
+    s.buyer("Sure, it's", person("Aisha Bello"), ".")
+    s.rep("Thanks,", person("Aisha", "name_rep_thanks"), ". And your date of birth?")
+    s.buyer(dob(s.rng, "dob_month_day_year"), ".")
+    s.rep("And your social security number, please.")
+    s.buyer(number("SSN", fake_ssn(s.rng), (3, 2, 4)), ".")
+    s.rep("Thank you. And the best number to reach you?")
+    s.buyer(number("PHONE_NUMBER", fake_phone(s.rng), (3, 3, 4)), ".")
+    s.rep("Great. The rate is", Neg("percent", "six point nine percent"), "over", Neg("quantity", "thirty six months"),
+          ", and I'll call you at", Neg("time", "eight fifteen a m"), "tomorrow.")
+    s.buyer("Sounds good, thanks.")
+
+
+def tune_identity_2(s: Script) -> None:
+    s.rep("Hi, it's", Neg("name", "Sam at Northwind"), ". Before I change the plan I need to verify you. "
+          "Your name, please?")
+    s.buyer("This is", person("Tomasz Novak", "name_this_is"), ".")
+    s.rep("And your date of birth?")
+    s.buyer(dob(s.rng, "dob_numeric"), ".")
+    s.rep("And the last four of your social?")
+    s.buyer("The last four are",
+            number("SSN", fake_digits(s.rng, 4), (4,), one_chunk=True, styles=("last_four_ssn",)), ".")
+    s.rep("Thanks, you're verified. I'll move you to", Neg("quantity", "forty seats"), "from",
+          Neg("date", "the first of next month"), ".")
+    s.buyer("And the price?")
+    s.rep("That's", Neg("price", "nine hundred dollars a month"), ".")
+    s.buyer("Perfect, thank you.")
+
+
+def tune_contact_1(s: Script) -> None:
+    s.rep("Hi, this is", Neg("name", "Jordan from Acme Logistics"), ". You asked about our webinar on",
+          Neg("date", "Friday the twenty second"), ".")
+    s.buyer("Yes. My name is", person("Grace Kim", "name_my_name_is"), ".")
+    s.rep("Thanks,", person("Grace", "name_rep_thanks"), ". What e-mail should the invite go to?")
+    s.buyer("It's", email("g.kim@gmail.com", ["g dot kim", "at gmail dot com"], "email_dot"), ".")
+    s.rep("And a mobile number for reminders?")
+    s.buyer(number("PHONE_NUMBER", fake_phone(s.rng), (3, 3, 4), zero="oh"), ".")
+    s.rep("Great. It starts at", Neg("time", "eleven a m"), "and runs", Neg("quantity", "forty five minutes"), ".")
+    s.buyer("Perfect. See you then.")
+
+
+def tune_contact_2(s: Script) -> None:
+    phone = fake_phone(s.rng, lambda d: has_run(d[-2:]) or has_run(d[:3]))
+    s.rep("Hello, it's", Neg("name", "Jordan from Acme Logistics"), ", following up on your quote for",
+          Neg("quantity", "twelve trucks"), ".")
+    s.buyer("Hi", Neg("name", "Jordan"), ", this is", person("Luis Ortega", "name_this_is"), "from",
+            Neg("name", "Bluewater Freight"), ".")
+    s.rep("Where should I send the updated quote?")
+    s.buyer("Send it to", email("luis_ortega@outlook.com", ["luis underscore ortega", "at outlook dot com"],
+                                "email_underscore"), ".")
+    s.rep("And is this the best number to call?")
+    s.buyer("Better to use my cell.", number("PHONE_NUMBER", phone, (3, 3, 4), zero="oh", runs=True), ".")
+    s.rep("Got it. The quote is", Neg("price", "six thousand eight hundred dollars"), ", with",
+          Neg("percent", "ten percent"), "off if you renew in", Neg("year", "twenty twenty seven"), ".")
+    s.buyer("Okay, send it over.")
+
+
+def tune_address_1(s: Script) -> None:
+    s.rep("Hi, this is", Neg("name", "Sam from Northwind"), ". I'm arranging delivery of your handsets. "
+          "Who am I speaking with?")
+    s.buyer("My name is", person("Hannah Schultz", "name_my_name_is"), ".")
+    s.rep("Thanks,", person("Hannah", "name_rep_thanks"), ". What's the delivery address?")
+    s.buyer(address(s.rng, "Oak Street", 3, "springfield", "apt 5"), ".")
+    s.rep("And an e-mail for the tracking link?")
+    s.buyer(email("h.schultz@icloud.com", ["h dot schultz", "at icloud dot com"], "email_dot"), ".")
+    s.rep("Great. You'll get", Neg("quantity", "thirty handsets"), "on", Neg("date", "Monday the ninth"),
+          ", before", Neg("time", "noon"), ".")
+    s.buyer("Thank you.")
+
+
+def tune_address_2(s: Script) -> None:
+    s.rep("Hi, it's", Neg("name", "Sam at Northwind"), ". I'm setting up your customer profile. "
+          "Can I get your name?")
+    s.buyer("Yes, this is", person("Kwame Mensah", "name_this_is"), ".")
+    s.rep("And your date of birth?")
+    s.buyer("My birthday is", dob(s.rng, "dob_birthday_is"), ".")
+    s.rep("And your home address?")
+    s.buyer(address(s.rng, "Maple Avenue", 4), ".")
+    s.rep("And a number we can text?")
+    s.buyer(number("PHONE_NUMBER", fake_phone(s.rng), (3, 3, 4), zero="oh", fillers={1: "uh"}), ".")
+    s.rep("Thanks,", person("Kwame"), ". Your plan is", Neg("price", "ninety nine dollars a month"), ".")
+    s.buyer("Fine by me.")
+
+
+def tune_mixed_1(s: Script) -> None:
+    card = fake_card(s.rng, no_zero_pair)
+    s.rep("Hi, this is", Neg("name", "Jordan from Acme Logistics"),
+          ". I'm finishing your account setup. Can I take your name?")
+    s.buyer("Sure, my name is", person("Emily Carter", "name_my_name_is"), ".")
+    s.rep("Thanks. What's your e-mail?")
+    s.buyer(email("emily-carter7@yahoo.co.uk", ["emily dash carter seven", "at yahoo dot co dot uk"],
+                  "email_dash", "email_co_uk"), ".")
+    s.rep("And your date of birth?")
+    s.buyer("It's", dob(s.rng, "dob_day_of_month"), ".")
+    s.rep("For the credit check, your social security number?")
+    s.buyer(number("SSN", fake_ssn(s.rng), (3, 2, 4), fillers={0: "uh"}), ".")
+    s.rep("And the card for the deposit?")
+    s.buyer(number("CARD_NUMBER", card, (4, 4, 4, 4), pairs=True), ".")
+    s.rep("And where should the paperwork go?")
+    s.buyer(address(s.rng, "Cedar Road", 2, "riverton", zip_code=False), ".")
+    s.rep("Thanks,", person("Emily", "name_rep_thanks"), ". The deposit is", Neg("price", "two hundred dollars"),
+          ", and the install is at", Neg("time", "ten thirty on Wednesday"), ".")
+    s.buyer("Great.")
+
+
+def tune_mixed_2(s: Script) -> None:
+    s.rep("Hello, this is", Neg("name", "Jordan from Acme Logistics"), ". Is this", person("Rahul"), "?")
+    s.buyer("Yes, this is", person("Rahul Mehta", "name_this_is"), ".")
+    s.rep("I need your bank details for the direct debit.")
+    s.buyer("Routing", number("ROUTING_NUMBER", fake_routing(s.rng), (9,), one_chunk=True), ".")
+    s.rep("And the account?")
+    s.buyer(number("ACCOUNT_NUMBER", fake_digits(s.rng, 8), (8,), one_chunk=True), ".")
+    s.rep("And the service address?")
+    s.buyer(address(s.rng, "Birch Lane", 2), ".")
+    s.rep("Thanks. The first debit is", Neg("price", "one hundred and forty dollars"), "on",
+          Neg("date", "the twentieth"), ".")
+    s.buyer("Okay, thanks.")
+
+
+# ------------------------------------------------------------------------------------------- the test dialogues
+def test_card_1(s: Script) -> None:
+    card = number("CARD_NUMBER", fake_card(s.rng, lambda d: "0" in d[:8] and "0" in d[8:]), (4, 4, 4, 4), zero="oh")
+    first, rest = card.split(2)
+    s.rep("Good afternoon,", Neg("name", "Alex here from Brightline"), ". How can I help you today?")
+    s.buyer("Hello, this is", person("Sofia Rossi", "name_this_is"), ". I'd like to order the laptops we discussed.")
+    s.rep("Of course. That's", Neg("quantity", "eighteen laptops"), "at", Neg("price", "three thousand two hundred"),
+          "in total. How will you pay?")
+    s.buyer("On my card. It's", first)
+    s.rep("Go on.")
+    s.buyer(rest, ".")
+    s.rep("Thank you. They'll ship on", Neg("date", "Wednesday the third"), ".")
+    s.buyer("Lovely, thanks a lot.")
+
+
+def test_card_2(s: Script) -> None:
+    digits = fake_card(s.rng, lambda d: sum(has_run(d[i : i + 4]) for i in range(0, 16, 4)) >= 2)
+    card = number("CARD_NUMBER", digits, (16,), one_chunk=True)
+    s.rep("Hi, it's", Neg("name", "Alex calling from Brightline"), ". Is that", person("Marcus"), "?")
+    s.buyer("Speaking. I'm", person("Marcus Bell"), ", yes.")
+    s.rep("Great. To release the order I need to check the last four of your social.")
+    s.buyer("Sure, the last four of my social are",
+            number("SSN", fake_digits(s.rng, 4), (4,), one_chunk=True, styles=("last_four_ssn",)), ".")
+    s.rep("Thanks. And the card you'd like to use?")
+    s.buyer(card, ".")
+    s.rep("I'll repeat that.", readback(card, groups=(4, 4, 4, 4), runs=True), ". Right?")
+    s.buyer("Right.")
+    s.rep("Good. You're locked in at", Neg("percent", "twelve percent"), "off until",
+          Neg("year", "twenty twenty eight"), ".")
+    s.buyer("Brilliant, cheers.")
+
+
+def test_bank_1(s: Script) -> None:
+    routing = number("ROUTING_NUMBER", fake_routing(s.rng), (3, 3, 3), fillers={0: "um", 1: "er"})
+    account = number("ACCOUNT_NUMBER", fake_digits(s.rng, 11, lambda d: has_run(d[:4]) and has_run(d[4:])),
+                     (4, 4, 3), runs=True)
+    s.rep("Morning, it's", Neg("name", "Nina from Copperleaf"), ". We're switching your billing to bank transfer. "
+          "Could I take your name first?")
+    s.buyer("Of course, my name is", person("Yuki Tanaka", "name_my_name_is"), ".")
+    s.rep("Thank you,", person("Yuki", "name_rep_thanks"), ". What's the routing number?")
+    s.buyer("Let me see.", routing, ".")
+    s.rep("And the account number?")
+    s.buyer(account, ".")
+    s.rep("Lovely. You'll be charged", Neg("price", "seventy five dollars per user"), "at",
+          Neg("date", "the end of the month"), ".")
+    s.buyer("That's fine, thanks.")
+
+
+def test_bank_2(s: Script) -> None:
+    account = number("ACCOUNT_NUMBER", fake_digits(s.rng, 10, no_zero_pair), (6, 4), pairs=True)
+    s.rep("Hi, this is", Neg("name", "Nina at Copperleaf"), ". I've got your reimbursement here. Who am I talking to?")
+    s.buyer("This is", person("Olivia Grant", "name_this_is"), ".")
+    s.rep("Thanks. It comes to", Neg("price", "five hundred and sixty dollars"),
+          ". Which account should I pay it into?")
+    s.buyer("Routing number", number("ROUTING_NUMBER", fake_routing(s.rng, lambda d: "0" in d), (9,), zero="oh",
+                                     one_chunk=True), ".")
+    s.rep("And the account?")
+    s.buyer(account, ".")
+    s.rep("Let me read it back.", readback(account, groups=(3, 3, 4), zero="oh"), ". Is that right?")
+    s.buyer("Yes, that's right.")
+    s.rep("Done. It should land by", Neg("date", "Monday the twenty first"), ".")
+    s.buyer("Thanks so much.")
+
+
+def test_identity_1(s: Script) -> None:
+    ssn = number("SSN", fake_ssn(s.rng, lambda d: "0" in d), (3, 2, 4), zero="oh")
+    s.rep("Hello, it's", Neg("name", "Alex from Brightline"), ". I just need to confirm a few details for the lease.")
+    s.buyer("No problem. I'm", person("Ibrahim Haddad"), ".")
+    s.rep("Thank you. Your date of birth?")
+    s.buyer(dob(s.rng, "dob_numeric"), ".")
+    s.rep("And your social security number?")
+    s.buyer("It's", ssn, ".")
+    s.rep("And a contact number?")
+    s.buyer(number("PHONE_NUMBER", fake_phone(s.rng), (10,), one_chunk=True), ".")
+    s.rep("Thanks,", person("Ibrahim", "name_rep_thanks"), ". The lease is", Neg("percent", "eight and a half percent"),
+          "for", Neg("quantity", "twenty four months"), ".")
+    s.buyer("Okay, great.")
+
+
+def test_identity_2(s: Script) -> None:
+    s.rep("Hi, it's", Neg("name", "Alex at Brightline"),
+          ". Before we talk about the upgrade, can you confirm your name?")
+    s.buyer("My name is", person("Chloe Martin", "name_my_name_is"), ".")
+    s.rep("And your date of birth?")
+    s.buyer("Sure, it's", dob(s.rng, "dob_day_of_month"), ".")
+    s.rep("And finally the last four of your social security number.")
+    s.buyer("The last four of my social are",
+            number("SSN", fake_digits(s.rng, 4), (2, 2), pairs=True, styles=("last_four_ssn",)), ".")
+    s.rep("Thanks. Is your address still the same?")
+    s.buyer("No, we moved to", address(s.rng, "Elm Court", 2), ".")
+    s.rep("Noted. We can do the upgrade at", Neg("time", "half past two on Monday"), ".")
+    s.buyer("Monday works, thanks.")
+
+
+def test_contact_1(s: Script) -> None:
+    s.rep("Good morning,", Neg("name", "Nina from Copperleaf"), "here. You downloaded our pricing guide?")
+    s.buyer("I did. This is", person("Priya Natarajan", "name_this_is"), "from", Neg("name", "Harbor Dental"), ".")
+    s.rep("Thanks,", person("Priya", "name_rep_thanks"), ". Where can I send the case study?")
+    s.buyer(email("priya_n@outlook.com", ["priya underscore n", "at outlook dot com"], "email_underscore"), ".")
+    s.rep("And a phone number?")
+    s.buyer(number("PHONE_NUMBER", fake_phone(s.rng), (3, 3, 4), fillers={1: "um"}), ".")
+    s.rep("Thanks. Our starter tier covers", Neg("quantity", "sixty licences"), "for",
+          Neg("price", "two thousand four hundred dollars"), "a year.")
+    s.buyer("Good to know.")
+
+
+def test_contact_2(s: Script) -> None:
+    phone = fake_phone(s.rng, has_run)
+    s.rep("Hi there,", Neg("name", "Nina calling from Copperleaf"), ". You asked for a call back about the demo?")
+    s.buyer("Yes, I'm", person("Sam Lee"), ".")
+    s.rep("Hi", person("Sam"), ". What's the best e-mail for the invite?")
+    s.buyer("It's", email("sam-lee7@yahoo.co.uk", ["sam dash lee seven", "at yahoo dot co dot uk"],
+                          "email_dash", "email_co_uk"), ".")
+    s.rep("And a number in case the link fails?")
+    s.buyer(number("PHONE_NUMBER", phone, (3, 3, 4), runs=True), ".")
+    s.rep("Great, the demo is at", Neg("time", "nine forty five a m"), "on", Neg("date", "Tuesday the eleventh"), ".")
+    s.buyer("How long does it take?")
+    s.rep("About", Neg("quantity", "forty minutes"), ".")
+    s.buyer("See you then.")
+
+
+def test_address_1(s: Script) -> None:
+    s.rep("Hello, this is", Neg("name", "Alex from Brightline"), ". We need a billing address on file. Who's this?")
+    s.buyer("This is", person("Diego Alvarez", "name_this_is"), ".")
+    s.rep("Thanks,", person("Diego", "name_rep_thanks"), ". What's the address?")
+    s.buyer("It's", address(s.rng, "Willow Drive", 3, "franklin", "unit 12"), ".")
+    s.rep("And for the account, your date of birth?")
+    s.buyer("My birthday is", dob(s.rng, "dob_birthday_is"), ".")
+    s.rep("Got it. The annual plan is", Neg("price", "one thousand eight hundred dollars"), ".")
+    s.buyer("Okay.")
+
+
+def test_address_2(s: Script) -> None:
+    where = address(s.rng, "Hawthorn Way", 4, "greenville")
+    first, rest = where.split(1)
+    s.rep("Hi, it's", Neg("name", "Alex from Brightline"), ", confirming the install. Can I get your name?")
+    s.buyer("Sure, it's", person("Nadia Petrova"), ".")
+    s.rep("Thank you. Where are we installing?")
+    s.buyer("At", first)
+    s.rep("Okay.")
+    s.buyer(rest, ".")
+    s.rep("And an e-mail for the confirmation?")
+    s.buyer(email("n.petrova@gmail.com", ["n dot petrova", "at gmail dot com"], "email_dot"), ".")
+    s.rep("Done. The technicians arrive at", Neg("time", "seven thirty"), ".")
+    s.buyer("Thanks.")
+
+
+def test_mixed_1(s: Script) -> None:
+    s.rep("Good afternoon, this is", Neg("name", "Nina from Copperleaf"),
+          ". I'm finishing your order. Your name, please?")
+    s.buyer("Hi, my name is", person("Owen Fletcher", "name_my_name_is"), ".")
+    s.rep("And your date of birth, for the finance check?")
+    s.buyer(dob(s.rng, "dob_month_day_year"), ".")
+    s.rep("And where should we deliver?")
+    s.buyer(address(s.rng, "Pine Street", 2, "salem", zip_code=False), ".")
+    s.rep("And the card for the deposit?")
+    s.buyer(number("CARD_NUMBER", fake_card(s.rng, no_zero_pair), (4, 4, 4, 4), pairs=True), ".")
+    s.rep("Thanks,", person("Owen", "name_rep_thanks"), ". The deposit is", Neg("price", "three hundred dollars"),
+          "and the rest is due in", Neg("year", "twenty twenty six"), ".")
+    s.buyer("Great, thank you.")
+
+
+def test_mixed_2(s: Script) -> None:
+    card = fake_card(s.rng)
+    s.rep("Hi, it's", Neg("name", "Nina at Copperleaf"), ". Is that", person("Fatima"), "?")
+    s.buyer("Yes, this is", person("Fatima Okoye", "name_this_is"), ".")
+    s.rep("For the setup I need a card and a bank account. Card first?")
+    s.buyer(number("CARD_NUMBER", card, (4, 4, 4, 4), fillers={1: "um", 2: "uh"}), ".")
+    s.rep("And the bank?")
+    s.buyer("Routing", number("ROUTING_NUMBER", fake_routing(s.rng), (9,), one_chunk=True), ", account",
+            number("ACCOUNT_NUMBER", fake_digits(s.rng, 9), (9,), one_chunk=True), ".")
+    s.rep("And a phone number?")
+    s.buyer(number("PHONE_NUMBER", fake_phone(s.rng), (3, 3, 4), zero="oh"), ".")
+    s.rep("Thanks. That's", Neg("quantity", "fifty seats"), "at", Neg("percent", "twenty percent"), "off.")
+    s.buyer("Sounds good.")
+
+
+CALLS = {  # (name, dialogue), in the order voices are dealt
+    "tune": [("card_1", tune_card_1), ("card_2", tune_card_2), ("bank_1", tune_bank_1), ("bank_2", tune_bank_2),
+             ("identity_1", tune_identity_1), ("identity_2", tune_identity_2), ("contact_1", tune_contact_1),
+             ("contact_2", tune_contact_2), ("address_1", tune_address_1), ("address_2", tune_address_2),
+             ("mixed_1", tune_mixed_1), ("mixed_2", tune_mixed_2)],
+    "test": [("card_1", test_card_1), ("card_2", test_card_2), ("bank_1", test_bank_1), ("bank_2", test_bank_2),
+             ("identity_1", test_identity_1), ("identity_2", test_identity_2), ("contact_1", test_contact_1),
+             ("contact_2", test_contact_2), ("address_1", test_address_1), ("address_2", test_address_2),
+             ("mixed_1", test_mixed_1), ("mixed_2", test_mixed_2)],
+}
+
+
+# ------------------------------------------------------------------------------------------------------ render
+@dataclass
+class Piece:
+    text: str  # what espeak-ng says
+    tag: object = None  # an Ent, a Neg or None
+    gap: tuple[float, float] = PIECE_GAP_S  # the silence before it (within a turn)
+    filler: bool = False
+
+
+def expand(item) -> list[Piece]:
+    if isinstance(item, Ent):
+        out = []
+        for j, chunk in enumerate(item.chunks):
+            filler = chunk in FILLERS
+            after_filler = j > 0 and item.chunks[j - 1] in FILLERS
+            gap = GROUP_GAP_S if item.grouped and j > 0 and not filler and not after_filler else PIECE_GAP_S
+            out.append(Piece(chunk, item, gap, filler))
+        return out
+    if isinstance(item, Neg):
+        return [Piece(item.text, item)]
+    return [Piece(item.lstrip(" .,!?;:"))]
+
+
+@dataclass
+class Rendered:
+    tracks: np.ndarray  # (2, n) at MIX_RATE: rep, buyer
+    turns: list[dict] = field(default_factory=list)
+    entities: list[dict] = field(default_factory=list)
+    negatives: list[dict] = field(default_factory=list)
+
+
+def sec(samples: int) -> float:
+    return round(samples / MIX_RATE, 3)
+
+
+def render(script: Script, voices: dict, gaps: random.Random, tmp: Path, cache: dict) -> Rendered:
+    placed: list[tuple[int, int, np.ndarray]] = []
+    turns, negatives = [], []
+    ents: dict[object, dict] = {}  # key -> label, in order of first appearance
+    t = round(LEAD_IN_S * MIX_RATE)
+    for ti, (speaker, items) in enumerate(script.turns):
+        voice = voices[speaker]
+        if ti:
+            t += round(gaps.uniform(*TURN_GAP_S) * MIX_RATE)
+        text, turn_start, spans = "", None, {}
+        previous_tag = None
+        for item in items:
+            if isinstance(item, str) and PUNCT.fullmatch(item):
+                text += item
+                continue
+            if isinstance(item, str) and item[0] in ".,!?;:":
+                lead = len(item) - len(item.lstrip(".,!?;:"))
+                text += item[:lead]
+            for piece in expand(item):
+                if turn_start is not None:
+                    t += round(gaps.uniform(*piece.gap) * MIX_RATE)
+                cache_key = (piece.text, json.dumps(voice, sort_keys=True))
+                if cache_key not in cache:
+                    cache[cache_key] = normalise(trim(synthesize(piece.text, voice, tmp)))
+                clip = cache[cache_key] * (FILLER_GAIN if piece.filler else 1.0)
+                start, end = t, t + len(clip)
+                placed.append((0 if speaker == "rep" else 1, start, clip))
+                t = end
+                if turn_start is None:
+                    turn_start = start
+                same_entity = isinstance(piece.tag, Ent) and previous_tag is piece.tag
+                text += (", " if same_entity else (" " if text else "")) + piece.text
+                previous_tag = piece.tag
+                if isinstance(piece.tag, Ent):
+                    key = piece.tag.key
+                    spans.setdefault(key, [start, end])[1] = end
+                    label = ents.setdefault(key, {"ent": piece.tag, "speaker": speaker, "spans": [], "chunks": []})
+                    if label["speaker"] != speaker:
+                        raise ValueError(f"entity {piece.tag.value!r} read by both speakers")
+                    label["chunks"].append(piece.text)
+                elif isinstance(piece.tag, Neg):
+                    negatives.append({"kind": piece.tag.kind, "spoken": piece.text, "speaker": speaker,
+                                      "start": sec(start), "end": sec(end)})
+        for key, span in spans.items():
+            ents[key]["spans"].append(span)
+        turns.append({"speaker": speaker, "start": sec(turn_start), "end": sec(t), "text": text})
+
+    n = t + round(TAIL_S * MIX_RATE)
+    tracks = np.zeros((2, n), dtype=np.float32)
+    for row, start, clip in placed:
+        tracks[row, start : start + len(clip)] += clip
+    entities = []
+    for label in ents.values():
+        e: Ent = label["ent"]
+        spans = label["spans"]
+        entry = {"kind": e.kind, "value": e.value, "spoken": ", ".join(label["chunks"]), "speaker": label["speaker"],
+                 "start": sec(spans[0][0]), "end": sec(spans[-1][1])}
+        if e.pieces_field:
+            entry["pieces"] = [[sec(a), sec(b)] for a, b in spans]
+        entry["styles"] = list(e.styles)
+        entities.append(entry)
+    return Rendered(tracks, turns, entities, negatives)
+
+
+def write_audio(tracks: np.ndarray, path: Path, stereo: bool, name: str, tmp: Path) -> None:
+    """Phone channel as ``make_outcome_calls.py``: 300-3400 Hz, 8 kHz; mono mu-law or stereo 16-bit FLAC (rep left)."""
+    signal = tracks.T if stereo else tracks.sum(axis=0)
+    signal = np.clip(signal + seeded_noise(name, signal.size, NOISE_DBFS).reshape(signal.shape), -1, 1)
+    wide = tmp / "wide.wav"
+    sf.write(wide, signal, MIX_RATE, subtype="FLOAT")
+    effects = ["sinc", "300-3400", "rate", "-v", "8000"]
+    if stereo:
+        narrow = tmp / "narrow.wav"
+        run(["sox", "-D", str(wide), "-e", "floating-point", "-b", "32", str(narrow), *effects])
+        data, rate = sf.read(narrow, dtype="float32")
+        sf.write(path, np.clip(data, -1, 1), rate, format="FLAC", subtype="PCM_16", compression_level=1.0)
+    else:
+        run(["sox", "-D", str(wide), "-e", "u-law", "-b", "8", str(path), *effects])
+
+
+def check_half(half: str, calls: dict) -> list[str]:
+    """Problems with one half's coverage (empty: every kind, style and negative kind is there)."""
+    problems = []
+    kinds = Counter(e["kind"] for c in calls.values() for e in c["entities"])
+    styles = {s for c in calls.values() for e in c["entities"] for s in e["styles"]}
+    negs = {n["kind"] for c in calls.values() for n in c["negatives"]}
+    problems += [f"{half}: {k} only {kinds[k]} times" for k in KINDS if kinds[k] < MIN_PER_KIND]
+    problems += [f"{half}: no entity in style {s}" for s in STYLES if s not in styles]
+    problems += [f"{half}: no negative of kind {k}" for k in NEGATIVE_KINDS if k not in negs]
+    for name, c in calls.items():
+        if not 30.0 <= c["duration_s"] <= 70.0:
+            problems.append(f"{name}: {c['duration_s']} s, not 30-70 s")
+        for a, b in zip(c["turns"], c["turns"][1:]):
+            if b["start"] - a["end"] < TURN_GAP_S[0] - 0.001:
+                problems.append(f"{name}: turns overlap or touch at {b['start']}")
+    layouts = Counter(c["layout"] for c in calls.values())
+    if layouts["mono"] != layouts["stereo"]:
+        problems.append(f"{half}: {dict(layouts)} is not half mono, half stereo")
+    return problems
+
+
+# ------------------------------------------------------------------------------------- the real Harper Valley calls
+# Read from each call's human_transcript. A label names its segments by start_ms and the words it covers in each;
+# the time is the segment's (granularity "segment"), the speaker the segment's role (agent = rep, caller = buyer).
+# None of the four calls has a card, account or routing number, an SSN, a phone number, an e-mail or a date of
+# birth: only the callers' names and (in pay-bill) the payee's address, read over five segments, with the zip read
+# back by the agent.
+HARPER = {
+    "hvb_0002f70f_replace-card": {
+        "entities": [("PERSON", "Patricia Brown", [(13720, "patricia brown")])],
+        "negatives": [("name", [(1669, "harper valley national bank")]), ("name", [(4839, "elizabeth")])],
+    },
+    "hvb_0091a706_check-balance": {
+        "entities": [("PERSON", "Elizabeth David", [(10690, "elizabeth david")])],
+        "negatives": [("name", [(2440, "harper valley national bank")]), ("name", [(2440, "jennifer")]),
+                      ("price", [(28140, "a hundred and thirty four dollars")])],
+    },
+    "hvb_03a17cc3_pay-bill": {
+        "entities": [
+            ("PERSON", "David Wilson", [(10140, "david wilson")]),
+            ("STREET_ADDRESS", "552 Main Street, Harper Valley, CA 41912",
+             [(29590, "five five two"), (32390, "main street"), (36090, "harper valley"), (38690, "california"),
+              (40390, "four one nine one two")]),
+            ("STREET_ADDRESS", "41912", [(45500, "four one nine one two")]),  # the agent reading the zip back
+        ],
+        "negatives": [("name", [(1930, "harper value national bank")]), ("name", [(1930, "david")]),
+                      ("name", [(19120, "smart electric")]), ("name", [(22590, "smart electric")]),
+                      ("price", [(58390, "one hundred and thirty two dollars")]),
+                      ("price", [(59830, "one hundred and thirty two dollars")]),
+                      ("name", [(59830, "smart electric")])],
+    },
+    "hvb_a7ccc337_schedule-appointment": {
+        "entities": [("PERSON", "Elizabeth Rodriguez", [(9120, "elizabeth rodriguez")])],
+        "negatives": [("name", [(1619, "harper valley national bank")]), ("name", [(1619, "elizabeth")]),
+                      ("date", [(26490, "tuesday")]), ("date", [(33219, "tuesday")]),
+                      ("time", [(53890, "eight fifteen a m")])],
+    },
+}
+HARPER_NOTES = {
+    ("hvb_03a17cc3_pay-bill", "552 Main Street, Harper Valley, CA 41912"): "the payee's (smart electric's) address",
+    ("hvb_03a17cc3_pay-bill", "41912"): "only the zip code, read back by the agent to confirm",
+}
+
+
+def harper_labels() -> dict:
+    calls = {}
+    for folder, spec in HARPER.items():
+        d = HARPER_DIR / folder
+        (transcript_path,) = d.glob("*_transcript.json")
+        sid = transcript_path.name[: -len("_transcript.json")]
+        segments = sorted(json.loads(transcript_path.read_text()), key=lambda s: s["start_ms"])
+        by_start = {s["start_ms"]: s for s in segments}
+        assert len(by_start) == len(segments), folder
+
+        def span(refs, what):
+            segs = [by_start[ms] for ms, _ in refs]
+            for (ms, words), seg in zip(refs, segs):
+                if not re.search(rf"\b{re.escape(words)}\b", seg["human_transcript"]):
+                    raise ValueError(f"{folder}: {words!r} not in segment {ms}: {seg['human_transcript']!r}")
+            roles = {seg["speaker_role"] for seg in segs}
+            assert len(roles) == 1, (folder, what)
+            bounds = [[s["start_ms"] / 1000, (s["start_ms"] + s["duration_ms"]) / 1000] for s in segs]
+            entry = {"spoken": " ".join(w for _, w in refs), "speaker": "rep" if roles == {"agent"} else "buyer",
+                     "start": round(bounds[0][0], 3), "end": round(bounds[-1][1], 3)}
+            if len(segs) > 1:
+                entry["pieces"] = [[round(a, 3), round(b, 3)] for a, b in bounds]
+            entry["granularity"] = "segment"
+            return entry
+
+        entities = []
+        for kind, value, refs in spec["entities"]:
+            entry = {"kind": kind, "value": value, **span(refs, value)}
+            if (folder, value) in HARPER_NOTES:
+                entry["note"] = HARPER_NOTES[(folder, value)]
+            entities.append(entry)
+        negatives = [{"kind": kind, **span(refs, kind)} for kind, refs in spec["negatives"]]
+        legs = {"rep": f"{sid}_agent.wav", "buyer": f"{sid}_caller.wav"}
+        duration = max(sf.info(d / leg).duration for leg in legs.values())
+        calls[folder] = {
+            "half": "real", "layout": "two_legs", "legs": legs, "duration_s": round(duration, 3), "rep_channel": None,
+            "entities": sorted(entities, key=lambda e: e["start"]),
+            "negatives": sorted(negatives, key=lambda e: e["start"]),
+            "turns": [{"speaker": "rep" if s["speaker_role"] == "agent" else "buyer",
+                       "start": round(s["start_ms"] / 1000, 3),
+                       "end": round((s["start_ms"] + s["duration_ms"]) / 1000, 3),
+                       "text": s["human_transcript"]} for s in segments],
+        }
+    return {"version": 1, "source": "../shared/data/real/harper-valley-dev/ (Gridspace-Stanford Harper Valley, "
+            "CC-BY-4.0; see its NOTICE.txt)", "calls": calls}
+
+
+def main() -> int:
+    labels: dict[str, dict] = {}
+    problems = []
+    cache: dict = {}
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(t)
+        for half, calls in CALLS.items():
+            (OUT / half).mkdir(parents=True, exist_ok=True)
+            h = HALVES[half]
+            half_labels = {}
+            for i, (name, dialogue) in enumerate(calls):
+                stereo = i % 2 == (1 if half == "tune" else 0)
+                voices = {"rep": h["rep"][(i // 2) % 2], "buyer": h["buyer"][(i // 2) % 3]}
+                script = Script(half, name)
+                dialogue(script)
+                file_name = f"{name}_{'stereo.flac' if stereo else 'mono.wav'}"
+                rel = f"{half}/{file_name}"
+                done = render(script, voices, seeded_rng("gaps", half, name), tmp, cache)
+                path = OUT / rel
+                write_audio(done.tracks, path, stereo, rel, tmp)
+                info = sf.info(path)
+                half_labels[rel] = {
+                    "half": half, "layout": "stereo" if stereo else "mono",
+                    "duration_s": round(info.frames / info.samplerate, 3),
+                    "rep_channel": "left" if stereo else None, "voices": voices,
+                    "entities": done.entities, "negatives": done.negatives, "turns": done.turns,
+                }
+                print(f"redact_calls/{rel}: {info.frames / info.samplerate:.1f} s, {len(done.entities)} entities, "
+                      f"{len(done.negatives)} negatives, {path.stat().st_size // 1024} KiB")
+            problems += check_half(half, half_labels)
+            labels.update(half_labels)
+    (OUT / "labels.json").write_text(json.dumps({"version": 1, "calls": labels}, indent=1) + "\n")
+    if HARPER_DIR.is_dir():
+        (OUT / "harper_labels.json").write_text(json.dumps(harper_labels(), indent=1) + "\n")
+        print("redact_calls/harper_labels.json: written")
+    else:
+        print(f"warning: {HARPER_DIR} not found; harper_labels.json not written", file=sys.stderr)
+    if problems:
+        print("coverage problems:\n  " + "\n  ".join(problems), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Redaction (pipeline/redact): spoken numbers, the recognisers on Presidio with the shipped spaCy model, the
+placeholders in every text, the silence in the audio copy, the level an OUT folder keeps."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from pipeline.redact import load_redactor, out_level, record_level
+from pipeline.redact.apply import redact_words, scrub
+from pipeline.redact.detect import Span
+from pipeline.redact.spoken import _words_value, digit_runs, luhn, tokens
+
+from .conftest import FakeChannelDiarizer, FakeDiarizer, FakeTranscriber, tone
+
+
+@pytest.mark.parametrize("said, digits, amount", [
+    ("four one one one", "4111", False), ("forty one eleven", "4111", False), ("double five two", "552", False),
+    ("nineteen eighty five", "1985", False), ("four hundred and fifty", "450", True),
+    ("twelve thousand five hundred", "12500", True), ("two thousand three", "2003", True),
+    ("oh three fifteen eighty five", "031585", False)])
+def test_number_words_read_as_people_say_them(said, digits, amount):
+    assert _words_value(said.split()) == (digits, amount)
+
+
+def test_a_number_read_in_groups_across_fillers_and_the_other_partys_okay_is_one_run():
+    text = "It's four one one one, uh, one one one one\nOkay.\none one one one, one one one one. Thanks."
+    runs = digit_runs(tokens(text))
+    assert [r.digits for r in runs] == ["4111111111111111"]
+    assert text[runs[0].start:runs[0].end].endswith("one one one one, one one one one")
+    assert luhn(runs[0].digits) and not luhn("4111111111111112")
+    prices = digit_runs(tokens("That's $450 a month, or twelve thousand five hundred dollars, at three thirty pm"))
+    assert [(r.amount, r.time) for r in prices] == [(True, False), (True, False), (False, True)]
+
+
+@pytest.fixture(scope="module")
+def redactor():
+    return load_redactor()
+
+
+def _words(*turns):
+    """Word dicts for (speaker, text) turns, 0.3 s a word, 1 s between turns."""
+    out, t = [], 0.0
+    for speaker, text in turns:
+        for w in text.split():
+            out.append({"start": round(t, 3), "end": round(t + 0.25, 3), "text": w, "speaker": speaker,
+                        "probability": 0.9})
+            t += 0.3
+        t += 1.0
+    return out
+
+
+CALL = _words(
+    ("A", "Hi, this is Sam from Northwind. Could I take the card number for the deposit?"),
+    ("B", "Sure, my name is Maria Lopez. It's four one one one, one one one one,"),
+    ("A", "Okay."),
+    ("B", "uh, one one one one, one one one one. My email is j dot smith at gmail dot com and I live at 422 Oak "
+          "Street, apartment 5, Springfield, Illinois 62704. I was born March third, 1985. Call me at "
+          "415-555-0132. My social is 123-45-6789."),
+    ("A", "Great, thanks Maria. That's $450 a month, or twelve thousand five hundred for the year, and the "
+          "install is at three thirty on Tuesday, January 14th. Routing 021000021 and account 12345678."))
+
+
+def _found(spans, words):
+    return {(s.kind, " ".join(words[i]["text"] for i in s.words)) for s in spans}
+
+
+def test_presidio_and_the_spoken_form_recognisers_find_each_kind_and_leave_prices_and_times(redactor):
+    got = _found(redactor.detect(CALL, {"A": "rep", "B": "buyer"}, "pii"), CALL)
+    assert got == {
+        ("CARD_NUMBER", "four one one one, one one one one, one one one one, one one one one."),
+        ("EMAIL_ADDRESS", "j dot smith at gmail dot com"),
+        ("STREET_ADDRESS", "422 Oak Street, apartment 5, Springfield, Illinois 62704."),
+        ("DATE_OF_BIRTH", "March third, 1985."),
+        ("PHONE_NUMBER", "415-555-0132."),
+        ("SSN", "123-45-6789."),
+        ("ROUTING_NUMBER", "021000021"),
+        ("ACCOUNT_NUMBER", "12345678."),
+    }  # no price, time, weekday or meeting date; the filler and the rep's "Okay." between the groups stay
+    strict = _found(redactor.detect(CALL, {"A": "rep", "B": "buyer"}, "strict"), CALL)
+    assert {("PERSON", "Maria Lopez."), ("PERSON", "Maria.")} <= strict
+    assert not any(k == "PERSON" and "Sam" in t for k, t in strict)  # the rep's own name stays for coaching
+    assert redactor.detect(CALL, {"A": "rep", "B": "buyer"}, "none") == ()
+
+
+def test_placeholders_replace_the_words_and_any_quote_of_them():
+    words = _words(("B", "my card is 4111 1111 uh 1111 1111 thanks"))
+    spans = (Span("CARD_NUMBER", (3, 4, 6, 7), 0.9, 2.2, "B", 0.95, "t"),)
+    out = redact_words(words, spans)
+    assert [w["text"] for w in out] == ["my", "card", "is", "[CARD_NUMBER]", "uh", "[CARD_NUMBER]", "thanks"]
+    assert out[3]["redacted"] == "CARD_NUMBER" and (out[3]["start"], out[3]["end"]) == (0.9, 1.45)
+    pieces = [("CARD_NUMBER", ["4111", "1111"]), ("CARD_NUMBER", ["1111", "1111"])]
+    assert scrub('"Card is 4111 1111, uh 1111' , pieces) == '"Card is [CARD_NUMBER], uh [CARD_NUMBER]'
+    # one common word alone is not taken for a piece of a longer one
+    assert scrub("one more thing", [("CARD_NUMBER", ["four", "one", "one"])]) == "one more thing"
+
+
+def test_the_level_an_out_folder_keeps(tmp_path):
+    from pipeline.errors import ConfigError
+
+    new = tmp_path / "new"
+    assert out_level(new, None) == ("pii", None) and not new.exists()  # nothing written before the batch
+    record_level(new.parent, "strict")
+    assert out_level(new.parent, None) == ("strict", None)
+    assert out_level(new.parent, "none") == ("none", None)
+    old = tmp_path / "old"
+    (old / "call-1").mkdir(parents=True)
+    (old / "call-1" / "analysis.json").write_text("{}")
+    level, note = out_level(old, None)
+    assert level == "none" and "--redact pii" in note
+    (old / "redaction.json").write_text("{not json")
+    with pytest.raises(ConfigError, match="redaction.json"):
+        out_level(old, None)
+    with pytest.raises(ValueError, match="expected one of"):
+        out_level(old, "everything")
+
+
+SCRIPT = ("hi this is Dana from Acme what is the card number please . sure it is four one one one , one one one "
+          "one , one one one one , one one one one and my email is j dot smith at gmail dot com thanks "
+          "that is four hundred dollars a month").split()
+
+
+def _engines(level):
+    from pipeline.engines import Engines, RunOptions
+    from pipeline.transcribe import TranscribeOptions
+
+    return Engines(RunOptions(transcribe=TranscribeOptions(model="fake"), redact=level),
+                   transcriber=FakeTranscriber(SCRIPT), diarizer=FakeDiarizer(),
+                   channel_diarizer=FakeChannelDiarizer())
+
+
+def test_nothing_of_a_redacted_value_reaches_out_and_its_audio_is_silent_there(tmp_path):
+    """The batch with stand-in ASR and diarizer, the real redactor: every file in OUT (analysis, pages,
+    transcripts, CSV, catalog) is searched for the values; the audio copy is decoded and measured."""
+    from pipeline.analysis import validate
+    from pipeline.audio import decode, write_wav
+    from pipeline.batch import run_batch
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    gap = np.zeros(int(0.6 * 16000), np.float32)
+    # the first stretch says the script's first 9 words, the second the rest, once
+    write_wav(inbox / "call.wav", np.concatenate([tone(4.5), gap, tone((len(SCRIPT) - 9) * 0.5 + 0.3, 330.0)]))
+    docs = {}
+    for level in ("none", "pii"):
+        out = tmp_path / level
+        [r] = run_batch(inbox, out, _engines(level).options, engines=_engines(level))
+        assert r.status == "done", r.error
+        docs[level] = json.loads((out / r.call_id / "analysis.json").read_text())
+    doc, plain = docs["pii"], docs["none"]
+    validate(doc)
+    assert doc["schema_version"] == "1.5" and "redaction" not in plain
+    assert doc["redaction"]["kinds"] == {"CARD_NUMBER": 1, "EMAIL_ADDRESS": 1}
+    assert doc["markers"] == plain["markers"] and doc["metrics"] == plain["metrics"]  # scored before redaction
+    assert "four hundred dollars" in " ".join(s["text"] for s in doc["segments"])  # a price is no PII
+    out = tmp_path / "pii"
+    for f in out.rglob("*"):
+        if f.is_file() and f.suffix != ".mp3":
+            text = f.read_bytes().decode("utf-8", "replace").lower()
+            for value in ("four one one one", "one one one one", "smith", "gmail", "j dot"):
+                assert value not in text, (f, value)
+    assert json.loads((out / "redaction.json").read_text())["level"] == "pii"
+    audio = decode(out / doc["call"]["id"] / "audio.mp3").mono()
+    for a, b in doc["redaction"]["muted"]:
+        inner = audio[int((a + 0.05) * 16000):int((b - 0.05) * 16000)]
+        assert float(np.sqrt(np.mean(inner ** 2))) < 1e-3, (a, b)
+    kept = audio[int(5.5 * 16000):int(6.5 * 16000)]  # "what is the card number": not redacted, still heard
+    assert float(np.sqrt(np.mean(kept ** 2))) > 0.1
+    assert decode(inbox / "call.wav").duration_s > 25  # the recording itself is untouched
