@@ -4,9 +4,11 @@ a search of every file the batch wrote for each labelled value; the audio copy's
 The labelled set (``redact_calls/``, made by ``scripts/make_redact_calls.py``) has a ``tune`` half (the
 recognisers' rules were set on it) and a frozen ``test`` half; ``harper_labels.json`` labels the real Harper
 Valley calls (both renders, stereo and mono), split as ``harper.TUNING`` says. Each set runs through the real
-batch twice, without redaction (the words as transcribed) and at ``pii`` (what OUT holds), so a labelled
-entity's words are found by time in the first and looked for in the second. ``PERSON`` is redacted only at
-``strict``: it is scored on the same words through the same ``detect`` and ``redact_body`` the batch runs.
+batch without redaction (the words as transcribed); recall and precision come from those words redacted by the
+same ``detect`` and ``redact_body`` the batch runs (at ``pii``, and at ``strict`` for ``PERSON``), so both sides
+of a comparison are one transcription (Whisper's words for a misheard number change from run to run). The
+set then runs through the batch at ``pii`` for what OUT holds: every file searched for the values, the audio
+copy's level inside each redacted span, and the time redaction took.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..redact import PAD_S, PII_KINDS, redact_body
+from ..redact import PII_KINDS, redact_body
 from ..redact.spoken import FILLERS, _words_value, numeral, tokens
 
 NUMBER_KINDS = ("CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SSN", "PHONE_NUMBER")
@@ -113,8 +115,10 @@ def leaks(out: Path, values: list[str]) -> list[tuple[str, str]]:
 
 
 def muted_level(original: Path, playable: Path, muted: list) -> dict[str, float]:
-    """The loudest 20 ms inside each muted stretch of the audio copy (40 ms in from its edges, where MP3's
-    window overlaps the sound next to it), against the recording's noise floor (its quietest 10% of frames)."""
+    """The loudest 20 ms of the audio copy inside each of ``muted`` (the placeholder words' times, not the
+    fillers or the other party's "okay" between a span's words; the silence reaches ``redact.PAD_S`` beyond them, past
+    the MP3 frame that smears the sound next to it), against the recording's noise floor (its quietest 10% of
+    20 ms frames)."""
     from ..audio import decode
     from ..types import SAMPLE_RATE
 
@@ -127,7 +131,7 @@ def muted_level(original: Path, playable: Path, muted: list) -> dict[str, float]
     copy = decode(playable).mono()
     loudest = -200.0
     for a, b in muted:
-        inner = copy[int((a + 0.04) * SAMPLE_RATE):int((b - 0.04) * SAMPLE_RATE)]
+        inner = copy[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)]
         if len(inner) >= int(0.02 * SAMPLE_RATE):
             loudest = max(loudest, float(levels(inner).max()))
     return {"noise_floor_db": round(floor, 1), "muted_max_db": round(loudest, 1)}
@@ -176,7 +180,7 @@ def evaluate_redaction(folder: Path, options, out: Path, harper: Path | None = N
     redactor = load_redactor()
     rows, spans, checks = [], [], []
     for inbox, labels, tag in sets:
-        docs, values = {}, []
+        docs, values, heard = {}, [], []
         for level in ("none", "pii"):
             target = out / (tag or "set") / level
             o = dataclasses.replace(options, redact=level)
@@ -187,25 +191,31 @@ def evaluate_redaction(folder: Path, options, out: Path, harper: Path | None = N
             if rel not in docs["pii"] or rel not in docs["none"]:
                 continue
             plain = json.loads((docs["none"][rel] / "analysis.json").read_text(encoding="utf-8"))
-            red = json.loads((docs["pii"][rel] / "analysis.json").read_text(encoding="utf-8"))
+            written = json.loads((docs["pii"][rel] / "analysis.json").read_text(encoding="utf-8"))
             roles = {s["id"]: s["role"] for s in plain["speakers"]}
+            red = redact_body({"words": plain["words"]}, redactor.detect(plain["words"], roles, "pii"),
+                              "pii", redactor.name, plain["call"]["duration_s"])
             strict = redact_body({"words": plain["words"]}, redactor.detect(plain["words"], roles, "strict"),
                                  "strict", redactor.name, plain["call"]["duration_s"])
             half = label["half"]
             found = score_entities(label, plain, red, PII_KINDS)
-            values += _values(label, PII_KINDS) + [r["said"] for r in found if len(r["said"]) >= 4]
+            values += _values(label, PII_KINDS)
+            heard += [r["said"] for r in found if len(r["said"]) >= 4 and r["words_redacted"] < r["words"]]
             for r in found + score_entities(label, plain, strict, ("PERSON",)):
                 rows.append({"file": rel, "half": half, "layout": label.get("layout"), **r})
             for s in score_spans(label, red, plain) + [s for s in score_spans(label, strict, plain)
                                                       if s["kind"] in ("PERSON", "NUMBER")]:
                 spans.append({"file": rel, "half": half, **s})
             media = docs["pii"][rel] / "audio.mp3"
-            level = muted_level(inbox / rel, media, red["redaction"]["muted"]) if media.is_file() else {}
-            checks.append({"file": rel, "half": half, **level, "muted_s": red["redaction"]["muted_s"],
-                           "redact_s": red["run"]["timings_s"].get("redact", 0.0),
-                           "total_s": red["run"]["timings_s"]["total"]})
+            spans_s = [[w["start"], w["end"]] for w in written["words"] if "redacted" in w]  # a span's own words
+            level = muted_level(inbox / rel, media, spans_s) if media.is_file() else {}
+            checks.append({"file": rel, "half": half, **level, "muted_s": written["redaction"]["muted_s"],
+                           "redact_s": written["run"]["timings_s"].get("redact", 0.0),
+                           "total_s": written["run"]["timings_s"]["total"]})
         for f, v in leaks(out / (tag or "set") / "pii", sorted(set(values))):
             checks.append({"file": f, "half": "leak", "value_found": v})
+        for f, v in leaks(out / (tag or "set") / "pii", sorted(set(heard))):  # a missed entity, as Whisper wrote it
+            checks.append({"file": f, "half": "heard", "value_found": v})
     return {"entities": rows, "spans": spans, "checks": checks, "halves": summarise(rows, spans, checks)}
 
 
@@ -238,6 +248,7 @@ def summarise(rows, spans, checks) -> dict[str, Any]:
             "noise_floor_db": min((c["noise_floor_db"] for c in ck if "noise_floor_db" in c), default=None),
             "loud_muted_calls": sum(1 for c in ck if "muted_max_db" in c and c["muted_max_db"] > c["noise_floor_db"])}
     halves["leaks"] = [c for c in checks if c["half"] == "leak"]
+    halves["heard"] = [c for c in checks if c["half"] == "heard"]
     return halves
 
 
@@ -247,7 +258,7 @@ def redaction_markdown(result: dict[str, Any]) -> str:
 
     lines = []
     for half, s in result["halves"].items():
-        if half == "leaks":
+        if half in ("leaks", "heard"):
             continue
         lines += [f"**{half}** ({s['calls']} recordings): precision {pct(s['precision_words'])} by words (pii "
                   f"kinds), redaction took {s['time_share']:.2%} of the processing time, muted audio at most "
@@ -260,6 +271,9 @@ def redaction_markdown(result: dict[str, Any]) -> str:
                          f"{pct(v['recall_time'])} | {v['spans']} | {pct(v['precision_words'])} |")
         lines.append("")
     found = result["halves"].get("leaks", [])
-    lines.append(f"Labelled values found in the files the batch wrote at pii: {len(found)}"
-                 + "".join(f"\n- {c['file']}: {c['value_found']!r}" for c in found[:20]))
+    heard = result["halves"].get("heard", [])
+    lines.append(f"Labelled values (as written, as said, as digits however grouped) found in the files the batch "
+                 f"wrote at pii: {len(found)}" + "".join(f"\n- {c['file']}: {c['value_found']!r}" for c in found[:20]))
+    lines.append(f"\nMissed entities, as Whisper wrote them, found there: {len({c['value_found'] for c in heard})} "
+                 f"(in {len(heard)} files; these are the recall misses above)")
     return "\n".join(lines).strip() + "\n"

@@ -3,9 +3,10 @@
 On a phone line Whisper often mishears digits ("five two nine five" as "time to time time") or writes them in
 pieces no number rule can read; a person redacting a call goes by what was asked and answered instead. After a
 cue naming a kind, the value is the rest of the cue's sentence when the speaker goes on, else the other party's
-next turn (the answer), up to the first sentence end after something value-like (a digit, a number word, a
-letter, "at" or "dot" for an e-mail, a month for a date), across a short backchannel of the other party
-("okay", "go on") when the same speaker resumes. A read-back ("let me read that back", "did you say") takes
+next turn (the answer): for a number, the rest of that turn (its digits are often misheard as other words,
+which must go with it); for the other kinds, up to the first sentence end after something value-like ("at" or
+"dot" for an e-mail, a month or a number for a date, a zip code or state for an address); across a short
+backchannel of the other party ("okay", "go on") when the same speaker resumes, and never into the next cue. A read-back ("let me read that back", "did you say") takes
 the kind of the cue before it. Scored below the exact recognisers: where they find the value, theirs counts,
 and this only adds the words around it they missed.
 """
@@ -25,13 +26,14 @@ CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "SSN": (("social", "security"), ("social", "is"), ("ssn",), ("of", "my", "social"), ("of", "your", "social")),
     "PHONE_NUMBER": (("phone", "number"), ("cell", "number"), ("mobile", "number"), ("reach", "me", "at"),
                      ("reach", "me", "on"), ("call", "me", "at"), ("call", "me", "back", "at"), ("call", "me", "on"),
-                     ("callback", "number"), ("best", "number")),
+                     ("callback", "number"), ("best", "number"), ("number",)),  # "number" alone: see PHONE_DIGITS
     "DATE_OF_BIRTH": (("date", "of", "birth"), ("born", "on"), ("was", "born"), ("birthday", "is"), ("dob",),
                       ("birth", "date")),
     "EMAIL_ADDRESS": (("email",), ("e-mail",)),  # the answer must hold "at" or "@" (never guessed)
     "STREET_ADDRESS": (("address", "is"), ("street", "address"), ("live", "at"), ("mailing", "address"),
                        ("billing", "address"), ("shipping", "address"), ("zip", "code"), ("postcode",),
-                       ("company", "address")),
+                       ("company", "address"), ("address",)),  # the answer must hold a number and a street
+                                                                # word, a zip code or a state
 }
 READBACK = (("read", "that", "back"), ("read", "it", "back"), ("read", "back"), ("to", "confirm"),
             ("did", "you", "say"), ("confirm", "that"))
@@ -43,6 +45,7 @@ BACKCHANNEL = FILLERS | {"okay", "ok", "yeah", "yes", "yep", "go", "on", "ahead"
 TALK = {"name", "i", "i'm", "we", "you", "this", "here", "i'll", "let", "me", "thanks", "thank"}
 NUMBER_KINDS = ("CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SSN", "PHONE_NUMBER")
 MAX_TOKENS = 30
+PHONE_DIGITS = 7  # "a number we can text?": the answer to "number" alone must hold a phone number's digits
 MAX_GAP = 4  # other words a value may hold ("404. Time, time, time. 4133": a number misheard in the middle)
 GUESS_TOKENS = 8  # a number's answer with nothing number-like in it is still taken when this short (misheard)
 
@@ -63,6 +66,8 @@ class CueRecognizer(_CallRecognizer):
                 continue
             last_kind = kind
             span = _answer(toks, turn, i + n - 1, kind, readback)
+            if span is not None and kind == "PHONE_NUMBER" and n == 1 and _digits_in(toks[span[0]:span[1] + 1]) < PHONE_DIGITS:
+                span = None
             if span is not None and kind in entities:
                 a, b = span
                 out.append(_result(kind, toks[a].start, toks[b].end, 0.75, self.name))
@@ -140,6 +145,11 @@ def _answer(toks: list[Token], turn: list[int], cue_end: int, kind: str,
             said = said + 1 if is_number_word(toks[k].text) else 0
             seen |= said >= 5 or len(numeral(toks[k].text) or "") == 5 or toks[k].text in STATES
             end = k
+        elif kind in NUMBER_KINDS:  # a number's answer is the rest of the turn: on a phone line its digits are
+            seen |= _valuelike(toks[k], kind)  # often misheard as other words, which must go with it
+            last = end = k
+            k += 1
+            continue
         elif _valuelike(toks[k], kind):
             seen, gap, last, end = True, 0, k, k
             if kind == "EMAIL_ADDRESS" and (toks[k].text in TLDS or "." in toks[k].text):
@@ -172,6 +182,12 @@ def _answer(toks: list[Token], turn: list[int], cue_end: int, kind: str,
     return start, next((j for j in range(start, end + 1) if toks[j].ends_sentence), end)
 
 
+def _digits_in(toks: list[Token]) -> int:
+    from .spoken import digit_runs
+
+    return sum(len(r.digits) for r in digit_runs(toks))
+
+
 def _goes_on(toks: list[Token], turn: list[int], cue_end: int, kind: str) -> bool:
     """Whether the cue's speaker says the value themselves: the cue is followed in its turn by "is", a colon or
     the value, and its sentence is no question."""
@@ -183,4 +199,6 @@ def _goes_on(toks: list[Token], turn: list[int], cue_end: int, kind: str) -> boo
         j += 1
     if j < len(toks) and turn[j] == turn[cue_end] and toks[j].raw.rstrip("\"')”’").endswith("?"):
         return False
-    return toks[k].text in LEAD or toks[cue_end].raw.endswith(":") or _valuelike(toks[k], kind)
+    if all(t.text in LEAD for t in toks[k:j + 1]):  # "... your social security number." and nothing after
+        return False
+    return toks[k].text in LEAD or toks[cue_end].raw.endswith(":") or any(_valuelike(t, kind) for t in toks[k:j + 1])
