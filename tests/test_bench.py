@@ -51,6 +51,15 @@ def test_targets_report_the_worst_call_and_fail_when_a_bar_is_missed():
     assert all(c["met"] for c in targets(rows) if "RTF at most" in c["target"] or "mono call" in c["target"])
 
 
+def test_the_redaction_target_is_its_share_of_the_rest_of_the_call():
+    ok, slow = _pipe("a.wav", 60.0, 6.2, 3.0, 1.0), _pipe("b.wav", 60.0, 6.6, 3.0, 1.0)
+    ok["timings"]["redact"], slow["timings"]["redact"] = 0.2, 0.6  # 0.2 / 6.0 = 3.3%; 0.6 / 6.0 = 10%
+    [check] = [c for c in targets([ok]) if "redaction" in c["target"]]
+    assert check["met"] and check["value"].startswith("3.3%")
+    [check] = [c for c in targets([ok, slow]) if "redaction" in c["target"]]
+    assert not check["met"] and "b.wav" in check["value"] and check["value"].startswith("10.0%")
+
+
 def test_markdown_has_a_row_per_call_and_the_targets():
     rows = [_pipe("a.wav", 90.0, 9.0, 5.0, 2.0), _bare("a.wav", 90.0, 4.5),
             {"kind": "pipeline", "file": "broken.wav", "engine": "faster", "ok": False, "error": "DecodeError: bad"}]
@@ -59,7 +68,7 @@ def test_markdown_has_a_row_per_call_and_the_targets():
     row = next(line for line in md.splitlines() if line.startswith("| a.wav"))
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[1] == "mono" and cells[4] == "2.00x"  # the ratio leads, then the stages
-    assert cells[5:5 + len(STAGES)] == ["0.0", "2.0", "5.0", "2.0", "0.0", "0.0", "0.0", "0.0"]
+    assert cells[5:5 + len(STAGES)] == ["0.0", "2.0", "5.0", "2.0", "0.0", "0.0", "0.0", "0.0", "0.0"]
     assert cells[5 + len(STAGES):11 + len(STAGES)] == ["0.100", "0.050", "7.0", "2.0", "29%", "900"]
     assert "failed: DecodeError: bad" in md and "| target | measured | met |" in md
     batch = [{"kind": k, "file": "batch_6calls", "engine": "faster", "ok": True, "duration_s": 540.0,

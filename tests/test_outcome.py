@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pipeline.analysis import SCHEMA_VERSION
 from pipeline.outcome import classify, find_tones
 from pipeline.types import SAMPLE_RATE, AttributedWord
 
@@ -157,7 +158,7 @@ def test_the_outcome_reaches_the_schema_the_csv_and_the_page(tmp_path, fake_engi
 
     doc = json.loads((out / r.call_id / "analysis.json").read_text())
     validate(doc)
-    assert doc["schema_version"] == "1.4" and doc["outcome"]["kind"] in ("conversation", "voicemail", "unclear")
+    assert doc["schema_version"] == SCHEMA_VERSION and doc["outcome"]["kind"] in ("conversation", "voicemail", "unclear")
     header, row = (out / "calls.csv").read_text().splitlines()[:2]
     assert "outcome" in header.split(",") and doc["outcome"]["kind"] in row.split(",")
     page = (out / r.call_id / "report.html").read_text()

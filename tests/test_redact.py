@@ -173,10 +173,11 @@ def test_nothing_of_a_redacted_value_reaches_out_and_its_audio_is_silent_there(t
 
 @pytest.mark.integration
 def test_the_real_pipeline_keeps_labelled_values_out_of_out_and_silences_them(base_engines, tmp_path):
-    """Two recordings of the frozen test half (a mono mu-law and a stereo call), the real models and the real
+    """Two recordings of the tune half (a mono mu-law and a stereo call; a regression check on calls the rules
+    were set on, not a claim: the frozen test half's figures are in the README), the real models and the real
     batch: the numbers' digits are replaced (measured on one transcription, as ``callreview eval`` does), none of
     the labelled values is in any file the batch wrote at ``pii``, and the audio copy is silent in every
-    redacted span. (Figures over the whole set: README.)"""
+    redacted span."""
     import dataclasses
     import shutil
 
@@ -187,7 +188,7 @@ def test_the_real_pipeline_keeps_labelled_values_out_of_out_and_silences_them(ba
     from .conftest import ROOT
 
     labels = json.loads((ROOT / "redact_calls" / "labels.json").read_text())["calls"]
-    picked = ["test/card_2_mono.wav", "test/bank_1_stereo.flac"]
+    picked = ["tune/card_1_mono.wav", "tune/bank_2_stereo.flac"]
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for rel in picked:

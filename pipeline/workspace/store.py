@@ -155,6 +155,8 @@ class Store:
         try:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA foreign_keys = ON")
+            # a call re-indexed after it was redacted leaves no old transcript text in the file's free pages
+            db.execute("PRAGMA secure_delete = ON")
             db.row_factory = sqlite3.Row
             yield db
         finally:
