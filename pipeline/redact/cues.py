@@ -14,7 +14,7 @@ and this only adds the words around it they missed.
 from __future__ import annotations
 
 from .recognizers import MONTHS, STATES, SUFFIXES, TLDS, _CallRecognizer, _result
-from .spoken import FILLERS, Token, is_number_word, numeral
+from .spoken import FILLERS, Token, digit_runs, is_number_word, numeral
 
 CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "CARD_NUMBER": (("card", "number"), ("card", "is"), ("number", "on", "the", "card"), ("long", "number"),
@@ -183,8 +183,6 @@ def _answer(toks: list[Token], turn: list[int], cue_end: int, kind: str,
 
 
 def _digits_in(toks: list[Token]) -> int:
-    from .spoken import digit_runs
-
     return sum(len(r.digits) for r in digit_runs(toks))
 
 

@@ -14,8 +14,8 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from .spoken import (FILLERS, ORDINALS, TEENS, TENS, UNITS, Run, Token, context, digit_runs, luhn, numeral,
-                     tokens)
+from .spoken import (FILLERS, ORDINALS, TEENS, TENS, UNITS, Run, Token, _words_value, context, digit_runs, luhn,
+                     numeral, tokens)
 
 CARD_WORDS = {"card", "visa", "mastercard", "amex", "discover", "credit", "debit"}
 CARD_EXTRA_WORDS = {"cvv", "cvc", "expiration", "expiry", "expires", "exp"}  # card data said after the number
@@ -207,7 +207,6 @@ def _address_tail(toks: list[Token], suffix: int) -> int:
             z = k
             while z + 1 < len(toks) and _numberish(toks[z + 1]) and z - k < 9:
                 z += 1
-            from .spoken import _words_value
             digits = "".join(numeral(x.text) or _words_value(x.text.split("-"))[0] for x in toks[k:z + 1])
             if len(digits) in (5, 9) or (len(digits) <= 2 and toks[k - 1].text in UNIT_WORDS):
                 end = k = z
@@ -295,8 +294,6 @@ def _day(toks: list[Token], k: int) -> int | None:
 
 
 def _year(toks: list[Token], k: int) -> tuple[int | None, int]:
-    from .spoken import _words_value
-
     if k < len(toks) and toks[k].text == "in":
         k += 1
     if k < len(toks) and re.fullmatch(r"(19|20)\d\d", toks[k].text):
