@@ -1,6 +1,6 @@
 """Make the labelled PII-redaction set: sales calls in which personal data is read aloud, every item timed.
 
-    python scripts/make_redact_calls.py      # writes redact_calls/{tune,test}/, redact_calls/labels.json and
+    python scripts/make_redact_calls.py      # writes redact_calls/{tune,test,dev}/, redact_calls/labels.json and
                                              # redact_calls/harper_labels.json (the four real Harper Valley calls)
 
 Each recording is a rep and a buyer on the phone for 30-70 s, in which the buyer (and sometimes the rep, reading
@@ -9,15 +9,17 @@ addresses, dates of birth and the buyer's name, in the ways people say them: dig
 pauses, with "um" between groups, "oh" for zero, "double five", in pairs ("forty one, eleven"), split over two
 turns ("go on"), "the last four of my social". Around them are the numbers a sales call is full of and that
 must stay: prices, times, seat counts, contract years, percentages, meeting dates, the rep's own name and
-company. Every utterance is built from pieces, each piece its own espeak-ng clip, joined with short gaps, so the
+company. Every utterance is built from pieces, each piece its own TTS clip, joined with short gaps, so the
 start and end of every entity in the final recording is known to the sample. All values are fake: card numbers
 are Luhn-valid but drawn from a generator seeded by the call's name, phone numbers are 555-01xx, full social
 security numbers start with 9 (never issued), routing numbers are random with a valid ABA checksum.
 
-Voices are espeak-ng, the line is phone band (300-3400 Hz, 8 kHz): mono G.711 mu-law or stereo 16-bit FLAC (rep
-left). The two halves use other voices, other wordings and other values: tune on ``tune/`` only, ``test/`` is
-frozen. Deterministic: no dither, seeded noise and seeded values; a second run writes the same bytes. Needs
-espeak-ng and sox (as ``make_sample_calls.py``). ``harper_labels.json`` labels the four real calls in
+Voices are espeak-ng (and, in ``dev/``, flite too), the line is phone band (300-3400 Hz, 8 kHz): mono G.711 mu-law
+or stereo 16-bit FLAC (rep left). The halves use other voices, other wordings and other values: tune on ``tune/``
+and on ``dev/`` (a second tuning set, 16 calls in new wording, with its own reps, espeak-ng voices and flite
+voices, and one more negative kind, "reference": order, quote, case, invoice and claim numbers read as digits);
+``test/`` is frozen. Deterministic: no dither, seeded noise and seeded values; a second run writes the same bytes.
+Needs espeak-ng, flite and sox (as ``make_sample_calls.py``). ``harper_labels.json`` labels the four real calls in
 ``../shared/data/real/harper-valley-dev/`` from their human transcripts, at segment granularity (see HARPER).
 See ``redact_calls/README.md`` for the label format.
 """
@@ -54,6 +56,9 @@ FILLER_GAIN = 0.5  # an "um" between groups is quieter than the digits
 KINDS = ("CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SSN", "PHONE_NUMBER", "EMAIL_ADDRESS",
          "STREET_ADDRESS", "DATE_OF_BIRTH", "PERSON")
 NEGATIVE_KINDS = ("price", "time", "quantity", "year", "percent", "date", "name")
+# the dev half also has "reference": an order, quote, ticket, invoice or claim number read as digits (not PII)
+HALF_NEGATIVE_KINDS = {"tune": NEGATIVE_KINDS, "test": NEGATIVE_KINDS, "dev": NEGATIVE_KINDS + ("reference",)}
+ALL_NEGATIVE_KINDS = tuple(dict.fromkeys(k for kinds in HALF_NEGATIVE_KINDS.values() for k in kinds))
 # every half has each of these spoken styles at least once (checked after rendering)
 STYLES = ("one_by_one", "grouped", "fillers", "oh_zero", "double_triple", "pairs", "split_turns", "readback",
           "last_four_ssn", "email_dot", "email_underscore", "email_dash", "email_co_uk", "address_full",
@@ -75,7 +80,18 @@ HALVES = {
         "buyer": [{"voice": "en-us+f5", "wpm": 170}, {"voice": "en-gb+f1", "wpm": 160},
                   {"voice": "en-gb-x-gbclan+m5", "wpm": 178}],
     },
+    # dev: espeak-ng voice/variant pairs used in neither half above, and flite's built-in voices (duration_stretch
+    # above 1 is slower; at 1.0 flite is about as fast as espeak-ng at 170-175 wpm). Rep 0 is Devon (Pinecrest
+    # Solar), rep 1 Teresa (Lakeshore Office Supply). The West Midlands voice (en-gb-x-gbcwmd) and en-us-nyc+f4 were
+    # tried and dropped: Whisper base recognised far fewer of their words over the phone band than of tune's voices.
+    "dev": {
+        "rep": [{"voice": "en-us+m6", "wpm": 160}, {"engine": "flite", "voice": "slt", "duration_stretch": 0.95}],
+        "buyer": [{"voice": "en-us+steph2", "wpm": 182}, {"engine": "flite", "voice": "awb", "duration_stretch": 1.08},
+                  {"voice": "en-029+m8", "wpm": 152}, {"engine": "flite", "voice": "kal16", "duration_stretch": 1.0},
+                  {"voice": "en-gb+f4", "wpm": 170}],
+    },
 }
+STEREO_PARITY = {"tune": 1, "test": 0, "dev": 1}  # call i of a half is stereo when i % 2 equals this
 
 # ---------------------------------------------------------------------------------------------- numbers in words
 ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
@@ -241,7 +257,7 @@ class Neg:
     text: str
 
     def __post_init__(self):
-        assert self.kind in NEGATIVE_KINDS, self.kind
+        assert self.kind in ALL_NEGATIVE_KINDS, self.kind
 
 
 def number(kind: str, digits: str, groups: tuple[int, ...], *, zero: str = "zero", runs: bool = False,
@@ -291,6 +307,13 @@ PLACES = {  # city, state, state abbreviation, zip
     "greenville": ("Greenville", "South Carolina", "SC", "29601"),
     "riverton": ("Riverton", "Wyoming", "WY", "82501"),
     "salem": ("Salem", "Massachusetts", "MA", "01970"),
+    # dev
+    "duluth": ("Duluth", "Minnesota", "MN", "55802"),
+    "bozeman": ("Bozeman", "Montana", "MT", "59715"),
+    "tempe": ("Tempe", "Arizona", "AZ", "85281"),
+    "boise": ("Boise", "Idaho", "ID", "83702"),
+    "burlington": ("Burlington", "Vermont", "VT", "05401"),
+    "dayton": ("Dayton", "Ohio", "OH", "45402"),
 }
 
 
@@ -717,6 +740,349 @@ def test_mixed_2(s: Script) -> None:
     s.buyer("Sounds good.")
 
 
+# -------------------------------------------------------------------------------------------- the dev dialogues
+# A second tuning half in other words: two other reps (Devon at Pinecrest Solar, Teresa at Lakeshore Office Supply),
+# other ways of asking and answering (bare values, lead-ins, items volunteered unasked, several items in one turn,
+# corrections, other backchannels), and negatives that look like personal data: order, quote, case, invoice and claim
+# numbers read as digits ("reference"), prices said like years ("nineteen ninety nine"), delivery and due dates,
+# a build year.
+def say_ref(digits: str, groups: tuple[int, ...] = (), zero: str = "oh") -> str:
+    """A reference number read as digits, one clip: "four seven one, two two oh" (a negative, not an entity)."""
+    parts, i = [], 0
+    for g in groups or (len(digits),):
+        parts.append(spell(digits[i : i + g], zero))
+        i += g
+    assert i == len(digits), (groups, digits)
+    return ", ".join(parts)
+
+
+def phone_pairs(digits: str) -> Ent:
+    """A phone number with the last four in pairs: "five one two, five five five, oh one, seventy seven"."""
+    chunks = [spell(digits[:3], "oh"), spell(digits[3:6], "oh"), pair(int(digits[6:8])), pair(int(digits[8:]))]
+    return Ent("PHONE_NUMBER", digits, chunks, ("grouped", "oh_zero", "pairs"), True)
+
+
+def dev_deposit_1(s: Script) -> None:
+    card = number("CARD_NUMBER", fake_card(s.rng), (4, 4, 4, 4), fillers={1: "uh"})
+    phone = number("PHONE_NUMBER", fake_phone(s.rng), (3, 3, 4), zero="oh")
+    confirmation = say_ref(fake_digits(s.rng, 6), (3, 3))
+    s.rep("Hey there, it's", Neg("name", "Devon over at Pinecrest Solar"), ". Have I caught you at a bad time?")
+    s.buyer("No, you're fine. You've got", person("Renata Kowalczyk"), ". Is this about the install?")
+    s.rep("It is. To hold your slot we take a deposit of", Neg("price", "nineteen ninety nine"),
+          ". If you've got a card handy, can you read me the long number across the front?")
+    s.buyer("Hang on, it's in my other bag... okay, got it.", card, ".")
+    s.rep("Reading that back to you.", readback(card, groups=(4, 4, 4, 4), zero="oh"), ". Sound right?")
+    s.buyer("Yep. Oh, and you can text me on", phone, "if the crew's running behind.")
+    s.rep("Will do. You're down for", Neg("date", "March third"), ", and they tend to pull up around",
+          Neg("time", "seven a m"), ".")
+    s.buyer("And they can fit all", Neg("quantity", "eighteen panels"), "in one day?")
+    s.rep("Start to finish. Your confirmation number is", Neg("reference", confirmation), ".")
+    s.buyer("Lovely. Thanks,", Neg("name", "Devon"), ".")
+
+
+def dev_deposit_2(s: Script) -> None:
+    first, rest = number("CARD_NUMBER", fake_card(s.rng, no_zero_pair), (4, 4, 4, 4), pairs=True).split(2)
+    receipt = say_ref(fake_digits(s.rng, 8), (4, 4), zero="zero")
+    s.rep("Morning, this is", Neg("name", "Devon with Pinecrest Solar"), ", ringing about the quote we sent last week.")
+    s.buyer("Oh right, the one for", Neg("price", "eleven thousand four hundred"), "? We've decided to go ahead.")
+    s.rep("Great news. And the tax credit knocks", Neg("percent", "thirty percent"),
+          "off if it's up and running by the end of", Neg("year", "twenty twenty six"), ".")
+    s.buyer("That's what sold me. How do I pay the deposit?")
+    s.rep("Easiest is a card. What card will you be using?")
+    s.buyer("The joint one. Okay, it starts with", first)
+    s.rep("Mhm, keep going.")
+    s.buyer(rest, ". And that's the lot.")
+    s.rep("And the name as it's printed on the card?")
+    s.buyer(person("Joanna Pereira"), ", no middle initial.")
+    s.rep("Cheers,", person("Joanna", "name_rep_thanks"), ". Where should the receipt go?")
+    s.buyer("Email's best.", email("jo.pereira@fastmail.com", ["jo dot pereira", "at fastmail dot com"], "email_dot"),
+            ".")
+    s.rep("Sent. The receipt reference is", Neg("reference", receipt), ", in case anyone asks.")
+    s.buyer("Brilliant, thank you.")
+
+
+def dev_order_1(s: Script) -> None:
+    digits = fake_card(s.rng, lambda d: sum(has_run(d[i : i + 4]) for i in range(0, 16, 4)) >= 2)
+    quote = say_ref(fake_digits(s.rng, 5))
+    s.rep("Thanks for calling", Neg("name", "Lakeshore Office Supply"), ", you're speaking with", Neg("name", "Teresa"),
+          ".")
+    s.buyer("Hi, this is", person("Callum Fraser", "name_this_is"), "at", Neg("name", "Fraser and Moir Joinery"),
+            ". I've got a quote I want to turn into an order.")
+    s.rep("Happy to help. Do you have the quote number handy?")
+    s.buyer("Aye, it's", Neg("reference", quote), ".")
+    s.rep("Got it.", Neg("quantity", "Forty cases"), "of copy paper and", Neg("quantity", "six toner cartridges"),
+          ", coming to", Neg("price", "eight forty nine fifty"), ". Where are we sending all that?")
+    s.buyer("To the workshop.", address(s.rng, "Quarry Road", 3, "duluth", "unit 3"), ".")
+    s.rep("And how would you like to pay today?")
+    s.buyer("Card. Are you ready?")
+    s.rep("Go for it.")
+    s.buyer(number("CARD_NUMBER", digits, (4, 4, 4, 4), runs=True), ".")
+    s.rep("Lovely, that's approved. Last thing, where should the invoice go?")
+    s.buyer("Email it to me,", email("callum_fraser82@outlook.com", ["callum underscore fraser eighty two",
+                                                                        "at outlook dot com"], "email_underscore"),
+            ".")
+    s.rep("Perfect. It'll arrive", Neg("date", "Thursday the sixth"), ", between", Neg("time", "nine and noon"), ".")
+    s.buyer("Champion. Cheers,", Neg("name", "Teresa"), ".")
+
+
+def dev_order_2(s: Script) -> None:
+    order = say_ref(fake_digits(s.rng, 7), (3, 4))
+    card = number("CARD_NUMBER", fake_card(s.rng, lambda d: "0" in d), (4, 4, 4, 4), zero="oh")
+    s.rep("Hi, it's", Neg("name", "Teresa from Lakeshore Office Supply"),
+          ". I'm calling about the chairs you ordered on our website.")
+    s.buyer("Oh hello. Yes, my name's", person("Duncan Moir", "name_my_name_is"), ", I put that order in.")
+    s.rep("Great. So that's order", Neg("reference", order), ",", Neg("quantity", "twelve task chairs"),
+          ". The card on file was declined, I'm afraid.")
+    s.buyer("Ah, that one's expired. Put it on this instead:", card, ".")
+    s.rep("That's gone through. Now, the delivery address looks incomplete. Where do you want these dropped off?")
+    s.buyer(address(s.rng, "Kingfisher Court", 4, "bozeman", zip_code=False), ".")
+    s.rep("And a number the driver can call on the day?")
+    s.buyer(number("PHONE_NUMBER", fake_phone(s.rng), (10,), one_chunk=True), ".")
+    s.rep("Thanks. They'll come", Neg("date", "next Tuesday"), ", and the total with delivery is",
+          Neg("price", "two thousand and ninety"), ".")
+    s.buyer("Grand. Thanks for sorting that out.")
+
+
+def dev_financing_1(s: Script) -> None:
+    s.rep("Hello, is that Mister", person("Baptiste"), "? It's", Neg("name", "Devon from Pinecrest Solar"),
+          ", about the finance form you started.")
+    s.buyer("Speaking. I got stuck halfway through it, to be honest.")
+    s.rep("No worries, we can finish it together. Can I start with your full legal name?")
+    s.buyer(person("Andre Baptiste"), ".")
+    s.rep("And when were you born?")
+    s.buyer("That'd be", dob(s.rng, "dob_month_day_year"), ".")
+    s.rep("For the soft credit check I'll need your SSN. It won't touch your score.")
+    s.buyer("Okay, yeah, so it's", number("SSN", fake_ssn(s.rng, lambda d: "0" in d), (3, 2, 4), zero="oh"), ".")
+    s.rep("And the address of the house the panels are going on?")
+    s.buyer(address(s.rng, "Chestnut Avenue", 3, "tempe"), ".")
+    s.rep("What's the best callback number if the lender has questions?")
+    s.buyer(phone_pairs(fake_phone(s.rng)), ".")
+    s.rep("Thanks. You're looking at", Neg("percent", "five point four nine percent"), "over",
+          Neg("quantity", "twenty years"), ", so roughly", Neg("price", "one eighty nine a month"), ".")
+    s.buyer("That's less than my power bill. Let's do it.")
+
+
+def dev_financing_2(s: Script) -> None:
+    first, rest = number("SSN", fake_ssn(s.rng), (3, 2, 4)).split(2)
+    case = say_ref(fake_digits(s.rng, 6), (3, 3))
+    s.rep(Neg("name", "Pinecrest Solar"), ", finance desk, this is", Neg("name", "Devon"), ".")
+    s.buyer("Hi", Neg("name", "Devon"), ", this is", person("Winston Clarke", "name_this_is"),
+            ". I had a letter saying my application's on hold.")
+    s.rep("Let me pull it up. Have you got the case number from the letter?")
+    s.buyer("Yeah, it says", Neg("reference", case), ".")
+    s.rep("Found you. It only needs your identity confirmed. What birth date did you put on the form?")
+    s.buyer("I was born on", dob(s.rng, "dob_day_of_month"), ".")
+    s.rep("And this time I need the full social, not just the last four.")
+    s.buyer("Right. It's", first)
+    s.rep("Yep.")
+    s.buyer(rest, ".")
+    s.rep("That's cleared it. Thanks,", person("Winston", "name_rep_thanks"),
+          ". Is there an email I can send the approval to?")
+    s.buyer(email("w-clarke@btinternet.co.uk", ["w dash clarke", "at b t internet dot co dot uk"], "email_dash",
+                  "email_co_uk"), ".")
+    s.rep("On its way. The first payment isn't due till", Neg("date", "the fifteenth of May"), ".")
+    s.buyer("Great, cheers.")
+
+
+def dev_terms_1(s: Script) -> None:
+    account = number("ACCOUNT_NUMBER", fake_digits(s.rng, 10), (3, 3, 4), fillers={0: "um"})
+    setup = say_ref(fake_digits(s.rng, 6), (2, 2, 2))
+    s.rep("Hi, this is", Neg("name", "Teresa at Lakeshore Office Supply"),
+          ". Is now still a good time to set up your trade account?")
+    s.buyer("Yes, go ahead. It's", person("Gareth Hughes"), "from", Neg("name", "Hughes Print Shop"), ".")
+    s.rep("Thanks. We'll put you on", Neg("quantity", "thirty day terms"), "with a limit of",
+          Neg("price", "five thousand dollars"), ". Would you like invoices paid automatically from your bank?")
+    s.buyer("Please. Saves me remembering.")
+    s.rep("Then grab a check if you have one. The nine digit number at the bottom left, what does that say?")
+    s.buyer(number("ROUTING_NUMBER", fake_routing(s.rng), (9,), one_chunk=True), ".")
+    s.rep("And right next to it, the account number.")
+    s.buyer("Right, that one is", account, ".")
+    s.rep("So I have", readback(account, groups=(3, 3, 4)), ". Correct?")
+    s.buyer("Correct. And send the paperwork to", email("gareth@hughesprintshop.com",
+                                                       ["gareth", "at hughes print shop dot com"]), ".")
+    s.rep("Will do. Your setup reference is", Neg("reference", setup), ", and the draft runs on",
+          Neg("date", "the second of every month"), ".")
+    s.buyer("Sounds good.")
+
+
+def dev_terms_2(s: Script) -> None:
+    routing = number("ROUTING_NUMBER", fake_routing(s.rng, lambda d: "0" in d), (3, 3, 3), zero="oh")
+    first, rest = number("ACCOUNT_NUMBER", fake_digits(s.rng, 8, no_zero_pair), (4, 4), pairs=True).split(1)
+    invoice = say_ref(fake_digits(s.rng, 5), (2, 3))
+    s.rep("Hello, you've reached", Neg("name", "Teresa"), "in accounts at", Neg("name", "Lakeshore"),
+          ". What can I sort out for you?")
+    s.buyer("Hi, I run the office at", Neg("name", "Lindqvist Dental Lab"),
+            ". We want to pay by direct debit from now on.")
+    s.rep("Sure thing. And you are?")
+    s.buyer(person("Victor Lindqvist"), ".")
+    s.rep("And since you'll be the signer, the last four digits of your social?")
+    s.buyer(number("SSN", fake_digits(s.rng, 4), (4,), one_chunk=True, styles=("last_four_ssn",)), ".")
+    s.rep("And your birth date, as month, day, year.")
+    s.buyer(dob(s.rng, "dob_numeric"), ".")
+    s.rep("Which bank account should we draw from? The routing number first, please.")
+    s.buyer("Routing is", routing, ".")
+    s.rep("And the account itself?")
+    s.buyer("It's", first)
+    s.rep("Okay.")
+    s.buyer(rest, ".")
+    s.rep("All set. The open invoice,", Neg("reference", invoice), ", for", Neg("price", "three twelve eighty"),
+          ", will come out on", Neg("date", "Friday the ninth"), ".")
+    s.buyer("Fine, thanks.")
+
+
+def dev_survey_1(s: Script) -> None:
+    phone = fake_phone(s.rng, lambda d: has_run(d[:3]) or has_run(d[-4:]))
+    s.rep("Hi, it's", Neg("name", "Devon from Pinecrest"), ". You filled in our form for a free roof survey?")
+    s.buyer("I did, that was me. My name is", person("Leila Farahani", "name_my_name_is"), ".")
+    s.rep("Great. And where's the property?")
+    s.buyer("It's", address(s.rng, "Larkspur Lane", 3, "boise"), ".")
+    s.rep("Okay. Our surveyor has", Neg("time", "a quarter to two"), "free on", Neg("date", "the twenty ninth"),
+          ". Would that suit?")
+    s.buyer("That's fine. Ring my mobile on the day,",
+            number("PHONE_NUMBER", phone, (3, 3, 4), zero="oh", runs=True), ".")
+    s.rep("Got it. And an email for the report?")
+    s.buyer(email("leila.f@yahoo.co.uk", ["leila dot f", "at yahoo dot co dot uk"], "email_dot", "email_co_uk"), ".")
+    s.rep("Lovely. It takes about", Neg("quantity", "ninety minutes"), ", and there's no charge.")
+    s.buyer("Okay, great, I'll be in.")
+
+
+def dev_survey_2(s: Script) -> None:
+    old = number("PHONE_NUMBER", fake_phone(s.rng), (3, 3, 4), zero="oh")
+    new = number("PHONE_NUMBER", fake_phone(s.rng), (3, 3, 4), fillers={1: "um"})
+    s.rep("Hello there, it's", Neg("name", "Devon"), "calling from", Neg("name", "Pinecrest Solar"),
+          ". Who do I have the pleasure of speaking with?")
+    s.buyer("It's", person("Ingrid"), ".", person("Ingrid Solberg"), ".")
+    s.rep("Lovely to speak with you,", person("Ingrid", "name_rep_thanks"),
+          ". I'm booking your survey. Which house is it?")
+    s.buyer(address(s.rng, "Sycamore Drive", 2), ", the blue one on the corner.")
+    s.rep("And roughly how old is the roof?")
+    s.buyer("The house went up in", Neg("year", "nineteen seventy eight"), ", but the roof's newer than that.")
+    s.rep("Okay. And what's a good number to confirm the appointment?")
+    s.buyer("Try", old, ". Oh, sorry, that's my old work line. I mean", new, ".")
+    s.rep("No problem, I'll use the second one. See you", Neg("date", "Saturday the fourth"), "at",
+          Neg("time", "ten"), ".")
+    s.buyer("Great, thanks very much.")
+
+
+def dev_invoice_1(s: Script) -> None:
+    phone = number("PHONE_NUMBER", fake_phone(s.rng), (10,), one_chunk=True)
+    invoice = say_ref(fake_digits(s.rng, 6), (3, 3))
+    s.rep(Neg("name", "Lakeshore Office Supply"), ", billing, this is", Neg("name", "Teresa"), ".")
+    s.buyer("Hi. I'm ringing about invoice", Neg("reference", invoice), ". It went to someone who's left.")
+    s.rep("Ah, let's fix that. Who should it go to now?")
+    s.buyer("Me. I'm", person("Beatriz Santos"), ", the practice manager at", Neg("name", "Santos Family Chiropractic"),
+            ".")
+    s.rep("And your email, please?")
+    s.buyer("So it's", email("bea_santos@gmail.com", ["bea underscore santos", "at gmail dot com"], "email_underscore"),
+            ".")
+    s.rep("And a direct line, in case there's a query?")
+    s.buyer(phone, ".")
+    s.rep("Let me check I have it.", readback(phone, groups=(3, 3, 4)), "?")
+    s.buyer("That's right. Oh, and we've moved, so the new address is",
+            address(s.rng, "Beacon Street", 3, "burlington", "suite 12"), ".")
+    s.rep("Thanks for telling me. The balance is", Neg("price", "six hundred and forty two dollars"), ", due in",
+          Neg("quantity", "fourteen days"), ".")
+    s.buyer("Okay, I'll pay it this week.")
+
+
+def dev_invoice_2(s: Script) -> None:
+    s.rep("Hi, it's", Neg("name", "Teresa calling from Lakeshore Office Supply"),
+          ". I'm trying to reach whoever handles your invoices.")
+    s.buyer("You're talking to her.", person("Megan O'Rourke"), ".")
+    s.rep("Great. We're moving everyone to e-invoices. What's a good email for those?")
+    s.buyer(email("megan-orourke@hotmail.com", ["megan dash o rourke", "at hotmail dot com"], "email_dash"),
+            "... no, sorry, that's my personal one. Use",
+            email("m.orourke@orourkebakery.com", ["m dot o rourke", "at o rourke bakery dot com"], "email_dot"), ".")
+    s.rep("No problem, the work one it is. And are we still mailing statements to the old place?")
+    s.buyer("No, we moved the bakery. It's", address(s.rng, "Orchard Way", 2, "dayton", zip_code=False), "now.")
+    s.rep("Updated. If you pay within", Neg("quantity", "ten days"), "you get", Neg("percent", "two percent"),
+          "off, so the", Neg("price", "ninety nine ninety five"), "comes down a little.")
+    s.buyer("Oh, handy. Thanks,", Neg("name", "Teresa"), ".")
+
+
+def dev_rebate_1(s: Script) -> None:
+    claim = say_ref(fake_digits(s.rng, 7), (3, 4))
+    s.rep("Good afternoon, is that", person("Alistair"), "? It's", Neg("name", "Devon at Pinecrest Solar"), ".")
+    s.buyer("It is, aye.")
+    s.rep("Good news, the utility approved your rebate of", Neg("price", "seven fifty"),
+          ". I can have it paid straight into your bank.")
+    s.buyer("Oh brilliant. What do you need from me?")
+    s.rep("First, the name on that bank account?")
+    s.buyer(person("Alistair Boyd"), ".")
+    s.rep("And just so I know it's you, the final four digits of your SSN.")
+    s.buyer(number("SSN", fake_digits(s.rng, 4, lambda d: "0" in d), (4,), zero="oh", one_chunk=True,
+                   styles=("last_four_ssn",)), ".")
+    s.rep("And your birthday?")
+    s.buyer("Birthday's", dob(s.rng, "dob_birthday_is"), ".")
+    s.rep("Thanks. Which account would you like it paid into? Routing number first.")
+    s.buyer("Give me a sec.", number("ROUTING_NUMBER", fake_routing(s.rng), (9,), one_chunk=True), ".")
+    s.rep("Now the account digits, please.")
+    s.buyer(number("ACCOUNT_NUMBER", fake_digits(s.rng, 9, lambda d: "0" in d), (3, 3, 3), zero="oh"), ".")
+    s.rep("Lovely. It'll land within", Neg("quantity", "ten working days"), ". Your claim number is",
+          Neg("reference", claim), ".")
+    s.buyer("Cheers,", Neg("name", "Devon"), ".")
+
+
+def dev_rebate_2(s: Script) -> None:
+    account = number("ACCOUNT_NUMBER", fake_digits(s.rng, 11), (11,), one_chunk=True)
+    s.rep(Neg("name", "Pinecrest Solar"), ", you're through to", Neg("name", "Devon"), ".")
+    s.buyer(person("Rory Campbell"), "here. My rebate was meant to arrive", Neg("date", "last Friday"),
+            "and it hasn't.")
+    s.rep("Sorry about that. Let me look. For security, can you give me your full social?")
+    s.buyer("Sure.", number("SSN", fake_ssn(s.rng, has_run), (3, 2, 4), runs=True), ".")
+    s.rep("Thanks. I see it. The payment bounced, the bank says that account is closed.")
+    s.buyer("Ah, I switched banks in", Neg("year", "twenty twenty four"), ". Let me give you the new one.")
+    s.rep("Please. Start with the first block of digits along the bottom of a check.")
+    s.buyer(number("ROUTING_NUMBER", fake_routing(s.rng), (3, 3, 3), fillers={1: "er"}), ".")
+    s.rep("And the block after that?")
+    s.buyer(account, ".")
+    s.rep("I'll read that back.", readback(account, groups=(4, 4, 3)), ".")
+    s.buyer("Spot on.")
+    s.rep("I've resent the", Neg("price", "three hundred and seventy five dollars"), ". Give it",
+          Neg("quantity", "three days"), ".")
+    s.buyer("Thanks a lot.")
+
+
+def dev_reorder_1(s: Script) -> None:
+    card = number("CARD_NUMBER", fake_card(s.rng, lambda d: "0" in d[4:]), (4, 4, 4, 4), zero="oh")
+    order = say_ref(fake_digits(s.rng, 6), (2, 4))
+    s.rep("Hi, this is", Neg("name", "Teresa from Lakeshore"),
+          ". Your monthly standing order is due to ship, but a couple of things need updating.")
+    s.buyer("Okay. What's up?")
+    s.rep("First, who's this I'm talking to, for our records?")
+    s.buyer(Ent("PERSON", "Terrence Odum", ["Terrence Odum", "O, D, U, M"], ("name_spelled",)), ".")
+    s.rep("Thanks. The card we have for you has expired. Which card would you like to use going forward?")
+    s.buyer("Try this one.", card, ".")
+    s.rep("And the shipping address still says the old warehouse.")
+    s.buyer("Yeah, we moved out of there. Ship it to", address(s.rng, "Juniper Street", 4, "madison"), ".")
+    s.rep("Got it. So that's", Neg("quantity", "twenty four boxes"), "of gloves and", Neg("quantity", "ten"),
+          "of hand towels, order", Neg("reference", order), ".")
+    s.buyer("That's right. How much does that come to?")
+    s.rep(Neg("price", "Four seventeen twenty"), "with tax, arriving", Neg("date", "June eleventh"), ".")
+    s.buyer("Perfect, thanks.")
+
+
+def dev_reorder_2(s: Script) -> None:
+    mail = ("felix.brandt@brandtarch.com", ["felix dot brandt", "at brandt arch dot com"])
+    order = say_ref(fake_digits(s.rng, 6), (3, 3))
+    s.rep("Thanks for holding, this is", Neg("name", "Teresa"), ". What can I do for you?")
+    s.buyer("Hi, this is", person("Felix Brandt", "name_this_is"), "from", Neg("name", "Brandt Architects"),
+            ". I'd like to join your rewards program before we reorder.")
+    s.rep("Happy to sign you up. I'll just need an email address and a number I can reach you on.")
+    s.buyer("Sure, email is", email(mail[0], mail[1], "email_dot"), ", and my cell is",
+            number("PHONE_NUMBER", fake_phone(s.rng), (3, 3, 4), zero="oh", fillers={0: "uh"}), ".")
+    s.rep("Let me make sure I spelled that right.", email(mail[0], mail[1], "email_dot", "readback"), "?")
+    s.buyer("That's it.")
+    s.rep("And for the rewards account, when's your birthday?")
+    s.buyer("Hmm, that'd be", dob(s.rng, "dob_month_day_year"), ".")
+    s.rep("You're in. You earn", Neg("percent", "three percent"), "back, and membership is",
+          Neg("price", "twenty nine ninety nine"), "a year, free until", Neg("year", "twenty twenty seven"), ".")
+    s.buyer("Nice. And can the reorder get here before", Neg("time", "eight thirty"), "tomorrow?")
+    s.rep("It'll be there first thing. That's order", Neg("reference", order), ". Anything else,",
+          person("Felix", "name_rep_thanks"), "?")
+    s.buyer("No, that's all.")
+
+
 CALLS = {  # (name, dialogue), in the order voices are dealt
     "tune": [("card_1", tune_card_1), ("card_2", tune_card_2), ("bank_1", tune_bank_1), ("bank_2", tune_bank_2),
              ("identity_1", tune_identity_1), ("identity_2", tune_identity_2), ("contact_1", tune_contact_1),
@@ -726,6 +1092,11 @@ CALLS = {  # (name, dialogue), in the order voices are dealt
              ("identity_1", test_identity_1), ("identity_2", test_identity_2), ("contact_1", test_contact_1),
              ("contact_2", test_contact_2), ("address_1", test_address_1), ("address_2", test_address_2),
              ("mixed_1", test_mixed_1), ("mixed_2", test_mixed_2)],
+    "dev": [("deposit_1", dev_deposit_1), ("deposit_2", dev_deposit_2), ("order_1", dev_order_1),
+            ("order_2", dev_order_2), ("financing_1", dev_financing_1), ("financing_2", dev_financing_2),
+            ("terms_1", dev_terms_1), ("terms_2", dev_terms_2), ("survey_1", dev_survey_1), ("survey_2", dev_survey_2),
+            ("invoice_1", dev_invoice_1), ("invoice_2", dev_invoice_2), ("rebate_1", dev_rebate_1),
+            ("rebate_2", dev_rebate_2), ("reorder_1", dev_reorder_1), ("reorder_2", dev_reorder_2)],
 }
 
 
@@ -852,7 +1223,7 @@ def check_half(half: str, calls: dict) -> list[str]:
     negs = {n["kind"] for c in calls.values() for n in c["negatives"]}
     problems += [f"{half}: {k} only {kinds[k]} times" for k in KINDS if kinds[k] < MIN_PER_KIND]
     problems += [f"{half}: no entity in style {s}" for s in STYLES if s not in styles]
-    problems += [f"{half}: no negative of kind {k}" for k in NEGATIVE_KINDS if k not in negs]
+    problems += [f"{half}: no negative of kind {k}" for k in HALF_NEGATIVE_KINDS[half] if k not in negs]
     for name, c in calls.items():
         if not 30.0 <= c["duration_s"] <= 70.0:
             problems.append(f"{name}: {c['duration_s']} s, not 30-70 s")
@@ -966,8 +1337,8 @@ def main() -> int:
             h = HALVES[half]
             half_labels = {}
             for i, (name, dialogue) in enumerate(calls):
-                stereo = i % 2 == (1 if half == "tune" else 0)
-                voices = {"rep": h["rep"][(i // 2) % 2], "buyer": h["buyer"][(i // 2) % 3]}
+                stereo = i % 2 == STEREO_PARITY[half]
+                voices = {"rep": h["rep"][(i // 2) % len(h["rep"])], "buyer": h["buyer"][(i // 2) % len(h["buyer"])]}
                 script = Script(half, name)
                 dialogue(script)
                 file_name = f"{name}_{'stereo.flac' if stereo else 'mono.wav'}"

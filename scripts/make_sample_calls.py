@@ -157,13 +157,30 @@ def run(cmd: list[str]) -> None:
 
 
 def synthesize(text: str, voice: dict, tmp: Path) -> np.ndarray:
-    """espeak-ng -> float32 mono samples at ``MIX_RATE``, shape (n,)."""
-    raw = tmp / "espeak.wav"
-    resampled = tmp / "espeak16k.wav"
-    cmd = ["espeak-ng", "-v", voice["voice"], "-s", str(voice["wpm"]), "-w", str(raw)]
-    if voice.get("pitch") is not None:
-        cmd += ["-p", str(voice["pitch"])]
-    run(cmd + ["--", text])
+    """espeak-ng (or flite) -> float32 mono samples at ``MIX_RATE``, shape (n,).
+
+    A voice is ``{"voice": "en-us+f2", "wpm": 165}`` (espeak-ng, optionally with ``pitch``), or
+    ``{"engine": "flite", "voice": "slt", "duration_stretch": 1.05}`` for one of flite's built-in voices (``flite
+    -lv``); ``duration_stretch`` above 1 speaks slower. flite writes 16 kHz (8 kHz for ``kal``) 16-bit WAV, which
+    is resampled to ``MIX_RATE`` like espeak-ng's 22.05 kHz output, so trim() and normalise() see the same rate.
+    """
+    engine = voice.get("engine", "espeak-ng")
+    if engine == "flite":
+        raw = tmp / "flite.wav"
+        resampled = tmp / "flite16k.wav"
+        cmd = ["flite", "-voice", voice["voice"], "-o", str(raw)]
+        if voice.get("duration_stretch") is not None:
+            cmd += ["--setf", f"duration_stretch={voice['duration_stretch']}"]
+        run(cmd + ["-t", text])
+    elif engine == "espeak-ng":
+        raw = tmp / "espeak.wav"
+        resampled = tmp / "espeak16k.wav"
+        cmd = ["espeak-ng", "-v", voice["voice"], "-s", str(voice["wpm"]), "-w", str(raw)]
+        if voice.get("pitch") is not None:
+            cmd += ["-p", str(voice["pitch"])]
+        run(cmd + ["--", text])
+    else:
+        raise ValueError(f"unknown TTS engine {engine!r}; known: espeak-ng, flite")
     # float output: no requantisation, hence no dither and a bit-exact result on every run
     run(["sox", "-D", str(raw), "-e", "floating-point", "-b", "32", str(resampled), "rate", "-v", str(MIX_RATE)])
     samples, rate = sf.read(resampled, dtype="float32")

@@ -85,6 +85,86 @@ def test_presidio_and_the_spoken_form_recognisers_find_each_kind_and_leave_price
     assert redactor.detect(CALL, {"A": "rep", "B": "buyer"}, "none") == ()
 
 
+def _kinds(redactor, level, *turns, roles=None):
+    words = _words(*turns)
+    spans = redactor.detect(words, roles or {"A": "rep", "B": "buyer"}, level)
+    return {(s.kind, " ".join(words[i]["text"] for i in s.words)) for s in spans}
+
+
+def test_a_request_is_answered_by_the_other_partys_next_turn_however_whisper_heard_the_value(redactor):
+    # an e-mail spelled over a phone line, misheard: the question is the evidence
+    assert _kinds(redactor, "pii", ("A", "Thanks. What's your e-mail?"),
+                  ("B", "Emily Nash Kata, Fairwell. I cannot do not know your K.")) == {
+        ("EMAIL_ADDRESS", "Emily Nash Kata, Fairwell. I cannot do not know your K.")}
+    # the cue itself misheard ("your date of birth?"): taken only with something date-like in the answer
+    assert _kinds(redactor, "pii", ("A", "And your data is worth"), ("B", "For it, 23, I will be.")) == {
+        ("DATE_OF_BIRTH", "For it, 23, I will be.")}
+    assert _kinds(redactor, "pii", ("A", "Is it worth a look at your next renewal?"),
+                  ("B", "If it saved us real money. Our premium went up almost thirty percent.")) == set()
+    # e-mail and address said as verbs or meant otherwise ask for nothing; a bare "yes" answers nothing
+    assert _kinds(redactor, "pii", ("A", "No problem. Can you email me?"), ("B", "Sure."),
+                  ("A", "Same address as before?"), ("B", "Yes."), ("A", "Please send the email."),
+                  ("B", "Right, sorry. I suppose that's fair."), ("A", "What's the address?"),
+                  ("B", "It's on our website.")) == set()
+    # a number's answer is the rest of the turn, but not the talk after it
+    assert _kinds(redactor, "pii", ("A", "Hi, it's Dana. You can reach me at five five five, two one eight, four "
+                                         "four nine zero. Again, that's Dana from Acme Scheduling.")) == {
+        ("PHONE_NUMBER", "five five five, two one eight, four four nine zero.")}
+
+
+def test_a_number_whisper_partly_heard_as_other_words_is_one_number_and_amounts_stay(redactor):
+    assert _kinds(redactor, "pii", ("A", "I need your bank details for the direct debit."),
+                  ("B", "Rahul, wheel 4406, wheel 4309.")) == {("ACCOUNT_NUMBER", "4406, wheel 4309.")}
+    assert _kinds(redactor, "pii", ("A", "We all are refunded on 200, 100, 100, and that's it.")) == set()
+    assert _kinds(redactor, "pii", ("A", "And what is the bill amount?"), ("B", "The amount of the bill is $132."),
+                  ("A", "All right, $132 has been paid to Smart Electric.")) == set()
+
+
+def test_a_purchases_number_stays_a_persons_goes_and_spelled_emails_keep_their_whole_name(redactor):
+    # an order or quote number names a purchase; a seven-digit number with nothing naming it is a phone number
+    assert _kinds(redactor, "pii", ("A", "Do you have the quote number handy?"), ("B", "Yes, it's 6 7 9 6 4 2 1."),
+                  ("A", "Great, so that's order 747 3558 for twelve chairs.")) == set()
+    assert _kinds(redactor, "pii", ("B", "It's 4155501 if anything comes up.")) == {("PHONE_NUMBER", "4155501")}
+    # a long number followed by a misheard word is no amount ("6175550130 Grand" is not six billion dollars)
+    assert _kinds(redactor, "pii", ("A", "And the number the driver can call on the day."),
+                  ("B", "6175550130 Grand,")) == {("PHONE_NUMBER", "6175550130 Grand,")}
+    # "dot com" heard as "not come", and a name joined by "underscore" with misheard words in it
+    assert _kinds(redactor, "pii", ("A", "And an email for the receipt?"), ("B", "Layla not F at Yahoo not come.")) \
+        == {("EMAIL_ADDRESS", "Layla not F at Yahoo not come.")}
+    assert _kinds(redactor, "pii", ("B", "Mail it to me. Call him underscore phrase or 80 to at outlook .com.")) == {
+        ("EMAIL_ADDRESS", "him underscore phrase or 80 to at outlook .com.")}
+    # a zip code misheard by a digit still ends the address after its state
+    assert _kinds(redactor, "pii", ("B", "It's 1792 Juniper Street, Madison, Wisconsin 5373. Thanks.")) == {
+        ("STREET_ADDRESS", "1792 Juniper Street, Madison, Wisconsin 5373.")}
+
+
+def test_a_request_whisper_broke_with_dots_is_still_one_sentence(redactor):
+    assert _kinds(redactor, "pii", ("A", "And this time I need the full socials out for... just the last"),
+                  ("B", "Right, it's time 5.7.24."), ("A", "Yeah."), ("B", "Time 6.28.")) == {
+        ("SSN", "time 5.7.24. Time 6.28.")}  # one number over two turns, the other party's "Yeah." kept
+
+
+def test_what_a_misheard_cue_word_sounds_like():
+    from pipeline.redact.requests import sounds_like as like
+
+    assert like("count", "account") and like("worth", "birth") and like("cards", "card")
+    assert not like("bill", "mobile") and not like("fun", "phone") and not like("hard", "card")
+
+
+def test_the_buyers_names_however_they_are_said_and_never_the_reps(redactor):
+    # lower-case and misheard as Whisper wrote it: the answer to "who am I speaking with?", and each later mention
+    got = _kinds(redactor, "strict",
+                 ("A", "Hi there, Ravi calling from Brightwave. Who am I speaking with?"),
+                 ("B", "Sure, it's quame man."),
+                 ("A", "Thanks. The quame account is ready, and the man at the desk has it."),
+                 ("B", "Great, thanks Ravi."))
+    assert got == {("PERSON", "quame man."), ("PERSON", "quame")}  # "man" alone is too short to follow about
+    assert not any("Ravi" in t or "Brightwave" in t for _, t in got)  # the rep's own name and company stay
+    got = _kinds(redactor, "strict", ("A", "Hello, this is Sam from Northwind. Is this Priya?"),
+                 ("B", "Yes. My name in Priya Nair."), ("A", "Lovely. Thanks, Priya."), ("B", "Thanks, Sam."))
+    assert got == {("PERSON", "Priya?"), ("PERSON", "Priya Nair."), ("PERSON", "Priya.")}
+
+
 def test_placeholders_replace_the_words_and_any_quote_of_them():
     words = _words(("B", "my card is 4111 1111 uh 1111 1111 thanks"))
     spans = (Span("CARD_NUMBER", (3, 4, 6, 7), 0.9, 2.2, "B", 0.95, "t"),)

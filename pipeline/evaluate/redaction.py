@@ -216,7 +216,40 @@ def evaluate_redaction(folder: Path, options, out: Path, harper: Path | None = N
             checks.append({"file": f, "half": "leak", "value_found": v})
         for f, v in leaks(out / (tag or "set") / "pii", sorted(set(heard))):  # a missed entity, as Whisper wrote it
             checks.append({"file": f, "half": "heard", "value_found": v})
-    return {"entities": rows, "spans": spans, "checks": checks, "halves": summarise(rows, spans, checks)}
+    sales = sales_calls(folder.parent / "eval_calls", folder.parent / "test_calls", redactor=redactor)
+    return {"entities": rows, "spans": spans, "checks": checks, "halves": summarise(rows, spans, checks),
+            "sales_calls": sales}
+
+
+def sales_calls(*folders: Path, redactor=None) -> dict[str, Any]:
+    """What the redactor takes from sales calls that were not written to hold personal data: the reference
+    transcripts (``*.ref.json`` lines, each line's words spread over its time) of the marker sets, at ``pii`` and
+    ``strict``. Prices, times, dates and quantities must stay; the few real items these scripts hold (an
+    account number read back, an e-mail, a voicemail's call-back number, names) are listed with the rest."""
+    from ..redact import load_redactor
+
+    redactor = redactor or load_redactor()
+    out: dict[str, Any] = {"calls": 0, "words": 0}
+    for level in ("pii", "strict"):
+        out[level] = {"words": 0, "spans": []}
+    for ref in sorted(p for f in folders if Path(f).is_dir() for p in Path(f).glob("*.ref.json")):
+        lines = json.loads(ref.read_text(encoding="utf-8")).get("lines") or []
+        words = []
+        for line in lines:
+            said = line["text"].split()
+            step = (line["end"] - line["start"]) / max(1, len(said))
+            words += [{"start": line["start"] + k * step, "end": line["start"] + (k + 1) * step, "text": w,
+                       "speaker": line["speaker"]} for k, w in enumerate(said)]
+        if not words:
+            continue
+        out["calls"] += 1
+        out["words"] += len(words)
+        for level in ("pii", "strict"):
+            for s in redactor.detect(words, {"rep": "rep", "buyer": "buyer"}, level):
+                out[level]["words"] += len(s.words)
+                out[level]["spans"].append({"file": f"{ref.parent.name}/{ref.name}", "kind": s.kind,
+                                            "said": " ".join(words[i]["text"] for i in s.words)})
+    return out
 
 
 def summarise(rows, spans, checks) -> dict[str, Any]:
@@ -276,4 +309,16 @@ def redaction_markdown(result: dict[str, Any]) -> str:
                  f"wrote at pii: {len(found)}" + "".join(f"\n- {c['file']}: {c['value_found']!r}" for c in found[:20]))
     lines.append(f"\nMissed entities, as Whisper wrote them, found there: {len({c['value_found'] for c in heard})} "
                  f"(in {len(heard)} files; these are the recall misses above)")
+    sales = result.get("sales_calls")
+    if sales and sales["words"]:
+        for level in ("pii", "strict"):
+            got = sales[level]
+            kinds: dict[str, int] = {}
+            for s in got["spans"]:
+                kinds[s["kind"]] = kinds.get(s["kind"], 0) + 1
+            lines.append(f"\nSales calls not written to hold personal data ({sales['calls']} reference transcripts of "
+                         f"eval_calls/ and test_calls/), at {level}: {got['words']} of {sales['words']} words redacted "
+                         f"({got['words'] / sales['words']:.2%}), " + (", ".join(f"{k} {v}" for k, v in
+                                                                        sorted(kinds.items())) or "nothing"))
+        lines += [f"- {s['file']}: {s['kind']} {s['said']!r}" for s in sales["pii"]["spans"]]
     return "\n".join(lines).strip() + "\n"

@@ -6,15 +6,26 @@ cue naming a kind, the value is the rest of the cue's sentence when the speaker 
 next turn (the answer): for a number, the rest of that turn (its digits are often misheard as other words,
 which must go with it); for the other kinds, up to the first sentence end after something value-like ("at" or
 "dot" for an e-mail, a month or a number for a date, a zip code or state for an address); across a short
-backchannel of the other party ("okay", "go on") when the same speaker resumes, and never into the next cue. A read-back ("let me read that back", "did you say") takes
-the kind of the cue before it. Scored below the exact recognisers: where they find the value, theirs counts,
-and this only adds the words around it they missed.
+backchannel of the other party ("okay", "go on") when the same speaker resumes, and never into the next cue.
+
+A cue said as a request ("And your date of birth?", or the last thing its speaker says before the other party
+answers) is answered by the other party's next turn even when nothing in the answer looks like the value:
+Whisper hears an e-mail spelled over a phone line as "and I'll look not come", and the question is the evidence.
+The cue words themselves are often misheard too ("your data is worth", "and the count"): in a short request a
+word that sounds like a cue's key word (``_like``: the same or one-off Metaphone code and close spelling, or a
+clipped ending) is a cue, whose answer must then hold something value-like. A read-back ("let me read that
+back", "did you say") takes the kind of the cue before it. Scored below the exact recognisers: where they find
+the value, theirs counts, and this only adds the words around it they missed.
 """
 
 from __future__ import annotations
 
-from .recognizers import MONTHS, STATES, SUFFIXES, TLDS, _CallRecognizer, _result
-from .spoken import FILLERS, Token, digit_runs, is_number_word, numeral
+import re
+
+from .recognizers import MONTHS, REFERENCE_WORDS, STATES, SUFFIXES, TLDS, _CallRecognizer, _result
+from .requests import (REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request, sounds_like,
+                       turns)
+from .spoken import AMOUNT_AFTER, FILLERS, MAGNITUDES, Token, digit_runs, is_number_word, numeral
 
 CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "CARD_NUMBER": (("card", "number"), ("card", "is"), ("number", "on", "the", "card"), ("long", "number"),
@@ -26,15 +37,44 @@ CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "SSN": (("social", "security"), ("social", "is"), ("ssn",), ("of", "my", "social"), ("of", "your", "social")),
     "PHONE_NUMBER": (("phone", "number"), ("cell", "number"), ("mobile", "number"), ("reach", "me", "at"),
                      ("reach", "me", "on"), ("call", "me", "at"), ("call", "me", "back", "at"), ("call", "me", "on"),
-                     ("callback", "number"), ("best", "number"), ("number",)),  # "number" alone: see PHONE_DIGITS
+                     ("callback", "number"), ("best", "number"), ("text", "me", "on"), ("text", "me", "at"),
+                     ("number",)),  # "number" alone: see PHONE_DIGITS
     "DATE_OF_BIRTH": (("date", "of", "birth"), ("born", "on"), ("was", "born"), ("birthday", "is"), ("dob",),
                       ("birth", "date")),
-    "EMAIL_ADDRESS": (("email",), ("e-mail",)),  # the answer must hold "at" or "@" (never guessed)
+    "EMAIL_ADDRESS": (("email",), ("e-mail",)),  # the answer must hold "at" or "@" unless it answers a request
     "STREET_ADDRESS": (("address", "is"), ("street", "address"), ("live", "at"), ("mailing", "address"),
                        ("billing", "address"), ("shipping", "address"), ("zip", "code"), ("postcode",),
                        ("company", "address"), ("address",)),  # the answer must hold a number and a street
-                                                                # word, a zip code or a state
+                                                                # word, a zip code or a state, unless it answers
+                                                                # a request
 }
+# Said in a request, these name a kind less surely ("and the card?", "when were you born?"): their answer must
+# hold something value-like, as a misheard cue's must.
+WEAK_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "CARD_NUMBER": (("credit", "card"), ("debit", "card"), ("the", "card"), ("your", "card"), ("which", "card"),
+                    ("what", "card")),
+    "ACCOUNT_NUMBER": (("the", "account"), ("your", "account"), ("bank", "account"), ("checking", "account"),
+                       ("savings", "account")),
+    "ROUTING_NUMBER": (("routing",), ("aba",)),
+    "SSN": (("social",), ("socials",), ("last", "four"), ("final", "four"), ("four", "digits")),
+    "PHONE_NUMBER": (("phone",), ("cell",), ("mobile",), ("text", "me"), ("reach", "you")),
+    "DATE_OF_BIRTH": (("born",), ("birthday",), ("birthdate",), ("birth",)),
+    "STREET_ADDRESS": (("sending",), ("send",), ("ship",), ("shipped",), ("shipping",), ("deliver",),
+                       ("delivered",), ("delivery",), ("mail",), ("live",), ("located",), ("based",), ("where",),
+                       ("where's",)),
+}
+# said in a request, what a misheard cue most likely was: a word sounding like one of these (``_like``)
+KEYS: dict[str, tuple[str, ...]] = {
+    "CARD_NUMBER": ("card",), "ACCOUNT_NUMBER": ("account",), "ROUTING_NUMBER": ("routing",),
+    "SSN": ("social", "security"), "PHONE_NUMBER": ("phone", "mobile"), "DATE_OF_BIRTH": ("birth", "birthday"),
+    "EMAIL_ADDRESS": ("email",), "STREET_ADDRESS": ("address",),
+}
+# what a request starts with, after the openers ("and", "okay", "thanks"), when Whisper wrote no question mark
+NOT_AN_ANSWER = frozenset({"our", "my", "your", "their", "the", "a", "an", "is", "this", "on", "in", "at", "we",
+                           "i", "i'll", "i'm", "it's", "let", "me", "check", "one", "second", "moment", "hang",
+                           "hold", "sec", "yes", "no", "yeah", "yep", "nope", "sure", "correct", "right", "same", "that's", "it",
+                           "okay", "ok", "fine", "great", "thanks", "thank", "you", "alright", "perfect", "exactly",
+                           "sounds", "good", "please", "go", "ahead", "absolutely", "of", "course"}) | FILLERS
 READBACK = (("read", "that", "back"), ("read", "it", "back"), ("read", "back"), ("to", "confirm"),
             ("did", "you", "say"), ("confirm", "that"))
 LEAD = FILLERS | {"is", "it's", "its", "sure", "yes", "yeah", "okay", "ok", "the", "my", "it", "that's", "number",
@@ -42,12 +82,19 @@ LEAD = FILLERS | {"is", "it's", "its", "sure", "yes", "yeah", "okay", "ok", "the
                   "please", "last", "digits", "your", "social", "security", "card", "on", "account"}
 BACKCHANNEL = FILLERS | {"okay", "ok", "yeah", "yes", "yep", "go", "on", "ahead", "right", "mhm", "mm-hmm", "uh-huh",
                          "got", "it", "sure", "and", "alright", "next", "continue", "great"}
+FUNCTION = frozenset({"do", "does", "did", "is", "are", "was", "were", "will", "would", "can", "could", "should",
+                      "have", "has", "had", "i", "you", "we", "they", "he", "she", "it", "that", "this", "may", "might",
+                      "must", "why", "and", "or", "but", "if", "so", "am", "be", "just", "really", "sure", "need",
+                      "want", "think", "know", "a", "the", "to", "at", "in", "on", "for", "there", "here", "of"})
+COPULA = {"is", "it's", "its", "was", "are", "that's", "would", "will", "should", "be", "reads", "starts", "ends"}
 TALK = {"name", "i", "i'm", "we", "you", "this", "here", "i'll", "let", "me", "thanks", "thank"}
 NUMBER_KINDS = ("CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SSN", "PHONE_NUMBER")
 MAX_TOKENS = 30
 PHONE_DIGITS = 7  # "a number we can text?": the answer to "number" alone must hold a phone number's digits
 MAX_GAP = 4  # other words a value may hold ("404. Time, time, time. 4133": a number misheard in the middle)
 GUESS_TOKENS = 8  # a number's answer with nothing number-like in it is still taken when this short (misheard)
+ANSWER_TOKENS = 16  # a direct answer to a request is taken, value-like or not, when this short
+FUZZY_DIGITS = 3  # the answer to a misheard number cue must hold this many digits
 
 
 class CueRecognizer(_CallRecognizer):
@@ -55,60 +102,81 @@ class CueRecognizer(_CallRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         toks = self.tokens(text)
-        turn = _turns(text, toks)
+        turn = turns(text, toks)
         out, last_kind, i = [], None, 0
         while i < len(toks):
-            kind, n = _cue_at(toks, i)
-            readback = kind is None and bool(n := _match(toks, i, READBACK)) and last_kind is not None
-            kind = last_kind if readback else kind
+            kind, n, sure = _cue_at(toks, turn, i)
+            readback = kind is None and bool(n := match(toks, i, READBACK)) and last_kind is not None
+            if readback:
+                kind, sure = last_kind, True
             if kind is None:
                 i += 1
                 continue
             last_kind = kind
-            span = _answer(toks, turn, i + n - 1, kind, readback)
-            if span is not None and kind == "PHONE_NUMBER" and n == 1 and _digits_in(toks[span[0]:span[1] + 1]) < PHONE_DIGITS:
+            span = _answer(toks, turn, i + n - 1, kind, readback, sure)
+            if span is not None and kind == "PHONE_NUMBER" and n == 1 and sure \
+                    and _digits_in(toks[span[0]:span[1] + 1]) < PHONE_DIGITS:
                 span = None
             if span is not None and kind in entities:
                 a, b = span
-                out.append(_result(kind, toks[a].start, toks[b].end, 0.75, self.name))
+                out.append(_result(kind, toks[a].start, toks[b].end, 0.75 if sure else 0.7, self.name))
                 i = b + 1
             else:
-                i += n
+                i += 1  # ("the card" unanswered: "card number" may be the cue)
         return out
 
 
-def _turns(text: str, toks: list[Token]) -> list[int]:
-    """Each token's turn number: the call's text has a new line where the speaker changes."""
-    out, n, pos = [], 0, 0
-    for t in toks:
-        n += text.count("\n", pos, t.start)
-        pos = t.start
-        out.append(n)
-    return out
-
-
-def _match(toks: list[Token], i: int, phrases) -> int:
-    """The length of the phrase said at ``toks[i]`` (within one sentence), or 0."""
-    for p in phrases:
-        if tuple(t.text for t in toks[i:i + len(p)]) == p and not any(t.ends_sentence for t in toks[i:i + len(p) - 1]):
-            return len(p)
-    return 0
-
-
-def _cue_at(toks: list[Token], i: int) -> tuple[str | None, int]:
+def _cue_at(toks: list[Token], turn: list[int], i: int) -> tuple[str | None, int, bool]:
+    """The kind a cue said at ``toks[i]`` names, its length in tokens, and whether it names it surely (a weak or
+    misheard cue counts only in a short request). The longest phrase wins ("phone number" over "number")."""
+    best: tuple[str | None, int, bool] = (None, 0, True)
+    if i >= len(toks) or said_as_verb(toks, i) or (i > 0 and toks[i - 1].text in REFERENCE_WORDS):
+        return best  # "the order number", "the quote number": a purchase's, not a person's
     for kind, phrases in CUES.items():
-        n = _match(toks, i, phrases)
-        if n:
-            return kind, n
-    return None, 0
+        n = match(toks, i, phrases)
+        if n > best[1]:
+            best = (kind, n, True)
+    if best[0] is not None or not short_request(toks, turn, i):
+        return best
+    for kind, phrases in WEAK_CUES.items():
+        n = match(toks, i, phrases)
+        if n > best[1]:
+            best = (kind, n, False)
+    if best[0] is None and _key_position(toks, turn, i):
+        best = next(((kind, 1, False) for kind, keys in KEYS.items() if any(sounds_like(toks[i].text, k) for k in keys)),
+                    best)
+    return best
 
 
-def _valuelike(t: Token, kind: str) -> bool:
-    w = t.text
+def _named(toks: list[Token], turn: list[int], i: int) -> str | None:
+    """The kind a sure cue at ``toks[i]`` names (a weak one, "mail" in "gain .rain .mail .com", ends no value)."""
+    kind, _, sure = _cue_at(toks, turn, i)
+    return kind if sure else None
+
+
+def _key_position(toks: list[Token], turn: list[int], i: int) -> bool:
+    """Where a misheard cue's key word stands in a request: last or next to last ("And your data is worth?",
+    "And the count."), or after "your" / "the"."""
+    _, b = sentence(toks, turn, i)
+    return b - i <= 1 or (i > 0 and toks[i - 1].text in ("your", "the", "of", "date", "data"))
+
+
+def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
+    """Whether ``toks[k]`` looks like part of a value of ``kind`` (a digit, a month, an e-mail's "dot" ...)."""
+    w = toks[k].text
+    if kind == "EMAIL_ADDRESS":  # "@", "gmail.com", "dot", a ".com" Whisper split off, "at" before a domain
+        if "@" in w or w in ("dot", "underscore") or re.fullmatch(r"[a-z0-9_-]+(\.[a-z0-9_-]+)+", w):
+            return True
+        if toks[k].raw.startswith(".") and w.isalnum():  # "gain .rain .mail .com": Whisper's pieces of an address
+            return True
+        if w in TLDS or w in ("come", "calm"):  # ("dot com" misheard as "not come")
+            return toks[k].raw.startswith(".") or (k > 0 and toks[k - 1].text in ("dot", "not"))
+        if w == "not":  # "layla not f at yahoo": "dot" misheard, between two words that are no verb phrase
+            return 0 < k < len(toks) - 1 and toks[k - 1].text not in FUNCTION and toks[k + 1].text not in FUNCTION
+        return w == "at" and any(_valuelike(toks, j, kind) for j in range(k + 1, min(len(toks), k + 5))
+                                 if toks[j].text != "at")
     if numeral(w) is not None or is_number_word(w) or w in ("oh", "double", "triple"):
         return True
-    if kind == "EMAIL_ADDRESS":  # "at", "dot", "@", "gmail.com", a ".com" Whisper split off
-        return w in ("at", "dot", "underscore") or "@" in w or "." in w or w in TLDS
     if kind == "DATE_OF_BIRTH":
         return w in MONTHS
     if kind == "STREET_ADDRESS":
@@ -117,13 +185,17 @@ def _valuelike(t: Token, kind: str) -> bool:
 
 
 def _answer(toks: list[Token], turn: list[int], cue_end: int, kind: str,
-            readback: bool = False) -> tuple[int, int] | None:
+            readback: bool = False, sure: bool = True) -> tuple[int, int] | None:
     """Token indices of the value after the cue ending at ``cue_end``, or None. A read-back's value is the
-    speaker's own next words."""
+    speaker's own next words. A cue not ``sure`` (weak or misheard) is taken only with a value-like answer; a
+    sure one that asks the other party (``_is_request``) is answered by their next words, value-like or not."""
     k = cue_end + 1
-    if not readback and not _goes_on(toks, turn, cue_end, kind):  # asked for, or named in passing: the answer
+    direct = False
+    if not readback and (not sure or not _goes_on(toks, turn, cue_end, kind)):  # asked for: the answer
+        direct = sure and is_request(toks, turn, cue_end)
         while k < len(toks) and turn[k] == turn[cue_end]:
             k += 1
+        direct = direct and k - cue_end <= REQUEST_TOKENS
     while k < len(toks) and (toks[k].text in LEAD or (toks[k].text == "four" and toks[k - 1].text == "last")) \
             and not toks[k].ends_sentence:
         k += 1
@@ -133,24 +205,30 @@ def _answer(toks: list[Token], turn: list[int], cue_end: int, kind: str,
     while k < len(toks) and k - start < MAX_TOKENS:
         if turn[k] != who:  # the other party: a backchannel the speaker talks on after, or the end
             j = k
-            while j < len(toks) and turn[j] != who and toks[j].text in BACKCHANNEL and j - k < 3:
+            while j < len(toks) and turn[j] == who + 1 and toks[j].text in BACKCHANNEL and j - k < 3:
                 j += 1
-            if j >= len(toks) or turn[j] != who or not any(_valuelike(t, kind) for t in toks[j:j + 3]):
+            # a new line is a change of speaker: the speaker resumes two turns on, after nothing but "okay, go on"
+            if j >= len(toks) or turn[j] != who + 2 or not any(_valuelike(toks, x, kind)
+                                                               for x in range(j, min(len(toks), j + 3))):
                 break
-            k = j
+            k, who = j, turn[j]
             continue
-        if k > start and (_cue_at(toks, k)[0] is not None or _cue_at(toks, k + 1)[0] is not None):
-            break  # the next value is named: this one has ended
+        if k > start and ({_named(toks, turn, k), _named(toks, turn, k + 1)} - {None, kind}):
+            break  # another value is named: this one has ended (its own name again is part of the answer)
         if kind == "STREET_ADDRESS":  # an address ends at its zip code or state, or where the turn does
             said = said + 1 if is_number_word(toks[k].text) else 0
             seen |= said >= 5 or len(numeral(toks[k].text) or "") == 5 or toks[k].text in STATES
             end = k
-        elif kind in NUMBER_KINDS:  # a number's answer is the rest of the turn: on a phone line its digits are
-            seen |= _valuelike(toks[k], kind)  # often misheard as other words, which must go with it
-            last = end = k
+            if said >= 5 or len(numeral(toks[k].text) or "") in (5, 9):
+                break  # the zip code ends it
+        elif kind in NUMBER_KINDS:  # a number's answer is the rest of the turn (on a phone line its digits are
+            seen |= _valuelike(toks, k, kind)  # often misheard as other words, which must go with it), up to a
+            last = end = k  # sentence after it that holds nothing number-like ("Again, that's Dana from Acme.")
+            if seen and toks[k].ends_sentence and _talk_follows(toks, turn, k, kind):
+                break
             k += 1
             continue
-        elif _valuelike(toks[k], kind):
+        elif _valuelike(toks, k, kind):
             seen, gap, last, end = True, 0, k, k
             if kind == "EMAIL_ADDRESS" and (toks[k].text in TLDS or "." in toks[k].text):
                 break  # the domain's end is the address's
@@ -159,31 +237,82 @@ def _answer(toks: list[Token], turn: list[int], cue_end: int, kind: str,
             if gap > MAX_GAP:  # that many words of something else: the value has ended
                 break
         else:
-            end = k  # before anything value-like: perhaps a misheard number
+            end = k  # before anything value-like: perhaps a misheard value
         if toks[k].ends_sentence and seen and not (kind in NUMBER_KINDS and any(
-                _valuelike(toks[j], kind) for j in range(k + 1, min(len(toks), k + 1 + MAX_GAP)) if turn[j] == who)):
+                _valuelike(toks, j, kind) for j in range(k + 1, min(len(toks), k + 1 + MAX_GAP)) if turn[j] == who)):
             break
         k += 1
     if end is None:
         return None
+    said = toks[start:end + 1]
+    if not sure and not (_digits_in(said, identifiers=True) >= FUZZY_DIGITS if kind in NUMBER_KINDS else
+                         _address_like(said) if kind == "STREET_ADDRESS" else seen):
+        return None
+    if seen and kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH"):
+        # a date, or an e-mail whose domain was misheard, is said in a sentence of its own: the words Whisper
+        # wrote after its value-like ones ("For it, 23, I will be.") are the rest of it, misheard
+        if kind == "EMAIL_ADDRESS" and (toks[last].text in TLDS or "." in toks[last].text):
+            return start, last
+        b = next((j for j in range(last, min(len(toks), start + ANSWER_TOKENS)) if toks[j].ends_sentence), None)
+        return start, b if b is not None and all(turn[j] == turn[last] for j in range(last, b + 1)) else last
     if seen and kind != "STREET_ADDRESS":
         # what came before the first value-like word is a misheard part of it unless it is talk ("my name is
         # Maria. It's 4111 ..."): the value starts after the last such word
-        first = next(j for j in range(start, last + 1) if _valuelike(toks[j], kind))
+        first = next(j for j in range(start, last + 1) if _valuelike(toks, j, kind))
         talk = [j for j in range(start, first) if toks[j].text in LEAD | TALK]
         return (talk[-1] + 1 if talk else start), last
-    if kind == "STREET_ADDRESS":
-        said = toks[start:end + 1]
-        has_number = any(numeral(t.text) or is_number_word(t.text) for t in said)
-        return (start, end) if has_number and (seen or any(t.text in SUFFIXES for t in said)) else None
-    if kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH") or not 2 <= end - start + 1 <= GUESS_TOKENS:
+    direct = direct and len(said) <= ANSWER_TOKENS and not all(t.text in NOT_AN_ANSWER for t in said) \
+        and not any(_cue_at(toks, turn, j)[0] == kind for j in range(start, end + 1))  # "Our email is on the
+    # website.": talk about the value, not the value
+    if kind == "STREET_ADDRESS":  # a house number is what tells an address from "it's on our website"
+        return (start, end) if _address_like(said) or (direct and _digits_in(said, identifiers=True)) else None
+    if direct and kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH") and asks(toks, turn, cue_end):
+        return start, end  # asked for and answered: the answer is the value, misheard
+    if kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH") or not direct or not 2 <= end - start + 1 <= GUESS_TOKENS:
         return None
     # nothing number-like: a misheard number, when short; only its first sentence
-    return start, next((j for j in range(start, end + 1) if toks[j].ends_sentence), end)
+    return start, _first_sentence_end(toks, start, end)
 
 
-def _digits_in(toks: list[Token]) -> int:
-    return sum(len(r.digits) for r in digit_runs(toks))
+def _first_sentence_end(toks: list[Token], start: int, end: int) -> int:
+    return next((j for j in range(start, end + 1) if toks[j].ends_sentence), end)
+
+
+def _talk_follows(toks: list[Token], turn: list[int], k: int, kind: str) -> bool:
+    """Whether the sentence after ``toks[k]`` (in its turn) is talk: three different words or more, none
+    number-like (not "Time, time, time.": a misheard group of the number)."""
+    j = k + 1
+    while j < len(toks) and turn[j] == turn[k] and not _valuelike(toks, j, kind):
+        if toks[j].ends_sentence:
+            break
+        j += 1
+    else:
+        if j < len(toks) and turn[j] == turn[k]:
+            return False  # a number-like word: the value goes on
+    if j < len(toks) and turn[j] == turn[k] and _valuelike(toks, j, kind):
+        return False
+    return len({t.text for t in toks[k + 1:j + 1]}) >= 3
+
+
+def _has_number(said: list[Token]) -> bool:
+    return any(numeral(t.text) or is_number_word(t.text) for t in said)
+
+
+def _address_like(said: list[Token]) -> bool:
+    return _has_number(said) and any(t.text in SUFFIXES or t.text in STATES or len(numeral(t.text) or "") == 5
+                              for t in said)
+
+
+def _digits_in(toks: list[Token], identifiers: bool = False) -> int:
+    """Digits said in ``toks``; ``identifiers``: not counting amounts and times ("$132", "three thirty pm"; a
+    bare "6.28" counts: Whisper writes a misheard group of digits so)."""
+    return sum(len(r.digits) for r in digit_runs(toks) if not (identifiers and (r.time or _money(toks, r))))
+
+
+def _money(toks: list[Token], run) -> bool:
+    said = toks[run.first:run.last + 2]
+    return run.amount and any("$" in t.raw or t.text in AMOUNT_AFTER or t.text in MAGNITUDES or "," in t.raw[:-1]
+                              for t in said)
 
 
 def _goes_on(toks: list[Token], turn: list[int], cue_end: int, kind: str) -> bool:
@@ -199,4 +328,5 @@ def _goes_on(toks: list[Token], turn: list[int], cue_end: int, kind: str) -> boo
         return False
     if all(t.text in LEAD for t in toks[k:j + 1]):  # "... your social security number." and nothing after
         return False
-    return toks[k].text in LEAD or toks[cue_end].raw.endswith(":") or any(_valuelike(t, kind) for t in toks[k:j + 1])
+    return toks[k].text in COPULA or toks[cue_end].raw.endswith(":") \
+        or any(_valuelike(toks, x, kind) for x in range(k, j + 1))

@@ -28,8 +28,9 @@ PRESIDIO_KINDS = {"CREDIT_CARD": "CARD_NUMBER", "US_BANK_NUMBER": "ACCOUNT_NUMBE
 PRESIDIO_RECOGNIZERS = (  # the predefined ones kept (the others are for other countries' IDs, IPs, URLs ...)"CreditCardRecognizer", "UsSsnRecognizer", "PhoneRecognizer", "EmailRecognizer",
                         "UsBankRecognizer", "AbaRoutingRecognizer", "SpacyRecognizer")
 SCORE_THRESHOLD = 0.4  # Presidio's weak number patterns (0.05) pass only with a context word (+0.35)
-SELF_INTRO = ("this is", "my name is", "i'm", "it's", "name's", "i am")
 _BACKCHANNEL = BETWEEN - {"dash", "hyphen"}
+# spans whose every word is the value, however Whisper wrote it: an answer after a cue, a misheard number
+ANSWERS = frozenset({"CueRecognizer", "MisheardNumberRecognizer"})
 
 
 def kinds_for(level: str) -> tuple[str, ...]:
@@ -133,24 +134,27 @@ class PresidioRedactor:
                   (r.recognition_metadata or {}).get("recognizer_name", "presidio")) for r in results]
         found = [f for f in found if f[0] in kinds]
         if "PERSON" in kinds:
-            found = _buyer_names(found, text, words, offsets, roles)
+            from .names import buyer_names
+
+            spacy = [(a, b) for kind, a, b, *_ in found if kind == "PERSON"]
+            found = [f for f in found if f[0] != "PERSON"] + [
+                ("PERSON", a, b, 0.85, "NameRecognizer") for a, b in buyer_names(text, words, offsets, roles, spacy)]
         return spans_of(found, words, offsets)
 
 
 def spans_of(found: Iterable[tuple[str, int, int, float, str]], words: Sequence[Any],
              offsets: list[tuple[int, int]]) -> tuple[Span, ...]:
-    """Character spans -> word spans: the surer (then longer, then non-name) of two overlapping spans wins; a
-    span keeps the words that carry it (digits for a number; not the fillers and backchannels between). An
-    answer after a cue (``cues.py``) adds the words of its own that a surer span left."""
+    """Character spans -> word spans: the surer (then longer, then non-name) of two overlapping spans takes the
+    words they share, the other keeps the rest; a span keeps the words that carry it (digits for a number; not
+    the fillers and backchannels between), an answer after a cue (``cues.py``) or a misheard number all of its
+    words."""
     order = sorted(found, key=lambda f: (-f[3], f[0] == "PERSON", -(f[2] - f[1]), f[1]))
     taken: set[int] = set()
     spans = []
     for kind, a, b, score, name in order:
         inside = [i for i, (x, y) in enumerate(offsets) if x < b and a < y]
-        cue = name == "CueRecognizer"
-        if not inside or (taken.intersection(inside) and not cue):
-            continue
-        inside = [i for i in inside if i not in taken]
+        cue = name in ANSWERS
+        inside = [i for i in inside if i not in taken]  # a surer span's words are its; this one keeps the rest
         main = _main_speaker(words, inside) if inside else None
         keep = tuple(i for i in inside if _carries(kind, _text(words[i]), _speaker(words[i]) == main, cue))
         if not keep:
@@ -166,7 +170,7 @@ def _joined(spans: list[Span], words: Sequence[Any]) -> tuple[Span, ...]:
     out: list[Span] = []
     for s in spans:
         p = out[-1] if out else None
-        if p is not None and p.kind == s.kind and "CueRecognizer" in (p.recognizer, s.recognizer) \
+        if p is not None and p.kind == s.kind and ANSWERS & {p.recognizer, s.recognizer} \
                 and s.words[0] - p.words[-1] <= 3:
             keep = max((p, s), key=lambda x: x.score)
             out[-1] = Span(p.kind, tuple(sorted(p.words + s.words)), min(p.start, s.start), max(p.end, s.end),
@@ -191,23 +195,6 @@ def _carries(kind: str, text: str, same_speaker: bool, answer: bool = False) -> 
     if digit:
         return True
     return t not in FILLERS and (same_speaker or t not in _BACKCHANNEL)
-
-
-def _buyer_names(found, text: str, words: Sequence[Any], offsets, roles: dict[str, str]):
-    """PERSON spans less the rep's own name (what the rep introduced themselves with, wherever it is said):
-    names are redacted for the buyer's sake; a coach needs the rep's."""
-    rep = {s for s, r in roles.items() if r == "rep"}
-    own: set[str] = set()
-    for kind, a, b, *_ in found:
-        if kind != "PERSON":
-            continue
-        idx = [i for i, (x, y) in enumerate(offsets) if x < b and a < y]
-        if idx and all(_speaker(words[i]) in rep for i in idx):
-            before = " ".join(_norm(_text(words[i])) for i in range(max(0, idx[0] - 3), idx[0]))
-            if any(before.endswith(p) for p in SELF_INTRO):
-                own |= {_norm(_text(words[i])) for i in idx}
-    return [f for f in found if f[0] != "PERSON" or not
-            {_norm(_text(words[i])) for i, (x, y) in enumerate(offsets) if x < f[2] and f[1] < y} <= own]
 
 
 def _offline_tldextract() -> None:

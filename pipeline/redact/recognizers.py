@@ -19,11 +19,15 @@ from .spoken import (FILLERS, ORDINALS, TEENS, TENS, UNITS, Run, Token, _words_v
 
 CARD_WORDS = {"card", "visa", "mastercard", "amex", "discover", "credit", "debit"}
 CARD_EXTRA_WORDS = {"cvv", "cvc", "expiration", "expiry", "expires", "exp"}  # card data said after the number
-ACCOUNT_WORDS = {"account", "acct", "member", "policy", "customer", "reference", "iban", "checking", "savings"}
+ACCOUNT_WORDS = {"account", "acct", "member", "policy", "customer", "iban", "checking", "savings"}
+ID_WORDS = {"number", "no", "#", "id", "code", "reference", "ref"}
+# numbers that name a purchase, not a person: an order, quote or ticket number is no PII
+REFERENCE_WORDS = {"order", "quote", "confirmation", "reference", "ref", "case", "invoice", "ticket", "tracking",
+                   "claim", "po", "purchase", "receipt", "serial", "booking", "transaction", "reservation", "sku"}
 ROUTING_WORDS = {"routing", "aba", "transit", "sort"}
 SSN_WORDS = {"social", "ssn", "security"}
 PHONE_WORDS = {"phone", "cell", "mobile", "call", "reach", "callback", "text", "landline", "extension", "ring",
-               "dial", "fax"}
+               "dial", "fax", "line"}
 BIRTH_WORDS = {"born", "birth", "birthday", "dob", "d.o.b", "birthdate"}
 MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                       "september", "october", "november", "december"), 1)}
@@ -40,9 +44,17 @@ STATES = {"alabama", "alaska", "arizona", "arkansas", "california", "colorado", 
           "oregon", "pennsylvania", "rhode", "tennessee", "texas", "utah", "vermont", "virginia", "washington",
           "wisconsin", "wyoming"}
 TLDS = {"com", "net", "org", "edu", "gov", "io", "co", "us", "uk", "ca", "biz", "info", "me", "de", "ai"}
+JOINERS = {"underscore", "dot", "dash", "hyphen"}  # what joins the parts of a spelled e-mail's name
 EMAIL_STOP = {"is", "it's", "its", "email", "e-mail", "address", "my", "me", "to", "send", "the", "that's", "sure",
               "yes", "yeah", "okay", "ok", "so", "and", "it", "at", "use", "just", "reach", "mail", "please", "on"}
 STRICT_KINDS = ("PERSON", "NUMBER")
+# capitalised after an address but no city: Whisper starts the next sentence without a full stop ("... 41912 Can you")
+NOT_CITY = frozenset({"okay", "ok", "yes", "yeah", "and", "i", "is", "that", "thanks", "thank", "can", "could", "would",
+                      "will", "what", "what's", "where", "how", "is", "do", "does", "did", "so", "but", "the", "it",
+                      "it's", "that's", "you", "we", "perfect", "great", "got", "right", "sure", "let", "please"})
+NAMING_WORDS = CARD_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS | PHONE_WORDS | BIRTH_WORDS | {"number", "zip"}
+MISHEARD_GAP = 2  # words between two runs of digits that may be a misheard digit of the same number
+MISHEARD_DIGITS = 7  # digits that make such runs one number (a phone number's, without its area code)
 
 
 def _result(kind: str, start: int, end: int, score: float, name: str) -> RecognizerResult:
@@ -76,11 +88,67 @@ class SpokenNumberRecognizer(_CallRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         toks = self.tokens(text)
         out = []
-        for run in digit_runs(toks):
+        runs = digit_runs(toks)
+        for run in runs:
             found = classify_run(run, toks)
             if found and found[0] in entities:
                 out.append(_result(found[0], run.start, run.end, found[1], self.name))
         return out
+
+
+class MisheardNumberRecognizer(_CallRecognizer):
+    """A number whose digits Whisper partly wrote as other words (``misheard_runs``): all its words go."""
+
+    ENTITIES = ["CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SSN", "PHONE_NUMBER"]
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        toks = self.tokens(text)
+        out = []
+        for run in misheard_runs(digit_runs(toks), toks, text):
+            found = classify_run(run, toks)
+            if named_by(toks, run.first) in REFERENCE_WORDS or run.amount or run.time:
+                continue
+            if found is None or found[0] == "NUMBER":
+                found = ("PHONE_NUMBER" if len(run.digits) in (7, 10) else "ACCOUNT_NUMBER", 0.5)
+            if found[0] in entities:
+                out.append(_result(found[0], run.start, run.end, min(found[1], 0.5), self.name))
+        return out
+
+
+def _misheard_gap(between: list[Token]) -> bool:
+    """Whether the words between two runs of digits can be misheard digits of one number: one or two words, or
+    up to four of the same word ("404, time, time, time, 4133")."""
+    return len(between) <= MISHEARD_GAP or (len(between) <= 4 and len({t.text for t in between}) == 1)
+
+
+def named_by(toks: list[Token], first: int, before: int = 8) -> str | None:
+    """The last naming word ("card", "account", "order" ...) said in the ``before`` tokens before ``toks[first]``
+    (within its sentence or the one before): what the number that starts there is."""
+    for k in range(first - 1, max(-1, first - 1 - before), -1):
+        w = toks[k].text
+        if w in REFERENCE_WORDS and not (first - k <= 3 or (k + 1 < first and toks[k + 1].text in ID_WORDS)):
+            continue  # "order" said in passing, not naming the number
+        if w in NAMING_WORDS | REFERENCE_WORDS and w != "number":
+            return w
+    return None
+
+
+def misheard_runs(runs: list[Run], toks: list[Token], text: str) -> list[Run]:
+    """Runs of digits one speaker says with a word or two between them that no number holds: on a phone line
+    Whisper writes a digit it mishears as another word ("4406, wheel 4309", "one hand, triple five, or one double
+    oh"). Merged, they are one number when they reach ``MISHEARD_DIGITS`` and none is an amount or a time."""
+    out, group = [], []
+    for run in runs + [None]:
+        if group and run is not None and _misheard_gap(toks[group[-1].last + 1:run.first]) \
+                and "\n" not in text[group[-1].end:run.start] and not (run.amount or run.time) \
+                and not {t.text for t in toks[group[-1].last + 1:run.first]} & NAMING_WORDS:
+            group.append(run)
+            continue
+        if len(group) > 1 and sum(len(r.digits) for r in group) >= MISHEARD_DIGITS:
+            out.append(Run("".join(r.digits for r in group), group[0].first, group[-1].last, group[0].start,
+                           group[-1].end, False, False, sum(r.groups for r in group)))
+        group = [run] if run is not None and not (run.amount or run.time) else []
+    return out
 
 
 def classify_run(run: Run, toks: list[Token]) -> tuple[str, float] | None:
@@ -90,6 +158,8 @@ def classify_run(run: Run, toks: list[Token]) -> tuple[str, float] | None:
     ctx = context(toks, run.first, run.last)
     if run.time or (run.amount and not ctx & (CARD_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS)):
         return None
+    if named_by(toks, run.first) in REFERENCE_WORDS:
+        return None  # "your order number is 747 3558": a purchase's number
     if ctx & ROUTING_WORDS and n == 9:
         return "ROUTING_NUMBER", 0.95
     if ctx & SSN_WORDS and n in (9, 4) and not ctx & CARD_WORDS:
@@ -107,6 +177,8 @@ def classify_run(run: Run, toks: list[Token]) -> tuple[str, float] | None:
         return "SSN", 0.7
     if n >= 8:
         return "ACCOUNT_NUMBER", 0.6
+    if n == 7 and run.groups <= 3:
+        return "PHONE_NUMBER", 0.5  # seven digits: a phone number without its area code ("555 0132")
     if n >= 5 and run.groups >= 2:
         return "NUMBER", 0.5  # strict only: an identifier read in groups, kind unknown
     return None
@@ -130,8 +202,13 @@ class SpelledEmailRecognizer(_CallRecognizer):
             while start > 0 and i - start < 6 and toks[start - 1].text not in EMAIL_STOP \
                     and not toks[start - 1].ends_sentence and toks[start - 1].text not in FILLERS:
                 start -= 1
-            if start < i:
-                out.append(_result("EMAIL_ADDRESS", toks[start].start, toks[end].end, 0.9, self.name))
+            joined = [k for k in range(max(0, i - 8), start) if toks[k].text in JOINERS
+                      and not any(t.ends_sentence for t in toks[k:i])]
+            if joined and joined[0] > 0:  # "call him underscore phrase or 80 to at": the name runs back to its join
+                start = joined[0] - 1
+            # no name before the "at" (misheard, or a turn of its own): the domain still goes
+            out.append(_result("EMAIL_ADDRESS", toks[start].start, toks[end].end, 0.9 if start < i else 0.6,
+                               self.name))
         return out
 
 
@@ -143,6 +220,8 @@ def _domain_end(toks: list[Token], j: int) -> int | None:
         if re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.(" + "|".join(TLDS) + ")", t):
             return k
         if t in TLDS and k > j and toks[k].raw.lstrip("\"'(").startswith("."):  # "gmail .com": Whisper's split
+            while k + 1 < len(toks) and toks[k + 1].text in TLDS and toks[k + 1].raw.startswith("."):
+                k += 1  # ".co .uk"
             return k
         if t in ("dot", ".") and k + 1 < len(toks) and toks[k + 1].text in TLDS and k > j:
             end = k + 1
@@ -208,13 +287,14 @@ def _address_tail(toks: list[Token], suffix: int) -> int:
             while z + 1 < len(toks) and _numberish(toks[z + 1]) and z - k < 9:
                 z += 1
             digits = "".join(numeral(x.text) or _words_value(x.text.split("-"))[0] for x in toks[k:z + 1])
-            if len(digits) in (5, 9) or (len(digits) <= 2 and toks[k - 1].text in UNIT_WORDS):
+            after_state = toks[k - 1].text in STATES
+            if len(digits) in (5, 9) or (after_state and 3 <= len(digits) <= 6) \
+                    or (len(digits) <= 2 and toks[k - 1].text in UNIT_WORDS):  # (a zip misheard by a digit)
                 end = k = z
-                seen_zip = len(digits) in (5, 9)
+                seen_zip = len(digits) in (5, 9) or after_state
             else:
                 break
-        elif t.raw[:1].isupper() and t.text not in FILLERS and t.text not in ("okay", "ok", "yes", "yeah", "and",
-                                                                              "i", "is", "that", "thanks"):
+        elif t.raw[:1].isupper() and t.text not in FILLERS | NOT_CITY:
             end = k  # a city's name
         elif t.text not in FILLERS | {"okay", "ok", "and", "in", "mhm", "mm-hmm", "uh-huh"}:
             break
@@ -317,6 +397,10 @@ def _numeric_date(toks: list[Token], i: int) -> tuple[int, int | None] | None:
         if run.first != 0:
             return None
         d = run.digits
+        written = [numeral(t.text) for t in toks[i:i + run.last + 1] if numeral(t.text)]
+        if any(len(w) not in (1, 2, 4, 6, 8) or (len(w) == 4 and k + 1 < len(written))
+               for k, w in enumerate(written)):
+            return None  # "200, 100, 100": hundreds, not a month and a day
         if len(d) in (6, 8) and 1 <= int(d[:2]) <= 12 and 1 <= int(d[2:4]) <= 31:
             y = int(d[4:])
             return i + run.last, (y + 1900 if len(d) == 6 and y >= 30 else y + 2000 if len(d) == 6 else y)
@@ -327,5 +411,5 @@ def _numeric_date(toks: list[Token], i: int) -> tuple[int, int | None] | None:
 def recognizers() -> tuple[type, ...]:
     from .cues import CueRecognizer
 
-    return (SpokenNumberRecognizer, SpelledEmailRecognizer, StreetAddressRecognizer, DateOfBirthRecognizer,
-            CueRecognizer)
+    return (SpokenNumberRecognizer, MisheardNumberRecognizer, SpelledEmailRecognizer, StreetAddressRecognizer,
+            DateOfBirthRecognizer, CueRecognizer)

@@ -47,8 +47,9 @@ class Token:
     end: int
 
     @property
-    def ends_sentence(self) -> bool:
-        return self.raw.rstrip("\"')”’").endswith((".", "?", "!"))
+    def ends_sentence(self) -> bool:  # not at "...": Whisper's mark of a pause inside a sentence ("socials out for...")
+        raw = self.raw.rstrip("\"')”’")
+        return raw.endswith((".", "?", "!")) and not raw.endswith("..")
 
 
 def tokens(text: str) -> list[Token]:
@@ -208,13 +209,24 @@ def _run(toks: list[Token], members: list[int]) -> Run:
     if words:
         d, m = _words_value(words)
         digits, amount = digits + d, amount or m
+    written = [numeral(toks[k].text) for k in members if numeral(toks[k].text) is not None]
+    # "200, 100, 100": round hundreds, written one after another, are amounts (an identifier is seldom only that)
+    amount |= len(written) >= 2 and len(written) == len(members) and all(len(w) >= 3 and w.endswith("00")
+                                                                         for w in written)
     first, last = members[0], members[-1]
     after = [toks[k].text for k in range(last + 1, min(len(toks), last + 3))]
     before = toks[first - 1].raw if first > 0 else ""
-    amount |= bool(after) and after[0] in AMOUNT_AFTER or before.endswith("$") or toks[first].raw.startswith("$")
+    # an amount word after it ("450 dollars", "twelve grand"), unless the run is too long for a spoken amount
+    # (Whisper's "6175550130 Grand," is a phone number and a misheard word)
+    amount |= bool(after) and after[0] in AMOUNT_AFTER and (len(digits) <= 6 or magnitude_said(toks, members)) \
+        or before.endswith("$") or toks[first].raw.startswith("$")
     amount |= len(after) > 1 and after[0] in ("a", "an") and after[1] in ("month", "year", "seat", "user", "head")
     time = bool(after) and (after[0] in TIME_AFTER or "".join(after[:2]) in ("am", "pm", "a.m.", "p.m."))
     return Run(digits, first, last, toks[first].start, toks[last].end, amount, time, max(1, groups))
+
+
+def magnitude_said(toks: list[Token], members: list[int]) -> bool:
+    return any(toks[k].text in MAGNITUDES or "," in toks[k].raw[:-1] for k in members)
 
 
 def luhn(digits: str) -> bool:

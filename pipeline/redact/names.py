@@ -1,0 +1,193 @@
+"""The buyer's names (``strict``): who the buyer says they are, what they answer to "your name?", what the rep
+calls them ("Thanks, Maria", "Is this Priya?"), and every later mention of a name found so; never the rep's own
+name or company, which a coach needs.
+
+spaCy's small model finds names in written English; a call's transcript is speech, often lower-case or
+misheard ("quame man" for "Kwame Mensah"), where what was said around a name is the surer sign: a name follows
+"my name is", answers "who am I speaking with?", or is called out by the other party. Pure: tokens and roles in,
+character spans out (``detect.PresidioRedactor`` merges them with spaCy's).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any, Sequence
+
+from .requests import match
+from .spoken import FILLERS, Token, is_number_word, numeral, tokens
+
+# what the buyer says before their own name; the strong ones are followed by a name however Whisper spelled it
+INTRO_STRONG = (("my", "name", "is"), ("my", "name's"), ("my", "name"), ("name", "is"), ("name's",),
+                ("this", "is"), ("the", "name", "is"))
+INTRO_WEAK = (("i'm",), ("i", "am"), ("it's",), ("it", "is"), ("speaking", "is"))  # a capitalised name must follow
+# what the rep asks the buyer's name with
+ASK_NAME = (("your", "name"), ("your", "full", "name"), ("who", "am", "i", "speaking"), ("who", "i'm", "speaking"),
+            ("who's", "calling"), ("who", "is", "calling"), ("who", "is", "this"), ("who's", "this"),
+            ("who", "am", "i", "talking"), ("your", "first", "name"), ("your", "last", "name"),
+            ("who", "do", "i", "have"), ("who", "are", "you"))
+# what a speaker says right before the other party's name ("Thanks, Maria", "Is this Priya?")
+VOCATIVE = (("thanks",), ("thank", "you"), ("hi",), ("hello",), ("hey",), ("is", "this"), ("is", "that"),
+            ("am", "i", "speaking", "with"), ("am", "i", "talking", "to"), ("bye",), ("goodbye",), ("sorry",),
+            ("cheers",), ("care",))
+# what the rep introduces themself and their company with
+REP_INTRO = (("this", "is"), ("my", "name", "is"), ("name's",), ("i'm",), ("i", "am"), ("it's",), ("through", "to"),
+             ("reached",), ("speaking", "with"), ("talking", "to"), ("for", "calling"))
+REP_AFTER = ("calling", "here", "speaking", "from")  # "Ravi calling from Brightwave", "Oliver here"
+COMPANY_LEAD = ("from", "at", "with", "of")
+# never a name: function words, greetings and answers, days and months, what a call is about
+NOT_NAME = FILLERS | frozenset(
+    "a an the and or but so if then than that this these those it it's its is are was were be been am i i'm i'd "
+    "i'll i've me my mine you you're your yours we we're our us they their them he she his her him there here "
+    "what what's which who who's whom whose where when why how yes yeah yep no nope not okay ok sure right well "
+    "hi hello hey thanks thank please sorry bye goodbye good great fine perfect lovely morning afternoon evening "
+    "night day calling call speaking speak talking talk from at with of for to in on by about as into just also "
+    "do does did done have has had having can could would should will shall may might must get got go going "
+    "like one two three four five six seven eight nine ten number card account address email phone name "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december today tomorrow yesterday mr mrs ms miss dr sir madam ma'am mister "
+    "missus doctor attention email"
+    "speaking everyone everybody all both team folks guys calling back again".split())
+MAX_NAME_TOKENS = 3
+MIN_PROPAGATED = 4  # a name word this long is redacted wherever else it is said (not "Al", not "man")
+
+
+def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]], roles: dict[str, str],
+                spacy_names: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Character spans of the buyer's names in ``text`` (``detect.call_text`` of ``words``), with those of
+    ``spacy_names`` that are not the rep's own name or company."""
+    toks = tokens(text)
+    if not toks:
+        return []
+    starts = [a for a, _ in offsets]
+    speaker = [_speaker(words[max(0, bisect_right(starts, t.start) - 1)]) for t in toks]
+    turn = [0]
+    for k in range(1, len(toks)):
+        turn.append(turn[-1] + (speaker[k] != speaker[k - 1] or "\n" in text[toks[k - 1].end:toks[k].start]))
+    rep = _rep_speakers(toks, speaker, roles)
+    own = _own_names(toks, speaker, turn, rep)
+    found: list[set[int]] = []  # each a mention of the buyer's name, as token indices
+    for i in range(len(toks)):
+        mine = speaker[i] in rep
+        if not mine:
+            n = match(toks, i, INTRO_STRONG)
+            if n == 2 and toks[i + 1].text == "name" and i + 2 < len(toks) and len(toks[i + 2].text) <= 3 \
+                    and toks[i + 2].text not in ("is",):
+                n = 3  # "my name in James": the "is" misheard
+            if n:
+                found.append(_name_at(toks, i + n, strong=True))
+            elif n := match(toks, i, INTRO_WEAK):
+                found.append(_name_at(toks, i + n, strong=False))
+        if mine and (n := match(toks, i, VOCATIVE)) and i + n < len(toks) and turn[i + n] == turn[i]:
+            found.append(_name_at(toks, i + n, strong=False))  # (the buyer's "thanks, Sam" is the rep's name)
+        if mine and ((n := match(toks, i, ASK_NAME)) or _asks_name(toks, turn, i)):
+            found.append(_answered_name(toks, turn, i + max(n, 1)))
+    found = [g for g in found if g and not {_bare(toks[k].text) for k in g} <= own]
+    names = {_bare(toks[k].text) for g in found for k in g} - own
+    names = {n for n in names if len(n) >= MIN_PROPAGATED}
+    said = {k for g in found for k in g}
+    every = [{k} for k, t in enumerate(toks) if _bare(t.text) in names and k not in said]  # later mentions
+    spans = [(toks[min(g)].start, toks[max(g)].end) for g in found + every]
+    for a, b in spacy_names:
+        inside = {_bare(t.text) for t in toks if a <= t.start and t.end <= b}
+        if inside and not inside <= own | NOT_NAME:
+            spans.append((a, b))
+    return spans
+
+
+def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
+    """ "Can I start with your whole legal name?": "name" a few words after "your", in a question."""
+    if toks[i].text != "name" or not any(t.text == "your" for t in toks[max(0, i - 4):i]):
+        return False
+    k = i
+    while k + 1 < len(toks) and turn[k + 1] == turn[i] and not toks[k].ends_sentence:
+        k += 1
+    return toks[k].raw.rstrip("\"')”’").endswith("?") or k + 1 >= len(toks) or turn[k + 1] != turn[i]
+
+
+def _speaker(w: Any) -> str | None:
+    return w.get("speaker") if isinstance(w, dict) else getattr(w, "speaker", None)
+
+
+def _bare(text: str) -> str:
+    return text[:-2] if text.endswith("'s") else text
+
+
+def _rep_speakers(toks: list[Token], speaker: list, roles: dict[str, str]) -> set:
+    """The rep's speaker ids; without roles, whoever introduces themself "from" a company, else who spoke first."""
+    rep = {s for s, r in roles.items() if r == "rep"}
+    if rep:
+        return rep
+    for i in range(len(toks)):
+        if (n := match(toks, i, REP_INTRO)) and any(t.text in COMPANY_LEAD for t in toks[i + n:i + n + 4]):
+            return {speaker[i]}
+    return {speaker[0]}
+
+
+def _own_names(toks: list[Token], speaker: list, turn: list[int], rep: set) -> set[str]:
+    """The rep's own name and company, from how the rep introduces themself: "this is Sam from Northwind"."""
+    own: set[str] = set()
+    for i in range(len(toks)):
+        if speaker[i] not in rep:
+            continue
+        if n := match(toks, i, REP_INTRO):
+            named = _name_at(toks, i + n, strong=False)
+        elif toks[i].text in REP_AFTER and i > 0 and turn[i - 1] == turn[i]:
+            named = _name_before(toks, i)
+        else:
+            continue
+        if not named:
+            continue
+        own |= {_bare(toks[k].text) for k in named}
+        k = max(named) + 1
+        k += k < len(toks) and toks[k].text in ("calling", "here", "speaking")
+        if k < len(toks) and toks[k].text in COMPANY_LEAD and turn[k] == turn[i]:
+            own |= {_bare(toks[j].text) for j in _name_at(toks, k + 1, strong=False, most=4)}
+    return own
+
+
+def _name_before(toks: list[Token], i: int) -> set[int]:
+    """The capitalised name said just before ``toks[i]`` ("Ravi" in "Ravi calling from ..."), up to two words."""
+    out: set[int] = set()
+    k = i - 1
+    while k >= 0 and len(out) < 2 and _can_be_name(toks[k], False) and not toks[k].ends_sentence \
+            and (k == i - 1 or toks[k].raw[-1:] not in ",;:"):
+        out.add(k)
+        k -= 1
+    return out
+
+
+def _name_at(toks: list[Token], k: int, strong: bool, most: int = MAX_NAME_TOKENS) -> set[int]:
+    """Token indices of the name said from ``toks[k]``: up to ``most`` words that can be a name (capitalised,
+    unless ``strong``: after "my name is" a name is a name however Whisper spelled it), ending at punctuation."""
+    out: set[int] = set()
+    while k < len(toks) and len(out) < most:
+        t = toks[k]
+        if not _can_be_name(t, strong or bool(out)):
+            break
+        out.add(k)
+        if t.raw[-1:] in ",.?!;:":
+            break
+        k += 1
+    return out
+
+
+def _can_be_name(t: Token, lower_ok: bool) -> bool:
+    w = t.text
+    if w in NOT_NAME or numeral(w) is not None or is_number_word(w) or not any(c.isalpha() for c in w):
+        return False
+    return lower_ok or t.raw.lstrip("\"'(“‘")[:1].isupper()
+
+
+def _answered_name(toks: list[Token], turn: list[int], k: int) -> set[int]:
+    """The name the other party answers "your name?" with: their next turn, after "sure, it's" and the like."""
+    while k < len(toks) and turn[k] == turn[k - 1]:
+        k += 1
+    if k >= len(toks):
+        return set()
+    lead = NOT_NAME - {"may", "march", "june", "april", "august"}
+    j = k
+    while j < len(toks) and turn[j] == turn[k] and toks[j].text in lead and j - k < 6:
+        j += 1
+    if j >= len(toks) or turn[j] != turn[k]:
+        return set()
+    return _name_at(toks, j, strong=True)
