@@ -312,12 +312,13 @@ def analyze_file(path: Path, rel: str, engines: Engines, sha256: str | None = No
         body, diarization = analyze_audio(audio, engines, overrides, timings, voices=voices, known_rep=info.rep)
     if playable is not None:
         muted = body.get("redaction", {}).get("muted")
-        if muted:  # encoded again with the spans silent (calls without any keep the copy made for free)
+        if muted:  # the copy's frames over the spans swapped for silent ones (encoded again only if that fails)
+            from .audio.mp3 import mute_frames
             from .redact import mute
 
             with _timed(timings, "redact"):
-                encoded[0] = encode_playable(dataclasses.replace(audio, samples=mute(audio.samples, muted,
-                                                                                       SAMPLE_RATE)))
+                encoded[0] = mute_frames(encoded[0], muted, audio.channels, SAMPLE_RATE) or encode_playable(
+                    dataclasses.replace(audio, samples=mute(audio.samples, muted, SAMPLE_RATE)))
         with _timed(timings, "media"):
             write_bytes_atomic(playable, encoded[0])
     if self_warning:

@@ -106,3 +106,37 @@ def test_error_messages_are_one_line(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(AudioError, match="cannot read"):
         decode(tmp_path / "nope.wav")
+
+
+@pytest.mark.parametrize("channels", [1, 2])
+def test_the_mp3_copy_is_silenced_by_swapping_frames_exactly_where_asked(tmp_path, channels):
+    """``mp3.mute_frames``: digital silence over each range (padded by about a frame), the copy unchanged a frame
+    or two away from it, the same length and still a stream any decoder reads; as a fresh encode of the muted
+    samples would be, in milliseconds."""
+    import io
+
+    from pipeline.audio import Audio, encode_playable
+    from pipeline.audio.mp3 import FRAME_SAMPLES, mute_frames
+
+    rate = 16000
+    t = np.arange(8 * rate) / rate
+    x = np.stack([0.3 * np.sin(2 * np.pi * f * t) for f in (440, 660)][:channels]).astype(np.float32)
+    copy = encode_playable(Audio(x, channels, rate))
+    ranges = [[1.234, 2.5], [5.0, 5.3]]
+    muted = mute_frames(copy, ranges, channels, rate)
+    assert muted is not None and len(muted) == len(copy)
+
+    def decoded(data: bytes) -> np.ndarray:
+        with av.open(io.BytesIO(data)) as c:
+            return np.concatenate([f.to_ndarray() for f in c.decode(audio=0)], axis=1)
+
+    before, after = decoded(copy), decoded(muted)
+    assert after.shape == before.shape
+    for a, b in ranges:
+        assert np.all(after[:, int(a * rate):int(b * rate)] == 0), (a, b)
+    near = np.zeros(after.shape[1], bool)
+    for a, b in ranges:
+        near[max(0, int(a * rate) - 4 * FRAME_SAMPLES):int(b * rate) + 4 * FRAME_SAMPLES] = True
+    assert np.array_equal(after[:, ~near], before[:, ~near])
+    assert np.sqrt(np.mean(after[:, ~near] ** 2)) > 0.1  # the rest still sounds
+    assert mute_frames(b"not an mp3", ranges, channels, rate) is None

@@ -144,6 +144,21 @@ def test_a_request_whisper_broke_with_dots_is_still_one_sentence(redactor):
         ("SSN", "time 5.7.24. Time 6.28.")}  # one number over two turns, the other party's "Yeah." kept
 
 
+def test_sales_calls_keep_their_prices_times_and_talk(redactor):
+    """The marker sets' 32 sales calls (reference transcripts) were not written to hold personal data: at pii only
+    the few real items they hold go (an account number read back, e-mail addresses), not a price or a time."""
+    from pipeline.evaluate.redaction import sales_calls
+
+    from .conftest import ROOT
+
+    got = sales_calls(ROOT / "eval_calls", ROOT / "test_calls", redactor=redactor)
+    assert got["calls"] >= 30 and got["words"] > 5000
+    assert got["pii"]["words"] / got["words"] < 0.01, got["pii"]["spans"]
+    assert {s["kind"] for s in got["pii"]["spans"]} <= {"ACCOUNT_NUMBER", "EMAIL_ADDRESS", "PHONE_NUMBER"}
+    amounts = ("dollar", "percent", "a.m.", "p.m.", "seats", "minutes", "monday", "tuesday", "thursday", "friday")
+    assert not [s for s in got["pii"]["spans"] if any(a in s["said"].lower() for a in amounts)]
+
+
 def test_what_a_misheard_cue_word_sounds_like():
     from pipeline.redact.requests import sounds_like as like
 
