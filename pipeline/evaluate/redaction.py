@@ -227,19 +227,15 @@ def sales_calls(*folders: Path, redactor=None) -> dict[str, Any]:
     ``strict``. Prices, times, dates and quantities must stay; the few real items these scripts hold (an
     account number read back, an e-mail, a voicemail's call-back number, names) are listed with the rest."""
     from ..redact import load_redactor
+    from ..score.sample import transcript_from_lines
+    from .references import find_references
 
     redactor = redactor or load_redactor()
     out: dict[str, Any] = {"calls": 0, "words": 0}
     for level in ("pii", "strict"):
         out[level] = {"words": 0, "spans": []}
-    for ref in sorted(p for f in folders if Path(f).is_dir() for p in Path(f).glob("*.ref.json")):
-        lines = json.loads(ref.read_text(encoding="utf-8")).get("lines") or []
-        words = []
-        for line in lines:
-            said = line["text"].split()
-            step = (line["end"] - line["start"]) / max(1, len(said))
-            words += [{"start": line["start"] + k * step, "end": line["start"] + (k + 1) * step, "text": w,
-                       "speaker": line["speaker"]} for k, w in enumerate(said)]
+    for ref in (r for f in folders if Path(f).is_dir() for r in find_references(Path(f)) if r.lines):
+        words = transcript_from_lines([(x["speaker"], x["start"], x["end"], x["text"]) for x in ref.lines]).words
         if not words:
             continue
         out["calls"] += 1
@@ -247,8 +243,8 @@ def sales_calls(*folders: Path, redactor=None) -> dict[str, Any]:
         for level in ("pii", "strict"):
             for s in redactor.detect(words, {"rep": "rep", "buyer": "buyer"}, level):
                 out[level]["words"] += len(s.words)
-                out[level]["spans"].append({"file": f"{ref.parent.name}/{ref.name}", "kind": s.kind,
-                                            "said": " ".join(words[i]["text"] for i in s.words)})
+                out[level]["spans"].append({"file": f"{ref.audio.parent.name}/{ref.uri}.ref.json", "kind": s.kind,
+                                            "said": " ".join(words[i].text for i in s.words)})
     return out
 
 

@@ -103,9 +103,10 @@ class CueRecognizer(_CallRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         toks = self.tokens(text)
         turn = turns(text, toks)
+        cues = [_cue_at(toks, turn, i) for i in range(len(toks))]  # what each token starts, read once
         out, last_kind, i = [], None, 0
         while i < len(toks):
-            kind, n, sure = _cue_at(toks, turn, i)
+            kind, n, sure = cues[i]
             readback = kind is None and bool(n := match(toks, i, READBACK)) and last_kind is not None
             if readback:
                 kind, sure = last_kind, True
@@ -113,7 +114,7 @@ class CueRecognizer(_CallRecognizer):
                 i += 1
                 continue
             last_kind = kind
-            span = _answer(toks, turn, i + n - 1, kind, readback, sure)
+            span = _answer(toks, turn, cues, i + n - 1, kind, readback, sure)
             if span is not None and kind == "PHONE_NUMBER" and n == 1 and sure \
                     and _digits_in(toks[span[0]:span[1] + 1]) < PHONE_DIGITS:
                 span = None
@@ -132,25 +133,43 @@ def _cue_at(toks: list[Token], turn: list[int], i: int) -> tuple[str | None, int
     best: tuple[str | None, int, bool] = (None, 0, True)
     if i >= len(toks) or said_as_verb(toks, i) or (i > 0 and toks[i - 1].text in REFERENCE_WORDS):
         return best  # "the order number", "the quote number": a purchase's, not a person's
-    for kind, phrases in CUES.items():
-        n = match(toks, i, phrases)
-        if n > best[1]:
-            best = (kind, n, True)
-    if best[0] is not None or not short_request(toks, turn, i):
+    kind, n = _longest(toks, i, _SURE)
+    if kind is not None:
+        return kind, n, True
+    if not short_request(toks, turn, i):
         return best
-    for kind, phrases in WEAK_CUES.items():
-        n = match(toks, i, phrases)
-        if n > best[1]:
-            best = (kind, n, False)
+    kind, n = _longest(toks, i, _WEAK)
+    if kind is not None:
+        best = (kind, n, False)
     if best[0] is None and _key_position(toks, turn, i):
         best = next(((kind, 1, False) for kind, keys in KEYS.items() if any(sounds_like(toks[i].text, k) for k in keys)),
                     best)
     return best
 
 
-def _named(toks: list[Token], turn: list[int], i: int) -> str | None:
-    """The kind a sure cue at ``toks[i]`` names (a weak one, "mail" in "gain .rain .mail .com", ends no value)."""
-    kind, _, sure = _cue_at(toks, turn, i)
+def _by_first_word(table: dict[str, tuple[tuple[str, ...], ...]]) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for kind, phrases in table.items():
+        for p in phrases:
+            out.setdefault(p[0], []).append((kind, p))
+    return out
+
+
+_SURE, _WEAK = _by_first_word(CUES), _by_first_word(WEAK_CUES)
+
+
+def _longest(toks: list[Token], i: int, index) -> tuple[str | None, int]:
+    """The kind whose phrase said at ``toks[i]`` is longest (each kind's first phrase that matches, in order)."""
+    said: dict[str, int] = {}
+    for kind, p in index.get(toks[i].text, ()):
+        if kind not in said and match(toks, i, (p,)):
+            said[kind] = len(p)
+    return max(said.items(), key=lambda kv: kv[1], default=(None, 0))
+
+
+def _named(cues: list, i: int) -> str | None:
+    """The kind a sure cue at token ``i`` names (a weak one, "mail" in "gain .rain .mail .com", ends no value)."""
+    kind, _, sure = cues[i] if i < len(cues) else (None, 0, True)
     return kind if sure else None
 
 
@@ -184,7 +203,7 @@ def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
     return len(w) == 1 and w.isalpha() and kind in ("ACCOUNT_NUMBER", "CARD_NUMBER")
 
 
-def _answer(toks: list[Token], turn: list[int], cue_end: int, kind: str,
+def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: str,
             readback: bool = False, sure: bool = True) -> tuple[int, int] | None:
     """Token indices of the value after the cue ending at ``cue_end``, or None. A read-back's value is the
     speaker's own next words. A cue not ``sure`` (weak or misheard) is taken only with a value-like answer; a
@@ -213,7 +232,7 @@ def _answer(toks: list[Token], turn: list[int], cue_end: int, kind: str,
                 break
             k, who = j, turn[j]
             continue
-        if k > start and ({_named(toks, turn, k), _named(toks, turn, k + 1)} - {None, kind}):
+        if k > start and ({_named(cues, k), _named(cues, k + 1)} - {None, kind}):
             break  # another value is named: this one has ended (its own name again is part of the answer)
         if kind == "STREET_ADDRESS":  # an address ends at its zip code or state, or where the turn does
             said = said + 1 if is_number_word(toks[k].text) else 0
@@ -262,7 +281,7 @@ def _answer(toks: list[Token], turn: list[int], cue_end: int, kind: str,
         talk = [j for j in range(start, first) if toks[j].text in LEAD | TALK]
         return (talk[-1] + 1 if talk else start), last
     direct = direct and len(said) <= ANSWER_TOKENS and not all(t.text in NOT_AN_ANSWER for t in said) \
-        and not any(_cue_at(toks, turn, j)[0] == kind for j in range(start, end + 1))  # "Our email is on the
+        and not any(cues[j][0] == kind for j in range(start, end + 1))  # "Our email is on the
     # website.": talk about the value, not the value
     if kind == "STREET_ADDRESS":  # a house number is what tells an address from "it's on our website"
         return (start, end) if _address_like(said) or (direct and _digits_in(said, identifiers=True)) else None
@@ -324,7 +343,7 @@ def _goes_on(toks: list[Token], turn: list[int], cue_end: int, kind: str) -> boo
     j = k
     while j < len(toks) and turn[j] == turn[cue_end] and not toks[j].ends_sentence:
         j += 1
-    if j < len(toks) and turn[j] == turn[cue_end] and toks[j].raw.rstrip("\"')”’").endswith("?"):
+    if j < len(toks) and turn[j] == turn[cue_end] and toks[j].is_question:
         return False
     if all(t.text in LEAD for t in toks[k:j + 1]):  # "... your social security number." and nothing after
         return False

@@ -11,6 +11,7 @@ fillers and the other party's backchannel words between its pieces.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -148,11 +149,13 @@ def spans_of(found: Iterable[tuple[str, int, int, float, str]], words: Sequence[
     words they share, the other keeps the rest; a span keeps the words that carry it (digits for a number; not
     the fillers and backchannels between), an answer after a cue (``cues.py``) or a misheard number all of its
     words."""
-    order = sorted(found, key=lambda f: (-f[3], f[0] == "PERSON", -(f[2] - f[1]), f[1]))
+    # (the recognizer's name and the kind last: equal spans come from Presidio in an order that varies by process)
+    order = sorted(found, key=lambda f: (-f[3], f[0] == "PERSON", -(f[2] - f[1]), f[1], f[4], f[0]))
+    starts, ends = [x for x, _ in offsets], [y for _, y in offsets]  # both rising: the words are in text order
     taken: set[int] = set()
     spans = []
     for kind, a, b, score, name in order:
-        inside = [i for i, (x, y) in enumerate(offsets) if x < b and a < y]
+        inside = list(range(bisect_right(ends, a), bisect_left(starts, b)))  # the words the span overlaps
         cue = name in ANSWERS
         inside = [i for i in inside if i not in taken]  # a surer span's words are its; this one keeps the rest
         main = _main_speaker(words, inside) if inside else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any, Sequence
 
-from .requests import match
+from .requests import hangs, match, sentence
 from .spoken import FILLERS, Token, is_number_word, numeral, tokens
 
 # what the buyer says before their own name; the strong ones are followed by a name however Whisper spelled it
@@ -98,10 +98,7 @@ def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
     """ "Can I start with your whole legal name?": "name" a few words after "your", in a question."""
     if toks[i].text != "name" or not any(t.text == "your" for t in toks[max(0, i - 4):i]):
         return False
-    k = i
-    while k + 1 < len(toks) and turn[k + 1] == turn[i] and not toks[k].ends_sentence:
-        k += 1
-    return toks[k].raw.rstrip("\"')”’").endswith("?") or k + 1 >= len(toks) or turn[k + 1] != turn[i]
+    return hangs(toks, turn, sentence(toks, turn, i)[1])
 
 
 def _speaker(w: Any) -> str | None:

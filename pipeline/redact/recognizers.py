@@ -50,7 +50,7 @@ EMAIL_STOP = {"is", "it's", "its", "email", "e-mail", "address", "my", "me", "to
 STRICT_KINDS = ("PERSON", "NUMBER")
 # capitalised after an address but no city: Whisper starts the next sentence without a full stop ("... 41912 Can you")
 NOT_CITY = frozenset({"okay", "ok", "yes", "yeah", "and", "i", "is", "that", "thanks", "thank", "can", "could", "would",
-                      "will", "what", "what's", "where", "how", "is", "do", "does", "did", "so", "but", "the", "it",
+                      "will", "what", "what's", "where", "how", "do", "does", "did", "so", "but", "the", "it",
                       "it's", "that's", "you", "we", "perfect", "great", "got", "right", "sure", "let", "please"})
 NAMING_WORDS = CARD_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS | PHONE_WORDS | BIRTH_WORDS | {"number", "zip"}
 MISHEARD_GAP = 2  # words between two runs of digits that may be a misheard digit of the same number
@@ -88,8 +88,7 @@ class SpokenNumberRecognizer(_CallRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         toks = self.tokens(text)
         out = []
-        runs = digit_runs(toks)
-        for run in runs:
+        for run in digit_runs(toks):
             found = classify_run(run, toks)
             if found and found[0] in entities:
                 out.append(_result(found[0], run.start, run.end, found[1], self.name))
@@ -105,9 +104,9 @@ class MisheardNumberRecognizer(_CallRecognizer):
         toks = self.tokens(text)
         out = []
         for run in misheard_runs(digit_runs(toks), toks, text):
+            if named_by(toks, run.first) in REFERENCE_WORDS:
+                continue  # a purchase's number: no kind of our own for it either
             found = classify_run(run, toks)
-            if named_by(toks, run.first) in REFERENCE_WORDS or run.amount or run.time:
-                continue
             if found is None or found[0] == "NUMBER":
                 found = ("PHONE_NUMBER" if len(run.digits) in (7, 10) else "ACCOUNT_NUMBER", 0.5)
             if found[0] in entities:
@@ -139,9 +138,9 @@ def misheard_runs(runs: list[Run], toks: list[Token], text: str) -> list[Run]:
     oh"). Merged, they are one number when they reach ``MISHEARD_DIGITS`` and none is an amount or a time."""
     out, group = [], []
     for run in runs + [None]:
-        if group and run is not None and _misheard_gap(toks[group[-1].last + 1:run.first]) \
-                and "\n" not in text[group[-1].end:run.start] and not (run.amount or run.time) \
-                and not {t.text for t in toks[group[-1].last + 1:run.first]} & NAMING_WORDS:
+        between = toks[group[-1].last + 1:run.first] if group and run is not None else None
+        if between is not None and _misheard_gap(between) and "\n" not in text[group[-1].end:run.start] \
+                and not (run.amount or run.time) and not {t.text for t in between} & NAMING_WORDS:
             group.append(run)
             continue
         if len(group) > 1 and sum(len(r.digits) for r in group) >= MISHEARD_DIGITS:

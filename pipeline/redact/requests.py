@@ -64,9 +64,9 @@ def is_request(toks: list[Token], turn: list[int], i: int) -> bool:
     when Whisper wrote a full stop: "And your social security number, please."), said last before the other party
     speaks."""
     a, b = sentence(toks, turn, i)
-    if toks[b].raw.rstrip("\"')”’").endswith("?"):
+    if toks[b].is_question:
         return True
-    if b + 1 < len(toks) and turn[b + 1] == turn[b]:
+    if not hangs(toks, turn, b):
         return False  # the speaker goes on talking: no request left hanging
     words = [t.text for t in toks[a:b + 1]]
     k = 0
@@ -84,15 +84,19 @@ def short_request(toks: list[Token], turn: list[int], i: int) -> bool:
     just so I know it's you, the final four digits of your FFN."). Enough for a weak or misheard cue, whose
     answer must look like the value."""
     a, b = sentence(toks, turn, i)
-    return b - a < REQUEST_TOKENS + 4 and (toks[b].raw.rstrip("\"')”’").endswith("?") or b + 1 >= len(toks)
-                                           or turn[b + 1] != turn[b])
+    return b - a < REQUEST_TOKENS + 4 and hangs(toks, turn, b)
+
+
+def hangs(toks: list[Token], turn: list[int], b: int) -> bool:
+    """Whether the sentence ending at ``toks[b]`` is left for the other party: a question, or its speaker's last."""
+    return toks[b].is_question or b + 1 >= len(toks) or turn[b + 1] != turn[b]
 
 
 def asks(toks: list[Token], turn: list[int], i: int) -> bool:
     """Whether the sentence of ``toks[i]`` asks for the value itself ("What's your e-mail?", "your date of
     birth?"), not for something done with it ("Please send the e-mail.")."""
     a, b = sentence(toks, turn, i)
-    return toks[b].raw.rstrip("\"')”’").endswith("?") or any(t.text in ASK_WORDS for t in toks[a:b + 1])
+    return toks[b].is_question or any(t.text in ASK_WORDS for t in toks[a:b + 1])
 
 
 def said_as_verb(toks: list[Token], i: int) -> bool:

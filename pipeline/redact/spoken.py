@@ -51,6 +51,10 @@ class Token:
         raw = self.raw.rstrip("\"')”’")
         return raw.endswith((".", "?", "!")) and not raw.endswith("..")
 
+    @property
+    def is_question(self) -> bool:  # ends a question
+        return self.raw.rstrip("\"')”’").endswith("?")
+
 
 def tokens(text: str) -> list[Token]:
     out = []
