@@ -91,6 +91,32 @@ def _kinds(redactor, level, *turns, roles=None):
     return {(s.kind, " ".join(words[i]["text"] for i in s.words)) for s in spans}
 
 
+def test_presidios_own_recognisers_are_on_and_find_what_is_written_without_a_request(redactor):
+    from pipeline.redact.detect import PRESIDIO_RECOGNIZERS
+
+    on = {type(r).__name__ for r in redactor.analyzer.registry.recognizers}
+    assert set(PRESIDIO_RECOGNIZERS) <= on
+    # no question before them and no cue word: Presidio's e-mail pattern and Luhn-checked card find them
+    assert _kinds(redactor, "pii", ("B", "Oh and it's maryjones@outlook.com if you need it.")) == {
+        ("EMAIL_ADDRESS", "maryjones@outlook.com")}
+    assert ("CARD_NUMBER", "4111-1111-1111-1111.") in _kinds(redactor, "pii", ("B", "Use 4111-1111-1111-1111."))
+    # a nine-digit number with a valid ABA checksum, asked for in words no cue names
+    assert _kinds(redactor, "pii", ("A", "And the other one on the check?"), ("B", "Okay. It's 021000021.")) == {
+        ("ROUTING_NUMBER", "021000021.")}
+
+
+def test_requests_in_other_words_than_the_cues_were_written_from(redactor):
+    asked = [(("A", "And the three digit code on the back?"), ("B", "It's 4 1 7."), "4 1 7."),
+             (("A", "Where are we delivering?"), ("B", "It's 42 Birch Lane, Salem, Oregon."),
+              "42 Birch Lane, Salem, Oregon."),
+             (("A", "And the bank's ABA number?"), ("B", "Sure, it's 0 2 1 0 0 0 0 2 1."), "0 2 1 0 0 0 0 2 1."),
+             (("A", "Is there a cell number I can text?"), ("B", "Yeah, 312-555-0199."), "312-555-0199."),
+             (("A", "Can I get an email for the confirmation?"), ("B", "It's dana.reyes at gmail dot com."),
+              "dana.reyes at gmail dot com.")]
+    for q, a, value in asked:
+        assert {said for _, said in _kinds(redactor, "pii", q, a)} == {value}, q
+
+
 def test_a_request_is_answered_by_the_other_partys_next_turn_however_whisper_heard_the_value(redactor):
     # an e-mail spelled over a phone line, misheard: the question is the evidence
     assert _kinds(redactor, "pii", ("A", "Thanks. What's your e-mail?"),

@@ -30,7 +30,7 @@ from .spoken import AMOUNT_AFTER, FILLERS, MAGNITUDES, Token, digit_runs, is_num
 CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "CARD_NUMBER": (("card", "number"), ("card", "is"), ("number", "on", "the", "card"), ("long", "number"),
                     ("card", "ending", "in"), ("expiration", "date"), ("expiry", "date"), ("security", "code"),
-                    ("cvv",), ("cvc",)),
+                    ("digit", "code"), ("code", "on", "the", "back"), ("cvv",), ("cvc",)),
     "ACCOUNT_NUMBER": (("account", "number"), ("account", "is"), ("member", "number"), ("member", "id"),
                        ("policy", "number"), ("customer", "number")),
     "ROUTING_NUMBER": (("routing", "number"), ("routing", "is"), ("sort", "code"), ("transit", "number")),
@@ -60,7 +60,7 @@ WEAK_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "PHONE_NUMBER": (("phone",), ("cell",), ("mobile",), ("text", "me"), ("reach", "you")),
     "DATE_OF_BIRTH": (("born",), ("birthday",), ("birthdate",), ("birth",)),
     "STREET_ADDRESS": (("sending",), ("send",), ("ship",), ("shipped",), ("shipping",), ("deliver",),
-                       ("delivered",), ("delivery",), ("mail",), ("live",), ("located",), ("based",), ("where",),
+                       ("delivered",), ("delivering",), ("delivery",), ("mail",), ("live",), ("located",), ("based",), ("where",),
                        ("where's",)),
 }
 # said in a request, what a misheard cue most likely was: a word sounding like one of these (``_like``)

@@ -26,7 +26,8 @@ NUMBER_KINDS = frozenset({"CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SS
 PRESIDIO_KINDS = {"CREDIT_CARD": "CARD_NUMBER", "US_BANK_NUMBER": "ACCOUNT_NUMBER",
                   "ABA_ROUTING_NUMBER": "ROUTING_NUMBER", "US_SSN": "SSN", "PHONE_NUMBER": "PHONE_NUMBER",
                   "EMAIL_ADDRESS": "EMAIL_ADDRESS", "PERSON": "PERSON"}
-PRESIDIO_RECOGNIZERS = (  # the predefined ones kept (the others are for other countries' IDs, IPs, URLs ...)"CreditCardRecognizer", "UsSsnRecognizer", "PhoneRecognizer", "EmailRecognizer",
+# the predefined recognisers kept (the others are for other countries' IDs, IPs, URLs ...)
+PRESIDIO_RECOGNIZERS = ("CreditCardRecognizer", "UsSsnRecognizer", "PhoneRecognizer", "EmailRecognizer",
                         "UsBankRecognizer", "AbaRoutingRecognizer", "SpacyRecognizer")
 SCORE_THRESHOLD = 0.4  # Presidio's weak number patterns (0.05) pass only with a context word (+0.35)
 _BACKCHANNEL = BETWEEN - {"dash", "hyphen"}
@@ -116,6 +117,12 @@ class PresidioRedactor:
         for r in list(registry.recognizers):
             if type(r).__name__ not in PRESIDIO_RECOGNIZERS:
                 registry.remove_recognizer(r.name)
+        from presidio_analyzer import predefined_recognizers as predefined
+
+        loaded = {type(r).__name__ for r in registry.recognizers}
+        for name in PRESIDIO_RECOGNIZERS:  # predefined but not loaded by default (the ABA routing one)
+            if name not in loaded:
+                registry.add_recognizer(getattr(predefined, name)())
         for cls in recognizers():
             registry.add_recognizer(cls())
         self.analyzer = AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=["en"])
