@@ -60,8 +60,8 @@ WEAK_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "PHONE_NUMBER": (("phone",), ("cell",), ("mobile",), ("text", "me"), ("reach", "you")),
     "DATE_OF_BIRTH": (("born",), ("birthday",), ("birthdate",), ("birth",)),
     "STREET_ADDRESS": (("sending",), ("send",), ("ship",), ("shipped",), ("shipping",), ("deliver",),
-                       ("delivered",), ("delivering",), ("delivery",), ("mail",), ("live",), ("located",), ("based",), ("where",),
-                       ("where's",)),
+                       ("delivered",), ("delivering",), ("delivery",), ("mail",), ("live",), ("located",),
+                       ("based",), ("where",), ("where's",)),
 }
 # said in a request, what a misheard cue most likely was: a word sounding like one of these (``_like``)
 KEYS: dict[str, tuple[str, ...]] = {

@@ -114,15 +114,16 @@ class PresidioRedactor:
         nlp = NlpEngineProvider(nlp_configuration=conf).create_engine()
         registry = RecognizerRegistry(supported_languages=["en"])
         registry.load_predefined_recognizers(nlp_engine=nlp, languages=["en"])
-        for r in list(registry.recognizers):
-            if type(r).__name__ not in PRESIDIO_RECOGNIZERS:
-                registry.remove_recognizer(r.name)
         from presidio_analyzer import predefined_recognizers as predefined
 
-        loaded = {type(r).__name__ for r in registry.recognizers}
-        for name in PRESIDIO_RECOGNIZERS:  # predefined but not loaded by default (the ABA routing one)
-            if name not in loaded:
-                registry.add_recognizer(getattr(predefined, name)())
+        loaded = set()
+        for r in list(registry.recognizers):
+            if type(r).__name__ in PRESIDIO_RECOGNIZERS:
+                loaded.add(type(r).__name__)
+            else:
+                registry.remove_recognizer(r.name)
+        for name in [n for n in PRESIDIO_RECOGNIZERS if n not in loaded]:  # predefined, not loaded by default (ABA)
+            registry.add_recognizer(getattr(predefined, name)())
         for cls in recognizers():
             registry.add_recognizer(cls())
         self.analyzer = AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=["en"])

@@ -47,13 +47,16 @@ class Token:
     end: int
 
     @property
+    def _bare(self) -> str:  # without closing quotes and brackets
+        return self.raw.rstrip("\"')”’")
+
+    @property
     def ends_sentence(self) -> bool:  # not at "...": Whisper's mark of a pause inside a sentence ("socials out for...")
-        raw = self.raw.rstrip("\"')”’")
-        return raw.endswith((".", "?", "!")) and not raw.endswith("..")
+        return self._bare.endswith((".", "?", "!")) and not self._bare.endswith("..")
 
     @property
     def is_question(self) -> bool:  # ends a question
-        return self.raw.rstrip("\"')”’").endswith("?")
+        return self._bare.endswith("?")
 
 
 def tokens(text: str) -> list[Token]:
