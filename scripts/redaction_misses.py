@@ -2,6 +2,7 @@
 
     callreview run redact_calls/dev --out out/dev-none --redact none --settle 0   # the words, once (minutes)
     python scripts/redaction_misses.py dev out/dev-none [-v]                     # then this, after each change (s)
+    python scripts/redaction_misses.py written [-v]     # the written transcripts' tuning file (redact_calls/written)
 
 The words are the batch's, unredacted; they are redacted here in-process by the same ``detect`` and
 ``redact_body`` the batch runs, so a rule change is measured in seconds on the same transcription (as ``callreview
@@ -25,10 +26,34 @@ from pipeline.redact import PII_KINDS, load_redactor, redact_body  # noqa: E402
 TUNING = ("tune", "dev")
 
 
+def written(verbose: bool) -> int:
+    """The written tuning transcripts (``redact_calls/written/tune.json``): every entity not wholly redacted, every
+    span on no labelled word, every must-stay item touched."""
+    from pipeline.evaluate.written import score_written, written_markdown
+
+    result = score_written(ROOT / "redact_calls" / "written" / "tune.json")
+    for call in result["calls"]:
+        misses = [e for e in call["entities"] if e["words_redacted"] < e["words"]]
+        wrong = [s for s in call["spans"] if s["correct"] < s["words"]]
+        touched = [n for n in call["negatives"] if n["taken"]]
+        if verbose and (misses or wrong or touched):
+            print(f"== {call['id']}")
+            for e in misses:
+                print(f"   MISS {e['kind']:15} {e['words_redacted']}/{e['words']} {e['text']!r} left={e['left']}")
+            for s in wrong:
+                print(f"   WRONG {s['kind']} ({s['level']}) {s['correct']}/{s['words']} {s['said']!r}")
+            for n in touched:
+                print(f"   MUST-STAY TAKEN {n['text']!r}: {n['taken']}")
+    print(written_markdown("tune", result))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("-")]
+    if args == ["written"]:
+        return written("-v" in argv)
     if len(args) != 2 or args[0] not in TUNING:
-        print(f"usage: redaction_misses.py {{{'|'.join(TUNING)}}} OUT [-v]  (the test half is frozen: "
+        print(f"usage: redaction_misses.py {{{'|'.join(TUNING)}}} OUT [-v] | written [-v]  (the test half is frozen: "
               "callreview eval --redaction reports it)", file=sys.stderr)
         return 2
     half, out = args[0], Path(args[1])

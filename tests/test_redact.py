@@ -345,3 +345,69 @@ def test_the_real_pipeline_keeps_labelled_values_out_of_out_and_silences_them(ba
                                                                   "SSN", "PHONE_NUMBER", "EMAIL_ADDRESS",
                                                                   "STREET_ADDRESS", "DATE_OF_BIRTH"))]
     assert leaks(tmp_path / "pii", values) == []
+
+
+def test_what_a_clear_call_says_around_a_value_is_not_the_value(redactor):
+    # an amount after a number, the cue words of a read-back, talk before the digits: not redacted
+    assert _kinds(redactor, "pii", ("A", "Okay, let me read that back. Routing 071000013, account 4482910337, and "
+                                         "the amount is two thousand two hundred dollars even?")) == {
+        ("ROUTING_NUMBER", "071000013,"), ("ACCOUNT_NUMBER", "4482910337,")}
+    assert _kinds(redactor, "pii", ("A", "And the account number?"),
+                  ("B", "Um, I wrote it down. It's 6 1 0 2, 2 8 4 9, 1 5.")) == {
+        ("ACCOUNT_NUMBER", "6 1 0 2, 2 8 4 9, 1 5.")}
+    # "credit" is no misheard "card"; quantities ("500 meg") are no identifier
+    assert _kinds(redactor, "pii", ("B", "Do I get a credit?"),
+                  ("A", "Yes, for outages over 4 hours, usually around $3 a day on the 500 meg plan.")) == set()
+    # a question back is no answer
+    assert _kinds(redactor, "pii", ("A", "Before I go on, can you verify your date of birth?"),
+                  ("B", "Um, what is this about?")) == set()
+    # a date after "my birthday's": the name before it is not the date (it is a name, at strict)
+    assert ("DATE_OF_BIRTH", "the fifth of June, seventy-two.") in _kinds(
+        redactor, "pii", ("A", "Can you verify the name and date of birth?"),
+        ("B", "Sure, it's Walter Pruitt, and my birthday's the fifth of June, seventy-two."))
+
+
+def test_addresses_as_people_give_them(redactor):
+    # a unit with a letter, then the city, state and zip; a street word beyond the common ones, capitalised
+    assert _kinds(redactor, "pii", ("A", "Is it still going to 1420 Alder Creek Drive, Apartment 6B, Boise, Idaho "
+                                         "83704?")) == {
+        ("STREET_ADDRESS", "1420 Alder Creek Drive, Apartment 6B, Boise, Idaho 83704?")}
+    (kind, said), = _kinds(redactor, "pii", ("A", "Where do you live now?"), ("B", "I live at 1903 Sycamore Bend."))
+    assert kind == "STREET_ADDRESS" and said == "1903 Sycamore Bend."
+    # the city and zip asked for on their own, the zip read as words
+    assert _kinds(redactor, "pii", ("A", "And city and zip?"), ("B", "Fort Collins, eight oh five two five.")) == {
+        ("STREET_ADDRESS", "Fort Collins, eight oh five two five.")}
+    # from the house number: not the talk before it; a second address said after the first is found too
+    assert _kinds(redactor, "pii", ("B", "Do you have my address?"),
+                  ("A", "I have 2811 Kessler Avenue, Dayton, Ohio 45410.")) == {
+        ("STREET_ADDRESS", "2811 Kessler Avenue, Dayton, Ohio 45410.")}
+    assert _kinds(redactor, "pii", ("A", "Where did we send it?"),
+                  ("B", "That's my old address, I moved in the spring. I live at 56 Elm Road now, in Salem, "
+                        "97301.")) >= {("STREET_ADDRESS", "56 Elm Road now, in Salem, 97301.")}
+
+
+def test_the_buyers_name_spelled_or_with_a_title_and_not_the_reps_products(redactor):
+    names = {said for kind, said in _kinds(
+        redactor, "strict", ("A", "Hi, is this Mr. Alvarez?"), ("B", "Yes. It's Hannah Lindqvist. That's "
+                                                                   "L-I-N-D-Q-V-I-S-T."),
+        ("A", "Okay, Natalie. The 2025 Civic Sport at Summit Ridge Honda is $34,870. Your code is K7QX2M."),
+        ("B", "Okay.")) if kind == "PERSON"}
+    assert {"Alvarez?", "Hannah Lindqvist.", "L-I-N-D-Q-V-I-S-T.", "Natalie."} <= names
+    assert not names & {"Civic Sport", "Ridge Honda", "K7QX2M."}
+
+
+def test_written_transcripts_are_scored_by_their_labelled_text(redactor, tmp_path):
+    from pipeline.evaluate.written import score_written
+
+    call = {"id": "c", "turns": [{"speaker": "rep", "text": "What's the best number to reach you?"},
+                                 {"speaker": "buyer", "text": "It's 415-555-0132, and uh, my order is 88213."}],
+            "entities": [{"kind": "PHONE_NUMBER", "turn": 1, "text": "415-555-0132"}],
+            "negatives": [{"turn": 1, "text": "88213"}]}
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps({"version": 1, "calls": [call]}), encoding="utf-8")
+    got = score_written(path, redactor)
+    assert got["kinds"]["PHONE_NUMBER"]["recall_digits"] == 1.0 and got["negatives_taken"] == 0
+    call["turns"][1]["text"] = "It's four one five."
+    path.write_text(json.dumps({"version": 1, "calls": [call]}), encoding="utf-8")
+    with pytest.raises(ValueError):
+        score_written(path, redactor)

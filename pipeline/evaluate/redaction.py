@@ -217,8 +217,12 @@ def evaluate_redaction(folder: Path, options, out: Path, harper: Path | None = N
         for f, v in leaks(out / (tag or "set") / "pii", sorted(set(heard))):  # a missed entity, as Whisper wrote it
             checks.append({"file": f, "half": "heard", "value_found": v})
     sales = sales_calls(folder.parent / "eval_calls", folder.parent / "test_calls", redactor=redactor)
+    from .written import score_written
+
+    written = {p.stem: score_written(p, redactor) for p in sorted((folder / "written").glob("*.json"))
+               if half is None or p.stem == half}
     return {"entities": rows, "spans": spans, "checks": checks, "halves": summarise(rows, spans, checks),
-            "sales_calls": sales}
+            "sales_calls": sales, "written": written}
 
 
 def sales_calls(*folders: Path, redactor=None) -> dict[str, Any]:
@@ -299,6 +303,12 @@ def redaction_markdown(result: dict[str, Any]) -> str:
             lines.append(f"| {k} | {v['entities']} | {pct(v['recall_digits'])} | {pct(v['recall_words'])} | "
                          f"{pct(v['recall_time'])} | {v['spans']} | {pct(v['precision_words'])} |")
         lines.append("")
+    if result.get("written"):
+        from .written import written_markdown
+
+        lines += ["Written transcripts (`redact_calls/written/`: what the rules do with the words when the recogniser "
+                  "heard them; by words, no time tolerance):", ""]
+        lines += [written_markdown(name, w) for name, w in result["written"].items()]
     found = result["halves"].get("leaks", [])
     heard = result["halves"].get("heard", [])
     lines.append(f"Labelled values (as written, as said, as digits however grouped) found in the files the batch "

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import re
 
-from .recognizers import MONTHS, REFERENCE_WORDS, STATES, SUFFIXES, TLDS, _CallRecognizer, _result
-from .requests import (REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request, sounds_like,
+from .recognizers import MONTHS, REFERENCE_WORDS, STATES, TLDS, _CallRecognizer, _result, street_word
+from .requests import (REQUEST_START, REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request,
+                       sounds_like,
                        turns)
-from .spoken import AMOUNT_AFTER, FILLERS, MAGNITUDES, Token, digit_runs, is_number_word, numeral
+from .spoken import AMOUNT_AFTER, FILLERS, MAGNITUDES, ORDINALS, Token, digit_runs, is_number_word, numeral
 
 CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "CARD_NUMBER": (("card", "number"), ("card", "is"), ("number", "on", "the", "card"), ("long", "number"),
@@ -61,7 +62,7 @@ WEAK_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "DATE_OF_BIRTH": (("born",), ("birthday",), ("birthdate",), ("birth",)),
     "STREET_ADDRESS": (("sending",), ("send",), ("ship",), ("shipped",), ("shipping",), ("deliver",),
                        ("delivered",), ("delivering",), ("delivery",), ("mail",), ("live",), ("located",),
-                       ("based",), ("where",), ("where's",)),
+                       ("based",), ("where",), ("where's",), ("city",), ("zip",), ("zipcode",)),
 }
 # said in a request, what a misheard cue most likely was: a word sounding like one of these (``_like``)
 KEYS: dict[str, tuple[str, ...]] = {
@@ -121,7 +122,9 @@ class CueRecognizer(_CallRecognizer):
             if span is not None and kind in entities:
                 a, b = span
                 out.append(_result(kind, toks[a].start, toks[b].end, 0.75 if sure else 0.7, self.name))
-                i = b + 1
+                # read on after the answer; after the cue when its speaker went on to other sentences before the
+                # other party's answer ("that's my old address, I moved in the spring. I live at ...")
+                i = i + max(n, 1) if turn[a] != turn[i] and _talks_on(toks, turn, i + max(n, 1) - 1) else b + 1
             else:
                 i += 1  # ("the card" unanswered: "card number" may be the cue)
         return out
@@ -197,7 +200,7 @@ def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
     if numeral(w) is not None or is_number_word(w) or w in ("oh", "double", "triple"):
         return True
     if kind == "DATE_OF_BIRTH":
-        return w in MONTHS
+        return w in MONTHS or w in ORDINALS
     if kind == "STREET_ADDRESS":
         return False
     return len(w) == 1 and w.isalpha() and kind in ("ACCOUNT_NUMBER", "CARD_NUMBER")
@@ -221,6 +224,10 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
     if k >= len(toks):
         return None
     start, who, seen, end, said, gap, last = k, turn[k], False, None, 0, 0, None
+    # an amount or a time in a number's answer is none of it ("account 4482910337, and the amount is two thousand
+    # two hundred dollars?"): the value ends before it
+    priced = _priced(toks, start, start + 2 * MAX_TOKENS) if kind in NUMBER_KINDS else set()
+    valued = None
     while k < len(toks) and k - start < MAX_TOKENS:
         if turn[k] != who:  # the other party: a backchannel the speaker talks on after, or the end
             j = k
@@ -241,8 +248,12 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
             if said >= 5 or len(numeral(toks[k].text) or "") in (5, 9):
                 break  # the zip code ends it
         elif kind in NUMBER_KINDS:  # a number's answer is the rest of the turn (on a phone line its digits are
-            seen |= _valuelike(toks, k, kind)  # often misheard as other words, which must go with it), up to a
-            last = end = k  # sentence after it that holds nothing number-like ("Again, that's Dana from Acme.")
+            if seen and (k in priced or toks[k].text in REFERENCE_WORDS):  # often misheard as other words,
+                last = end = valued  # which must go with it), up to a sentence after it that holds nothing
+                break  # number-like ("Again, that's Dana from Acme."), an amount or an order's number
+            if k not in priced and _valuelike(toks, k, kind):
+                seen, valued = True, k
+            last = end = k
             if seen and toks[k].ends_sentence and _talk_follows(toks, turn, k, kind):
                 break
             k += 1
@@ -269,28 +280,78 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
         return None
     if seen and kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH"):
         # a date, or an e-mail whose domain was misheard, is said in a sentence of its own: the words Whisper
-        # wrote after its value-like ones ("For it, 23, I will be.") are the rest of it, misheard
+        # wrote after its value-like ones ("For it, 23, I will be.") are the rest of it, misheard; before them,
+        # talk ("Walter Pruitt, and my birthday's the fifth of June") is not
+        start = _after_naming(toks, start, last, kind)
         if kind == "EMAIL_ADDRESS" and (toks[last].text in TLDS or "." in toks[last].text):
             return start, last
         b = next((j for j in range(last, min(len(toks), start + ANSWER_TOKENS)) if toks[j].ends_sentence), None)
         return start, b if b is not None and all(turn[j] == turn[last] for j in range(last, b + 1)) else last
     if seen and kind != "STREET_ADDRESS":
-        # what came before the first value-like word is a misheard part of it unless it is talk ("my name is
-        # Maria. It's 4111 ..."): the value starts after the last such word
-        first = next(j for j in range(start, last + 1) if _valuelike(toks, j, kind))
-        talk = [j for j in range(start, first) if toks[j].text in LEAD | TALK]
-        return (talk[-1] + 1 if talk else start), last
+        return _after_talk(toks, start, last, kind), last
     direct = direct and len(said) <= ANSWER_TOKENS and not all(t.text in NOT_AN_ANSWER for t in said) \
-        and not any(cues[j][0] == kind for j in range(start, end + 1))  # "Our email is on the
-    # website.": talk about the value, not the value
+        and not any(cues[j][0] == kind for j in range(start, end + 1)) \
+        and not (said[-1].is_question and said[0].text in REQUEST_START)
+    # ("Our email is on the website.": talk about the value; "What is this about?": a question back)
     if kind == "STREET_ADDRESS":  # a house number is what tells an address from "it's on our website"
-        return (start, end) if _address_like(said) or (direct and _digits_in(said, identifiers=True)) else None
+        if not (_address_like(said) or (direct and _digits_in(said, identifiers=True))):
+            return None
+        while start < end and not _numberish_token(toks[start]) and (talk_word(toks[start].text)
+                                                                     or not toks[start].raw[:1].isupper()):
+            start += 1  # "I have 2811 Kessler Avenue", "okay. I'll reissue it to 1903 ...": from the number
+        return start, end
     if direct and kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH") and asks(toks, turn, cue_end):
         return start, end  # asked for and answered: the answer is the value, misheard
     if kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH") or not direct or not 2 <= end - start + 1 <= GUESS_TOKENS:
         return None
     # nothing number-like: a misheard number, when short; only its first sentence
     return start, _first_sentence_end(toks, start, end)
+
+
+_CUE_WORDS = frozenset(w for table in (CUES, WEAK_CUES) for phrases in table.values() for p in phrases for w in p)
+
+
+def talk_word(w: str) -> bool:
+    """Whether ``w`` is talk around a value (a lead-in, a backchannel, a cue's own words), never part of one."""
+    return w in LEAD or w in TALK or w in NOT_AN_ANSWER or w in BACKCHANNEL or w in _CUE_WORDS
+
+
+def _talks_on(toks: list[Token], turn: list[int], k: int) -> bool:
+    """Whether the speaker of ``toks[k]`` says another sentence after the one holding it, in the same turn."""
+    _, b = sentence(toks, turn, k)
+    return b + 1 < len(toks) and turn[b + 1] == turn[k]
+
+
+# the words that name a kind in an answer ("and my birthday's the fifth of June"): the value starts after them
+NAMING = {"DATE_OF_BIRTH": frozenset({"birth", "birthday", "birthdate", "born", "dob"}),
+          "EMAIL_ADDRESS": frozenset({"email", "e-mail"})}
+
+
+def _after_naming(toks: list[Token], start: int, last: int, kind: str) -> int:
+    """Where a date or an e-mail starts in its answer: after the last word naming its kind before it ("Walter
+    Pruitt, and my birthday's the fifth of June"), else where the answer does (a misheard start is part of it)."""
+    first = next(j for j in range(start, last + 1) if _valuelike(toks, j, kind))
+    named = [j for j in range(start, first) if toks[j].text.removesuffix("'s") in NAMING[kind]
+             and (toks[j].text.endswith("'s") or toks[j + 1].text in COPULA)]  # "my birthday is" (not a misheard
+    # "gmail": "the under-court gentle, that email not come")
+    if not named:
+        return start
+    j = named[-1] + 1
+    while j < first and toks[j].text in LEAD:
+        j += 1
+    return j
+
+
+def _after_talk(toks: list[Token], start: int, last: int, kind: str) -> int:
+    """Where a value starts in its answer: what came before the first value-like word is a misheard part of it
+    unless it is talk ("my name is Maria. It's 4111 ..."): the value starts after the last such word."""
+    first = next(j for j in range(start, last + 1) if _valuelike(toks, j, kind))
+    talk = [j for j in range(start, first) if toks[j].text in LEAD | TALK]
+    return talk[-1] + 1 if talk else start
+
+
+def _numberish_token(t: Token) -> bool:
+    return numeral(t.text) is not None or is_number_word(t.text)
 
 
 def _first_sentence_end(toks: list[Token], start: int, end: int) -> int:
@@ -318,14 +379,21 @@ def _has_number(said: list[Token]) -> bool:
 
 
 def _address_like(said: list[Token]) -> bool:
-    return _has_number(said) and any(t.text in SUFFIXES or t.text in STATES or len(numeral(t.text) or "") == 5
-                              for t in said)
+    """A number with a street word, a state or a zip code (written, or read as words: "two seven six one four")."""
+    return _has_number(said) and (any(street_word(t) or t.text in STATES for t in said)
+                                  or any(len(r.digits) in (5, 9) and not r.amount for r in digit_runs(said)))
 
 
 def _digits_in(toks: list[Token], identifiers: bool = False) -> int:
     """Digits said in ``toks``; ``identifiers``: not counting amounts and times ("$132", "three thirty pm"; a
     bare "6.28" counts: Whisper writes a misheard group of digits so)."""
     return sum(len(r.digits) for r in digit_runs(toks) if not (identifiers and (r.time or _money(toks, r))))
+
+
+def _priced(toks: list[Token], a: int, b: int) -> set[int]:
+    """Indices of the tokens in ``toks[a:b]`` that say an amount or a time."""
+    part = toks[a:b]
+    return {a + j for r in digit_runs(part) if r.time or _money(part, r) for j in range(r.first, r.last + 1)}
 
 
 def _money(toks: list[Token], run) -> bool:

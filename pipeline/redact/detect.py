@@ -165,15 +165,40 @@ def spans_of(found: Iterable[tuple[str, int, int, float, str]], words: Sequence[
     for kind, a, b, score, name in order:
         inside = list(range(bisect_right(ends, a), bisect_left(starts, b)))  # the words the span overlaps
         cue = name in ANSWERS
-        inside = [i for i in inside if i not in taken]  # a surer span's words are its; this one keeps the rest
-        main = _main_speaker(words, inside) if inside else None
-        keep = tuple(i for i in inside if _carries(kind, _text(words[i]), _speaker(words[i]) == main, cue))
+        rest = [i for i in inside if i not in taken]  # a surer span's words are its; this one keeps the rest
+        main = _main_speaker(words, rest) if rest else None
+        keep = tuple(i for i in rest if _carries(kind, _text(words[i]), _speaker(words[i]) == main, cue))
+        if cue and kind in NUMBER_KINDS and len(rest) < len(inside):
+            keep = _misheard_rest(keep, words)
         if not keep:
             continue
         taken.update(keep)
         spans.append(Span(kind, keep, min(_start(words[i]) for i in keep), max(_end(words[i]) for i in keep),
                           main, score, name))
     return _joined(sorted(spans, key=lambda s: s.words[0]), words)
+
+
+def _misheard_rest(keep: tuple[int, ...], words: Sequence[Any]) -> tuple[int, ...]:
+    """What a number's answer keeps beside the surer span that took its digits: each piece of it (words in a
+    row) that may be a misheard part of the number ("time free free" before "1 0 8 0 4"), not one that is talk
+    ("I wrote it down. It's", "and the code is", the cue itself: "routing, account")."""
+    from .cues import talk_word
+    from .spoken import tokens
+
+    pieces: list[list[int]] = []
+    for i in keep:
+        if pieces and i == pieces[-1][-1] + 1:
+            pieces[-1].append(i)
+        else:
+            pieces.append([i])
+    out: list[int] = []
+    for piece in pieces:
+        toks = [t for i in piece for t in tokens(_text(words[i]))]
+        digits = any(_carries("NUMBER", t.text, True) for t in toks)
+        if not digits and (any(t.ends_sentence for t in toks[:-1]) or all(talk_word(t.text) for t in toks)):
+            continue
+        out += piece
+    return tuple(out)
 
 
 def _joined(spans: list[Span], words: Sequence[Any]) -> tuple[Span, ...]:

@@ -27,7 +27,8 @@ ASK_NAME = (("your", "name"), ("your", "full", "name"), ("who", "am", "i", "spea
             ("who", "do", "i", "have"), ("who", "are", "you"))
 # what a speaker says right before the other party's name ("Thanks, Maria", "Is this Priya?")
 VOCATIVE = (("thanks",), ("thank", "you"), ("hi",), ("hello",), ("hey",), ("is", "this"), ("is", "that"),
-            ("am", "i", "speaking", "with"), ("am", "i", "talking", "to"), ("bye",), ("goodbye",), ("sorry",),
+            ("am", "i", "speaking", "with"), ("am", "i", "talking", "to"), ("speak", "with"), ("speak", "to"),
+            ("talk", "to"), ("looking", "for"), ("you're",), ("you", "are"), ("bye",), ("goodbye",), ("sorry",),
             ("cheers",), ("care",))
 # what the rep introduces themself and their company with
 REP_INTRO = (("this", "is"), ("my", "name", "is"), ("name's",), ("i'm",), ("i", "am"), ("it's",), ("through", "to"),
@@ -47,6 +48,9 @@ NOT_NAME = FILLERS | frozenset(
     "september october november december today tomorrow yesterday mr mrs ms miss dr sir madam ma'am mister "
     "missus doctor attention email"
     "speaking everyone everybody all both team folks guys calling back again".split())
+# said before a name that ends where a sentence or clause does ("Okay, Natalie."): the name alone, no more
+VOCATIVE_ALONE = (("okay",), ("ok",), ("alright",), ("perfect",), ("great",), ("got", "it"))
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "mister", "missus"})
 MAX_NAME_TOKENS = 3
 MIN_PROPAGATED = 4  # a name word this long is redacted wherever else it is said (not "Al", not "man")
 
@@ -79,19 +83,38 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
                 found.append(_name_at(toks, i + n, strong=False))
         if mine and (n := match(toks, i, VOCATIVE)) and i + n < len(toks) and turn[i + n] == turn[i]:
             found.append(_name_at(toks, i + n, strong=False))  # (the buyer's "thanks, Sam" is the rep's name)
+        elif mine and (n := match(toks, i, VOCATIVE_ALONE)) and i + n < len(toks) and turn[i + n] == turn[i] \
+                and toks[i + n - 1].raw[-1:] == "," and toks[i + n].raw[-1:] in ".,!?":
+            found.append(_name_at(toks, i + n, strong=False, most=1))
+        if mine and toks[i].text in HONORIFICS and i + 1 < len(toks) and turn[i + 1] == turn[i]:
+            found.append(_name_at(toks, i + 1, strong=False, most=2))  # "Mr. Alvarez", whoever says it
         if mine and ((n := match(toks, i, ASK_NAME)) or _asks_name(toks, turn, i)):
             found.append(_answered_name(toks, turn, i + max(n, 1)))
     found = [g for g in found if g and not {_bare(toks[k].text) for k in g} <= own]
     names = {_bare(toks[k].text) for g in found for k in g} - own
     names = {n for n in names if len(n) >= MIN_PROPAGATED}
     said = {k for g in found for k in g}
-    every = [{k} for k, t in enumerate(toks) if _bare(t.text) in names and k not in said]  # later mentions
+    # later mentions, and the name spelled out ("Lindqvist. That's L-I-N-D-Q-V-I-S-T.")
+    spacy_words = {_bare(t.text) for a, b in spacy_names for t in toks if a <= t.start and t.end <= b} - own
+    every = [{k} for k, t in enumerate(toks) if (_bare(t.text) in names or _spelled(t.text) in names | spacy_words)
+             and k not in said]
     spans = [(toks[min(g)].start, toks[max(g)].end) for g in found + every]
     for a, b in spacy_names:
-        inside = {_bare(t.text) for t in toks if a <= t.start and t.end <= b}
-        if inside and not inside <= own | NOT_NAME:
-            spans.append((a, b))
+        idx = [k for k, t in enumerate(toks) if a <= t.start and t.end <= b]
+        inside = {_bare(toks[k].text) for k in idx}
+        if not inside or inside <= own | NOT_NAME or any(c.isdigit() for w in inside for c in w):
+            continue  # the rep's own name or company, a code ("K7QX2M")
+        if all(speaker[k] in rep for k in idx) and not inside & names:
+            continue  # spaCy on the rep's talk: products and companies as often as names ("Civic Sport", "Ridge
+            # Honda"); the buyer's name there is found by what is said around it (vocatives, later mentions)
+        spans.append((a, b))
     return spans
+
+
+def _spelled(w: str) -> str | None:
+    """The word spelled letter by letter ("p-r-u-i-t-t" -> "pruitt"), or None."""
+    parts = w.split("-")
+    return "".join(parts) if len(parts) >= 3 and all(len(p) == 1 and p.isalpha() for p in parts) else None
 
 
 def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
@@ -157,6 +180,8 @@ def _name_at(toks: list[Token], k: int, strong: bool, most: int = MAX_NAME_TOKEN
     """Token indices of the name said from ``toks[k]``: up to ``most`` words that can be a name (capitalised,
     unless ``strong``: after "my name is" a name is a name however Whisper spelled it), ending at punctuation."""
     out: set[int] = set()
+    if k < len(toks) and toks[k].text in HONORIFICS:  # "is this Mr. Alvarez?": the name after the title
+        k += 1
     while k < len(toks) and len(out) < most:
         t = toks[k]
         if not _can_be_name(t, strong or bool(out)):
@@ -170,7 +195,8 @@ def _name_at(toks: list[Token], k: int, strong: bool, most: int = MAX_NAME_TOKEN
 
 def _can_be_name(t: Token, lower_ok: bool) -> bool:
     w = t.text
-    if w in NOT_NAME or numeral(w) is not None or is_number_word(w) or not any(c.isalpha() for c in w):
+    if w in NOT_NAME or numeral(w) is not None or is_number_word(w) or not any(c.isalpha() for c in w) \
+            or any(c.isdigit() for c in w):  # "CLM-2024-118", "K7QX2M": a code, not a name
         return False
     return lower_ok or t.raw.lstrip("\"'(“‘")[:1].isupper()
 

@@ -36,6 +36,15 @@ MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug"
 SUFFIXES = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr",
             "court", "ct", "way", "place", "pl", "circle", "parkway", "pkwy", "terrace", "highway", "hwy", "trail",
             "square", "crescent", "close", "row", "alley", "plaza", "loop", "path"}
+# more street words (USPS Publication 28's common suffixes): counted only written with a capital ("1903 Sycamore
+# Bend"), as Whisper writes a street's name; lower-case they are everyday words ("the 500 meg plan", "2 lakes")
+MORE_SUFFIXES = {"bend", "ridge", "hollow", "crossing", "run", "pass", "point", "pointe", "pike", "heights", "hills",
+                 "hill", "view", "glen", "grove", "park", "landing", "meadow", "meadows", "creek", "commons", "cove",
+                 "estates", "falls", "ferry", "field", "fields", "gardens", "gate", "green", "harbor", "haven",
+                 "junction", "knoll", "lake", "lakes", "manor", "mill", "mills", "orchard", "oval", "pines", "plains",
+                 "ranch", "rise", "shore", "shores", "spring", "springs", "summit", "turnpike", "vale", "valley",
+                 "village", "vista", "walk", "woods", "expressway", "freeway", "causeway", "cir", "ter", "trl",
+                 "wy", "xing"}
 UNIT_WORDS = {"apartment", "apt", "suite", "unit", "flat", "floor", "building", "number", "#"}
 STATES = {"alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware",
           "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana",
@@ -240,7 +249,7 @@ class StreetAddressRecognizer(_CallRecognizer):
         toks = self.tokens(text)
         out, i = [], 0
         while i < len(toks):
-            if toks[i].text not in SUFFIXES or i == 0:
+            if not street_word(toks[i]) or i == 0:
                 i += 1
                 continue
             start = _house_number(toks, i)
@@ -251,6 +260,15 @@ class StreetAddressRecognizer(_CallRecognizer):
             out.append(_result("STREET_ADDRESS", toks[start].start, toks[end].end, 0.85, self.name))
             i = end + 1
         return out
+
+
+def street_word(t: Token) -> bool:
+    return t.text in SUFFIXES or (t.text in MORE_SUFFIXES and t.raw[:1].isupper())
+
+
+def _unit_id(t: Token) -> bool:
+    """What follows "apartment" / "unit": a number, a letter, or both ("6B", "B12", "3-C")."""
+    return _numberish(t) or len(t.text) == 1 or bool(re.fullmatch(r"[a-z]?\d+-?[a-z]?|[a-z]-?\d+", t.text))
 
 
 def _numberish(t: Token) -> bool:
@@ -277,7 +295,7 @@ def _address_tail(toks: list[Token], suffix: int) -> int:
     end, k, seen_zip = suffix, suffix + 1, False
     while k < len(toks) and k - end <= 4 and not seen_zip:
         t = toks[k]
-        if t.text in UNIT_WORDS and k + 1 < len(toks) and (_numberish(toks[k + 1]) or len(toks[k + 1].text) == 1):
+        if t.text in UNIT_WORDS and k + 1 < len(toks) and _unit_id(toks[k + 1]):
             end = k = k + 1
         elif t.text in STATES or (re.fullmatch(r"[a-z]{2}", t.text) and t.raw[:1].isupper() and t.raw[1:2].isupper()):
             end = k
@@ -295,7 +313,7 @@ def _address_tail(toks: list[Token], suffix: int) -> int:
                 break
         elif t.raw[:1].isupper() and t.text not in FILLERS | NOT_CITY:
             end = k  # a city's name
-        elif t.text not in FILLERS | {"okay", "ok", "and", "in", "mhm", "mm-hmm", "uh-huh"}:
+        elif t.text not in FILLERS | {"okay", "ok", "and", "in", "mhm", "mm-hmm", "uh-huh", "yeah", "yes", "yep"}:
             break
         k += 1
     return end

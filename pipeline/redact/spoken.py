@@ -32,7 +32,11 @@ BETWEEN = FILLERS | frozenset({"dash", "hyphen", "space", "and", "then", "okay",
 MAX_BETWEEN = 4  # tokens in a row that may sit inside one number
 AMOUNT_AFTER = frozenset({"dollars", "dollar", "bucks", "cents", "percent", "%", "euros", "pounds", "seats",
                           "users", "licenses", "licences", "people", "reps", "units", "minutes", "hours", "days",
-                          "weeks", "months", "years", "k", "grand", "million", "billion", "per", "times"})
+                          "weeks", "months", "years", "k", "grand", "million", "billion", "per", "times",
+                          "meg", "megs", "mb", "mbps", "gig", "gigs", "gb", "miles", "feet", "foot", "inches",
+                          "pounds", "lbs", "kilos", "gallons", "kwh", "kilowatts", "watts", "panels", "items",
+                          "boxes", "cases", "pieces", "packs", "tickets", "nights", "rooms", "adults", "kids",
+                          "children", "installments", "payments", "lines", "devices", "seconds"})
 TIME_AFTER = frozenset({"am", "pm", "a.m.", "p.m.", "a.m", "p.m", "o'clock", "oclock"})
 
 _TOKEN = re.compile(r"\S+")
