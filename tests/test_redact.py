@@ -358,9 +358,18 @@ def test_what_a_clear_call_says_around_a_value_is_not_the_value(redactor):
     # "credit" is no misheard "card"; quantities ("500 meg") are no identifier
     assert _kinds(redactor, "pii", ("B", "Do I get a credit?"),
                   ("A", "Yes, for outages over 4 hours, usually around $3 a day on the 500 meg plan.")) == set()
-    # a question back is no answer
+    # a question back is no answer: the value comes in the caller's next turn
     assert _kinds(redactor, "pii", ("A", "Before I go on, can you verify your date of birth?"),
                   ("B", "Um, what is this about?")) == set()
+    assert {kind for kind, _ in _kinds(redactor, "pii", ("A", "Can you verify your date of birth?"),
+                                       ("B", "Why do you need that?"), ("A", "To make sure I have the right person."),
+                                       ("B", "Fine. It's nine thirty, seventy-nine."))} == {"DATE_OF_BIRTH"}
+    # "for this call" names no phone; "I" in talk is no letter of a card number
+    assert _kinds(redactor, "pii", ("A", "Your reference number for this call is 0092281.")) == set()
+    (kind, said), = _kinds(redactor, "pii", ("A", "Do you have the card number, or at least the last four digits?"),
+                           ("B", "Um, I don't have the card, obviously, but I think the last four are two six five "
+                                 "zero."))
+    assert kind == "CARD_NUMBER" and said.endswith("two six five zero.") and "have" not in said
     # a date after "my birthday's": the name before it is not the date (it is a name, at strict)
     assert ("DATE_OF_BIRTH", "the fifth of June, seventy-two.") in _kinds(
         redactor, "pii", ("A", "Can you verify the name and date of birth?"),
@@ -394,6 +403,11 @@ def test_the_buyers_name_spelled_or_with_a_title_and_not_the_reps_products(redac
         ("B", "Okay.")) if kind == "PERSON"}
     assert {"Alvarez?", "Hannah Lindqvist.", "L-I-N-D-Q-V-I-S-T.", "Natalie."} <= names
     assert not names & {"Civic Sport", "Ridge Honda", "K7QX2M."}
+    # "who am I speaking with?" + the answer: the buyer's name, not the rep's own; "it'd be under X"
+    names = {said for kind, said in _kinds(
+        redactor, "strict", ("A", "Brightwave Wireless, my name's Kevin. And who am I speaking with?"),
+        ("B", "Deshawn Marshall, I'm the account holder. It'd be under Okonkwo, my wife's name.")) if kind == "PERSON"}
+    assert {"Deshawn Marshall,", "Okonkwo,"} <= names and "Kevin." not in names
 
 
 def test_written_transcripts_are_scored_by_their_labelled_text(redactor, tmp_path):

@@ -203,7 +203,11 @@ def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
         return w in MONTHS or w in ORDINALS
     if kind == "STREET_ADDRESS":
         return False
-    return len(w) == 1 and w.isalpha() and kind in ("ACCOUNT_NUMBER", "CARD_NUMBER")
+    if not (len(w) == 1 and w.isalpha() and kind in ("ACCOUNT_NUMBER", "CARD_NUMBER")):
+        return False
+    # a letter of an identifier ("K 2 2 0 0"), beside its digits: not "I" or "a" in talk
+    return any(numeral(toks[j].text) is not None or is_number_word(toks[j].text)
+               for j in (k - 1, k + 1) if 0 <= j < len(toks))
 
 
 def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: str,
@@ -218,8 +222,11 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
         while k < len(toks) and turn[k] == turn[cue_end]:
             k += 1
         direct = direct and k - cue_end <= REQUEST_TOKENS
+        if direct and _asks_back(toks, turn, k):  # "What is this about?" - "To verify you." - "Fine. It's ..."
+            k = next((j for j in range(k, len(toks)) if turn[j] == turn[k] + 2), len(toks))
     while k < len(toks) and (toks[k].text in LEAD or (toks[k].text == "four" and toks[k - 1].text == "last")) \
-            and not toks[k].ends_sentence:
+            and not toks[k].ends_sentence and not (toks[k].text == "oh" and k + 1 < len(toks)
+                                                   and is_number_word(toks[k + 1].text)):  # "oh six": a zero
         k += 1
     if k >= len(toks):
         return None
@@ -316,6 +323,19 @@ def talk_word(w: str) -> bool:
     return w in LEAD or w in TALK or w in NOT_AN_ANSWER or w in BACKCHANNEL or w in _CUE_WORDS
 
 
+def _asks_back(toks: list[Token], turn: list[int], k: int) -> bool:
+    """Whether the turn starting at ``toks[k]`` is only a question back ("Um, what is this about?", "Why do you
+    need that?"): the value, if it comes, is in the same party's next turn."""
+    if k >= len(toks):
+        return False
+    _, b = sentence(toks, turn, k)
+    j = k
+    while j < b and toks[j].text in FILLERS | {"sorry", "wait", "okay", "ok", "and", "but", "uh"}:
+        j += 1
+    return toks[b].is_question and (b + 1 >= len(toks) or turn[b + 1] != turn[k]) \
+        and toks[j].text in REQUEST_START | {"why", "who", "what's"}
+
+
 def _talks_on(toks: list[Token], turn: list[int], k: int) -> bool:
     """Whether the speaker of ``toks[k]`` says another sentence after the one holding it, in the same turn."""
     _, b = sentence(toks, turn, k)
@@ -359,9 +379,12 @@ def _first_sentence_end(toks: list[Token], start: int, end: int) -> int:
 
 
 def _talk_follows(toks: list[Token], turn: list[int], k: int, kind: str) -> bool:
-    """Whether the sentence after ``toks[k]`` (in its turn) is talk: three different words or more, none
-    number-like (not "Time, time, time.": a misheard group of the number)."""
+    """Whether the sentence after ``toks[k]`` (in its turn) is talk: a request ("To verify, can I get the last
+    four of your social?"), or three different words or more, none number-like (not "Time, time, time.": a
+    misheard group of the number)."""
     j = k + 1
+    if j < len(toks) and turn[j] == turn[k] and is_request(toks, turn, j) and toks[sentence(toks, turn, j)[1]].is_question:
+        return True
     while j < len(toks) and turn[j] == turn[k] and not _valuelike(toks, j, kind):
         if toks[j].ends_sentence:
             break

@@ -19,7 +19,8 @@ from .spoken import FILLERS, Token, is_number_word, numeral, tokens
 # what the buyer says before their own name; the strong ones are followed by a name however Whisper spelled it
 INTRO_STRONG = (("my", "name", "is"), ("my", "name's"), ("my", "name"), ("name", "is"), ("name's",),
                 ("this", "is"), ("the", "name", "is"))
-INTRO_WEAK = (("i'm",), ("i", "am"), ("it's",), ("it", "is"), ("speaking", "is"))  # a capitalised name must follow
+INTRO_WEAK = (("i'm",), ("i", "am"), ("it's",), ("it", "is"), ("speaking", "is"), ("under", "the", "name"),
+              ("be", "under"), ("it's", "under"), ("is", "under"))  # a capitalised name must follow
 # what the rep asks the buyer's name with
 ASK_NAME = (("your", "name"), ("your", "full", "name"), ("who", "am", "i", "speaking"), ("who", "i'm", "speaking"),
             ("who's", "calling"), ("who", "is", "calling"), ("who", "is", "this"), ("who's", "this"),
@@ -155,6 +156,7 @@ def _own_names(toks: list[Token], speaker: list, turn: list[int], rep: set) -> s
             named = _name_before(toks, i)
         else:
             continue
+        named = {k for k in named if turn[k] == turn[i]}  # ("who am I speaking with?" + the buyer's answer)
         if not named:
             continue
         own |= {_bare(toks[k].text) for k in named}

@@ -136,6 +136,8 @@ def named_by(toks: list[Token], first: int, before: int = 8) -> str | None:
         w = toks[k].text
         if w in REFERENCE_WORDS and not (first - k <= 3 or (k + 1 < first and toks[k + 1].text in ID_WORDS)):
             continue  # "order" said in passing, not naming the number
+        if w == "call" and k > 0 and toks[k - 1].text in ("this", "the", "that", "a", "your", "our", "my"):
+            continue  # "the reference number for this call is ...": the call, not a phone
         if w in NAMING_WORDS | REFERENCE_WORDS and w != "number":
             return w
     return None
