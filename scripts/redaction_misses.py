@@ -2,7 +2,7 @@
 
     callreview run redact_calls/dev --out out/dev-none --redact none --settle 0   # the words, once (minutes)
     python scripts/redaction_misses.py dev out/dev-none [-v]                     # then this, after each change (s)
-    python scripts/redaction_misses.py written [-v]     # the written transcripts' tuning file (redact_calls/written)
+    python scripts/redaction_misses.py written [tune|dev] [-v]  # written transcripts' tuning files (redact_calls/written)
 
 The words are the batch's, unredacted; they are redacted here in-process by the same ``detect`` and
 ``redact_body`` the batch runs, so a rule change is measured in seconds on the same transcription (as ``callreview
@@ -26,12 +26,12 @@ from pipeline.redact import PII_KINDS, load_redactor, redact_body  # noqa: E402
 TUNING = ("tune", "dev")
 
 
-def written(verbose: bool) -> int:
-    """The written tuning transcripts (``redact_calls/written/tune.json``): every entity not wholly redacted, every
-    span on no labelled word, every must-stay item touched."""
+def written(name: str, verbose: bool) -> int:
+    """A file of written tuning transcripts (``redact_calls/written/{tune,dev}.json``): every entity not wholly
+    redacted, every span on no labelled word, every must-stay item touched."""
     from pipeline.evaluate.written import score_written, written_markdown
 
-    result = score_written(ROOT / "redact_calls" / "written" / "tune.json")
+    result = score_written(ROOT / "redact_calls" / "written" / f"{name}.json")
     for call in result["calls"]:
         misses = [e for e in call["entities"] if e["words_redacted"] < e["words"]]
         wrong = [s for s in call["spans"] if s["correct"] < s["words"]]
@@ -44,16 +44,16 @@ def written(verbose: bool) -> int:
                 print(f"   WRONG {s['kind']} ({s['level']}) {s['correct']}/{s['words']} {s['said']!r}")
             for n in touched:
                 print(f"   MUST-STAY TAKEN {n['text']!r}: {n['taken']}")
-    print(written_markdown("tune", result))
+    print(written_markdown(name, result))
     return 0
 
 
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("-")]
-    if args == ["written"]:
-        return written("-v" in argv)
+    if args[:1] == ["written"] and len(args) <= 2 and (args[1:] or ["tune"])[0] in TUNING:
+        return written((args[1:] or ["tune"])[0], "-v" in argv)
     if len(args) != 2 or args[0] not in TUNING:
-        print(f"usage: redaction_misses.py {{{'|'.join(TUNING)}}} OUT [-v] | written [-v]  (the test half is frozen: "
+        print(f"usage: redaction_misses.py {{{'|'.join(TUNING)}}} OUT [-v] | written [tune|dev] [-v]  (the test half is frozen: "
               "callreview eval --redaction reports it)", file=sys.stderr)
         return 2
     half, out = args[0], Path(args[1])

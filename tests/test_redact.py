@@ -425,3 +425,19 @@ def test_written_transcripts_are_scored_by_their_labelled_text(redactor, tmp_pat
     path.write_text(json.dumps({"version": 1, "calls": [call]}), encoding="utf-8")
     with pytest.raises(ValueError):
         score_written(path, redactor)
+
+
+def test_a_reference_said_again_stays_and_the_answer_to_a_name_takes_its_spelling(redactor):
+    # an order's number read back bare is the same reference, not a phone number; a ticket with letters before it
+    assert _kinds(redactor, "pii", ("B", "the order's 1 1 2 dash 4 4 0 7 7 1 9, in case we get cut off"),
+                  ("A", "Let me pull it up, 112-4407719... I see it. Your ticket is T K 9 9 0 1 4 5.")) == set()
+    # "why do you need that? it's just electricity": a question back and talk, no social security number
+    assert _kinds(redactor, "pii", ("A", "I'll need your social security number"),
+                  ("B", "why do you need that? it's just electricity")) == set()
+    names = {said for kind, said in _kinds(
+        redactor, "strict", ("A", "Hi, this is Priya from Keystone, am I speaking with Helen Shy Billsky"),
+        ("B", "yes"), ("A", "Okay, I'll set you up. First and last name"),
+        ("B", "Yusuf, Y-U-S-U-F, last name Demir, D-E-M-I-R"), ("A", "And you're Caitlin Brooks"),
+        ("B", "yes, Kaitlyn with a K")) if kind == "PERSON"}
+    assert {"Helen Shy Billsky", "Kaitlyn"} <= names and "Priya" not in " ".join(names)
+    assert any("Y-U-S-U-F" in n and "D-E-M-I-R" in n for n in names)

@@ -33,7 +33,7 @@ CUES: dict[str, tuple[tuple[str, ...], ...]] = {
                     ("card", "ending", "in"), ("expiration", "date"), ("expiry", "date"), ("security", "code"),
                     ("digit", "code"), ("code", "on", "the", "back"), ("cvv",), ("cvc",)),
     "ACCOUNT_NUMBER": (("account", "number"), ("account", "is"), ("member", "number"), ("member", "id"),
-                       ("policy", "number"), ("customer", "number")),
+                       ("customer", "number")),
     "ROUTING_NUMBER": (("routing", "number"), ("routing", "is"), ("sort", "code"), ("transit", "number")),
     "SSN": (("social", "security"), ("social", "is"), ("ssn",), ("of", "my", "social"), ("of", "your", "social")),
     "PHONE_NUMBER": (("phone", "number"), ("cell", "number"), ("mobile", "number"), ("reach", "me", "at"),
@@ -186,6 +186,8 @@ def _key_position(toks: list[Token], turn: list[int], i: int) -> bool:
 def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
     """Whether ``toks[k]`` looks like part of a value of ``kind`` (a digit, a month, an e-mail's "dot" ...)."""
     w = toks[k].text
+    if "$" in toks[k].raw or "%" in toks[k].raw:
+        return False  # an amount is no part of a value
     if kind == "EMAIL_ADDRESS":  # "@", "gmail.com", "dot", a ".com" Whisper split off, "at" before a domain
         if "@" in w or w in ("dot", "underscore") or re.fullmatch(r"[a-z0-9_-]+(\.[a-z0-9_-]+)+", w):
             return True
@@ -332,8 +334,13 @@ def _asks_back(toks: list[Token], turn: list[int], k: int) -> bool:
     j = k
     while j < b and toks[j].text in FILLERS | {"sorry", "wait", "okay", "ok", "and", "but", "uh"}:
         j += 1
-    return toks[b].is_question and (b + 1 >= len(toks) or turn[b + 1] != turn[k]) \
-        and toks[j].text in REQUEST_START | {"why", "who", "what's"}
+    e = b + 1
+    while e < len(toks) and turn[e] == turn[k]:
+        e += 1
+    rest = toks[b + 1:e]
+    return toks[b].is_question and toks[j].text in REQUEST_START | {"why", "who", "what's"} \
+        and not any(numeral(t.text) is not None or is_number_word(t.text) or "@" in t.text for t in rest)
+    # ("why do you need that? it's just electricity": a question back and talk, no value)
 
 
 def _talks_on(toks: list[Token], turn: list[int], k: int) -> bool:

@@ -142,6 +142,12 @@ class PresidioRedactor:
         found = [(PRESIDIO_KINDS.get(r.entity_type, r.entity_type), r.start, r.end, r.score,
                   (r.recognition_metadata or {}).get("recognizer_name", "presidio")) for r in results]
         found = [f for f in found if f[0] in kinds]
+        from .recognizers import reference_digits
+        from .spoken import digit_runs, tokens
+
+        refs = reference_digits(tokens(text))  # a case's or an order's number said again is the same reference
+        found = [f for f in found if f[0] not in NUMBER_KINDS or not refs
+                 or "".join(r.digits for r in digit_runs(tokens(text[f[1]:f[2]]))) not in refs]
         if "PERSON" in kinds:
             from .names import buyer_names
 

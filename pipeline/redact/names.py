@@ -10,6 +10,7 @@ character spans out (``detect.PresidioRedactor`` merges them with spaCy's).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Any, Sequence
 
@@ -33,6 +34,7 @@ VOCATIVE = (("thanks",), ("thank", "you"), ("hi",), ("hello",), ("hey",), ("is",
             ("cheers",), ("care",))
 # what the rep introduces themself and their company with
 REP_INTRO = (("this", "is"), ("my", "name", "is"), ("name's",), ("i'm",), ("i", "am"), ("it's",), ("through", "to"),
+             ("you've", "got"), ("you", "have"),
              ("reached",), ("speaking", "with"), ("talking", "to"), ("for", "calling"))
 REP_AFTER = ("calling", "here", "speaking", "from")  # "Ravi calling from Brightwave", "Oliver here"
 COMPANY_LEAD = ("from", "at", "with", "of")
@@ -50,8 +52,10 @@ NOT_NAME = FILLERS | frozenset(
     "missus doctor attention email"
     "speaking everyone everybody all both team folks guys calling back again".split())
 # said before a name that ends where a sentence or clause does ("Okay, Natalie."): the name alone, no more
-VOCATIVE_ALONE = (("okay",), ("ok",), ("alright",), ("perfect",), ("great",), ("got", "it"))
+VOCATIVE_ALONE = (("okay",), ("ok",), ("alright",), ("perfect",), ("great",), ("got", "it"), ("sure", "thing"),
+                  ("all", "right"), ("else",))
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "mister", "missus"})
+SPELL_GLUE = frozenset({"last", "first", "name", "name's", "is", "and", "that's", "spelled", "surname", "middle"})
 MAX_NAME_TOKENS = 3
 MIN_PROPAGATED = 4  # a name word this long is redacted wherever else it is said (not "Al", not "man")
 
@@ -85,8 +89,8 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
         if mine and (n := match(toks, i, VOCATIVE)) and i + n < len(toks) and turn[i + n] == turn[i]:
             found.append(_name_at(toks, i + n, strong=False))  # (the buyer's "thanks, Sam" is the rep's name)
         elif mine and (n := match(toks, i, VOCATIVE_ALONE)) and i + n < len(toks) and turn[i + n] == turn[i] \
-                and toks[i + n - 1].raw[-1:] == "," and toks[i + n].raw[-1:] in ".,!?":
-            found.append(_name_at(toks, i + n, strong=False, most=1))
+                and (toks[i + n].raw[-1:] in ".,!?" or i + n + 1 >= len(toks) or turn[i + n + 1] != turn[i]):
+            found.append(_name_at(toks, i + n, strong=False, most=1))  # ("Got it Kevin.", "Sure thing Robert.")
         if mine and toks[i].text in HONORIFICS and i + 1 < len(toks) and turn[i + 1] == turn[i]:
             found.append(_name_at(toks, i + 1, strong=False, most=2))  # "Mr. Alvarez", whoever says it
         if mine and ((n := match(toks, i, ASK_NAME)) or _asks_name(toks, turn, i)):
@@ -97,19 +101,31 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
     said = {k for g in found for k in g}
     # later mentions, and the name spelled out ("Lindqvist. That's L-I-N-D-Q-V-I-S-T.")
     spacy_words = {_bare(t.text) for a, b in spacy_names for t in toks if a <= t.start and t.end <= b} - own
-    every = [{k} for k, t in enumerate(toks) if (_bare(t.text) in names or _spelled(t.text) in names | spacy_words)
-             and k not in said]
+    sounds = {_sound(n) for n in names}
+    every = [{k} for k, t in enumerate(toks) if k not in said and (
+        _bare(t.text) in names or _spelled(t.text) in names | spacy_words
+        or (len(t.text) >= MIN_PROPAGATED and _can_be_name(t, False) and _sound(_bare(t.text)) in sounds))]
+    # (a name Whisper spelled two ways, "Caitlin" and "Kaitlyn", sounds the same: Metaphone)
     spans = [(toks[min(g)].start, toks[max(g)].end) for g in found + every]
+    buyer_said = {p for k, t in enumerate(toks) if speaker[k] not in rep for p in re.split(r"[^a-z]+", t.text) if p}
     for a, b in spacy_names:
         idx = [k for k, t in enumerate(toks) if a <= t.start and t.end <= b]
         inside = {_bare(toks[k].text) for k in idx}
         if not inside or inside <= own | NOT_NAME or any(c.isdigit() for w in inside for c in w):
             continue  # the rep's own name or company, a code ("K7QX2M")
-        if all(speaker[k] in rep for k in idx) and not inside & names:
+        if all(speaker[k] in rep for k in idx) and not inside & names \
+                and not {w for w in inside if len(w) >= 3} <= buyer_said:
             continue  # spaCy on the rep's talk: products and companies as often as names ("Civic Sport", "Ridge
-            # Honda"); the buyer's name there is found by what is said around it (vocatives, later mentions)
+            # Honda"); a name there is the buyer's when the buyer said it too ("anita at patel architects.com" ...
+            # "Found it, Anita Patel") or what is said around it shows it (vocatives, later mentions)
         spans.append((a, b))
     return spans
+
+
+def _sound(w: str) -> str:
+    import jellyfish
+
+    return jellyfish.metaphone(w)
 
 
 def _spelled(w: str) -> str | None:
@@ -120,8 +136,9 @@ def _spelled(w: str) -> str | None:
 
 def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
     """ "Can I start with your whole legal name?": "name" a few words after "your", in a question."""
-    if toks[i].text != "name" or not any(t.text == "your" for t in toks[max(0, i - 4):i]):
-        return False
+    if toks[i].text != "name" or not any(t.text in ("your", "what", "which", "first", "last", "full")
+                                         for t in toks[max(0, i - 4):i]):
+        return False  # ("First and last name", "what name should I put on the note")
     return hangs(toks, turn, sentence(toks, turn, i)[1])
 
 
@@ -150,8 +167,8 @@ def _own_names(toks: list[Token], speaker: list, turn: list[int], rep: set) -> s
     for i in range(len(toks)):
         if speaker[i] not in rep:
             continue
-        if n := match(toks, i, REP_INTRO):
-            named = _name_at(toks, i + n, strong=False)
+        if (n := match(toks, i, REP_INTRO)) and not (i > 0 and toks[i - 1].text in ("i", "i'm")):
+            named = _name_at(toks, i + n, strong=False)  # (not "am I speaking with Helen?": that is the buyer)
         elif toks[i].text in REP_AFTER and i > 0 and turn[i - 1] == turn[i]:
             named = _name_before(toks, i)
         else:
@@ -215,4 +232,13 @@ def _answered_name(toks: list[Token], turn: list[int], k: int) -> set[int]:
         j += 1
     if j >= len(toks) or turn[j] != turn[k]:
         return set()
-    return _name_at(toks, j, strong=True)
+    got = _name_at(toks, j, strong=True)
+    # "Yusuf, Y-U-S-U-F, last name Demir, D-E-M-I-R": the rest of the answer's names and spellings
+    x = max(got, default=j) + 1
+    while x < len(toks) and turn[x] == turn[k] and x - j < 12 and not toks[x - 1].ends_sentence:
+        if _spelled(toks[x].text) or (toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False)):
+            got.add(x)
+        elif toks[x].text not in SPELL_GLUE:
+            break
+        x += 1
+    return got

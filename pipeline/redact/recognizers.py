@@ -19,11 +19,12 @@ from .spoken import (FILLERS, ORDINALS, TEENS, TENS, UNITS, Run, Token, _words_v
 
 CARD_WORDS = {"card", "visa", "mastercard", "amex", "discover", "credit", "debit"}
 CARD_EXTRA_WORDS = {"cvv", "cvc", "expiration", "expiry", "expires", "exp"}  # card data said after the number
-ACCOUNT_WORDS = {"account", "acct", "member", "policy", "customer", "iban", "checking", "savings"}
+ACCOUNT_WORDS = {"account", "acct", "member", "customer", "iban", "checking", "savings"}
 ID_WORDS = {"number", "no", "#", "id", "code", "reference", "ref"}
 # numbers that name a purchase, not a person: an order, quote or ticket number is no PII
 REFERENCE_WORDS = {"order", "quote", "confirmation", "reference", "ref", "case", "invoice", "ticket", "tracking",
-                   "claim", "po", "purchase", "receipt", "serial", "booking", "transaction", "reservation", "sku"}
+                   "claim", "po", "purchase", "receipt", "serial", "booking", "transaction", "reservation", "sku",
+                   "dispute", "job", "incident", "rma", "model", "part", "return", "policy"}
 ROUTING_WORDS = {"routing", "aba", "transit", "sort"}
 SSN_WORDS = {"social", "ssn", "security"}
 PHONE_WORDS = {"phone", "cell", "mobile", "call", "reach", "callback", "text", "landline", "extension", "ring",
@@ -34,11 +35,12 @@ MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "
 MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
                "oct": 10, "nov": 11, "dec": 12})
 SUFFIXES = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr",
-            "court", "ct", "way", "place", "pl", "circle", "parkway", "pkwy", "terrace", "highway", "hwy", "trail",
-            "square", "crescent", "close", "row", "alley", "plaza", "loop", "path"}
-# more street words (USPS Publication 28's common suffixes): counted only written with a capital ("1903 Sycamore
-# Bend"), as Whisper writes a street's name; lower-case they are everyday words ("the 500 meg plan", "2 lakes")
-MORE_SUFFIXES = {"bend", "ridge", "hollow", "crossing", "run", "pass", "point", "pointe", "pike", "heights", "hills",
+            "court", "ct", "pl", "parkway", "pkwy", "terrace", "highway", "hwy"}
+# more street words (USPS Publication 28's common suffixes, and those that are everyday words: "way", "place",
+# "close"): counted only written with a capital ("1903 Sycamore Bend"), as Whisper writes a street's name;
+# lower-case they are everyday words ("$640. I'm going to close", "2 lakes")
+MORE_SUFFIXES = {"way", "place", "circle", "trail", "square", "crescent", "close", "row", "alley", "plaza", "loop",
+                 "path", "bend", "ridge", "hollow", "crossing", "run", "pass", "point", "pointe", "pike", "heights", "hills",
                  "hill", "view", "glen", "grove", "park", "landing", "meadow", "meadows", "creek", "commons", "cove",
                  "estates", "falls", "ferry", "field", "fields", "gardens", "gate", "green", "harbor", "haven",
                  "junction", "knoll", "lake", "lakes", "manor", "mill", "mills", "orchard", "oval", "pines", "plains",
@@ -133,14 +135,30 @@ def named_by(toks: list[Token], first: int, before: int = 8) -> str | None:
     """The last naming word ("card", "account", "order" ...) said in the ``before`` tokens before ``toks[first]``
     (within its sentence or the one before): what the number that starts there is."""
     for k in range(first - 1, max(-1, first - 1 - before), -1):
-        w = toks[k].text
-        if w in REFERENCE_WORDS and not (first - k <= 3 or (k + 1 < first and toks[k + 1].text in ID_WORDS)):
+        w = toks[k].text.removesuffix("'s")  # "the order's 1 1 2 ..."
+        if w in REFERENCE_WORDS and not (first - k <= 3 or (k + 1 < first and toks[k + 1].text in ID_WORDS | {"is"})):
             continue  # "order" said in passing, not naming the number
         if w == "call" and k > 0 and toks[k - 1].text in ("this", "the", "that", "a", "your", "our", "my"):
             continue  # "the reference number for this call is ...": the call, not a phone
         if w in NAMING_WORDS | REFERENCE_WORDS and w != "number":
             return w
     return None
+
+
+def reference_digits(toks: list[Token]) -> set[str]:
+    """The digits of every number the call names as a purchase's or a case's ("the order's 1 1 2 dash 4 4 0 7 7 1
+    9"): said again later ("let me pull it up, 112-4407719"), it is the same reference, not a phone number."""
+    return {r.digits for r in digit_runs(toks) if len(r.digits) >= 5 and _reference_named(toks, r.first)}
+
+
+def _reference_named(toks: list[Token], first: int) -> bool:
+    """Whether the words right before ``toks[first]`` name a reference: "confirmation 55 02 19", "your ticket is
+    T K 9 9 0", "the order's 1 1 2" (not "text the receipt to 505-555-0163")."""
+    k = first - 1
+    while k >= 0 and first - k <= 4 and (toks[k].text in ID_WORDS | {"is", "was", "it's", "its"}
+                                         or re.fullmatch(r"[a-z]{1,2}", toks[k].text) and toks[k].raw[:1].isupper()):
+        k -= 1
+    return k >= 0 and toks[k].text.removesuffix("'s") in REFERENCE_WORDS
 
 
 def misheard_runs(runs: list[Run], toks: list[Token], text: str) -> list[Run]:
