@@ -441,3 +441,18 @@ def test_a_reference_said_again_stays_and_the_answer_to_a_name_takes_its_spellin
         ("B", "yes, Kaitlyn with a K")) if kind == "PERSON"}
     assert {"Helen Shy Billsky", "Kaitlyn"} <= names and "Priya" not in " ".join(names)
     assert any("Y-U-S-U-F" in n and "D-E-M-I-R" in n for n in names)
+
+
+def test_sums_ranges_and_model_numbers_are_no_personal_data(redactor):
+    assert _kinds(redactor, "pii", ("A", "Your checking balance shows $2,418.06 if you want to confirm. We can settle "
+                                         "for 60%, which is $1,124.70.")) == set()
+    assert _kinds(redactor, "pii", ("A", "Okay, can you read me the model number, it's on the door"),
+                  ("B", "yeah it says Q L 3 0 0 dash S S")) == set()
+    assert _kinds(redactor, "pii", ("A", "I have Tuesday the 11th between 8 and 10 or 1 to 3"),
+                  ("B", "eight to ten works")) == set()
+    # a request answered by nothing but "okay" has no answer (not the asker's next words)
+    assert _kinds(redactor, "pii", ("A", "Send it to us and put your member ID in the subject"), ("B", "okay"),
+                  ("A", "Your cancellation reference is C X 6 6 2 1.")) == set()
+    # a misheard phone number with "or" between its digits stays one number
+    (_, said), = _kinds(redactor, "pii", ("B", "and my fairly 2 or 6 or 555 or 0117"))
+    assert said == "2 or 6 or 555 or 0117"

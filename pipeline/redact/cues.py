@@ -90,6 +90,8 @@ FUNCTION = frozenset({"do", "does", "did", "is", "are", "was", "were", "will", "
 COPULA = {"is", "it's", "its", "was", "are", "that's", "would", "will", "should", "be", "reads", "starts", "ends"}
 TALK = {"name", "i", "i'm", "we", "you", "this", "here", "i'll", "let", "me", "thanks", "thank"}
 NUMBER_KINDS = ("CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SSN", "PHONE_NUMBER")
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+                      "tomorrow", "tonight"})  # a number's answer ends where a day is named ("... I have Tuesday")
 MAX_TOKENS = 30
 PHONE_DIGITS = 7  # "a number we can text?": the answer to "number" alone must hold a phone number's digits
 MAX_GAP = 4  # other words a value may hold ("404. Time, time, time. 4133": a number misheard in the middle)
@@ -226,12 +228,13 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
         direct = direct and k - cue_end <= REQUEST_TOKENS
         if direct and _asks_back(toks, turn, k):  # "What is this about?" - "To verify you." - "Fine. It's ..."
             k = next((j for j in range(k, len(toks)) if turn[j] == turn[k] + 2), len(toks))
+    answering = turn[k] if k < len(toks) else None
     while k < len(toks) and (toks[k].text in LEAD or (toks[k].text == "four" and toks[k - 1].text == "last")) \
             and not toks[k].ends_sentence and not (toks[k].text == "oh" and k + 1 < len(toks)
                                                    and is_number_word(toks[k + 1].text)):  # "oh six": a zero
         k += 1
-    if k >= len(toks):
-        return None
+    if k >= len(toks) or turn[k] != answering:
+        return None  # nothing but "okay": no answer (not the other party's next turn)
     start, who, seen, end, said, gap, last = k, turn[k], False, None, 0, 0, None
     # an amount or a time in a number's answer is none of it ("account 4482910337, and the amount is two thousand
     # two hundred dollars?"): the value ends before it
@@ -257,7 +260,7 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
             if said >= 5 or len(numeral(toks[k].text) or "") in (5, 9):
                 break  # the zip code ends it
         elif kind in NUMBER_KINDS:  # a number's answer is the rest of the turn (on a phone line its digits are
-            if seen and (k in priced or toks[k].text in REFERENCE_WORDS):  # often misheard as other words,
+            if seen and (k in priced or toks[k].text in REFERENCE_WORDS | WEEKDAYS):  # often misheard as words,
                 last = end = valued  # which must go with it), up to a sentence after it that holds nothing
                 break  # number-like ("Again, that's Dana from Acme."), an amount or an order's number
             if k not in priced and _valuelike(toks, k, kind):

@@ -125,6 +125,15 @@ class MisheardNumberRecognizer(_CallRecognizer):
         return out
 
 
+def _range(a: Run, b: Run, between: list[Token], toks: list[Token]) -> bool:
+    """ "between 8 and 10", "1 to 3", "eight to ten": small numbers joined so are a range (not "2 or 6 or 555":
+    a phone number's digits misheard)."""
+    if len(a.digits) > 2 or len(b.digits) > 2 or len(between) != 1:
+        return False
+    w = between[0].text
+    return w in ("to", "through", "till", "until") or (w == "and" and a.first > 0 and toks[a.first - 1].text == "between")
+
+
 def _misheard_gap(between: list[Token]) -> bool:
     """Whether the words between two runs of digits can be misheard digits of one number: one or two words, or
     up to four of the same word ("404, time, time, time, 4133")."""
@@ -169,7 +178,8 @@ def misheard_runs(runs: list[Run], toks: list[Token], text: str) -> list[Run]:
     for run in runs + [None]:
         between = toks[group[-1].last + 1:run.first] if group and run is not None else None
         if between is not None and _misheard_gap(between) and "\n" not in text[group[-1].end:run.start] \
-                and not (run.amount or run.time) and not {t.text for t in between} & NAMING_WORDS:
+                and not (run.amount or run.time) and not {t.text for t in between} & NAMING_WORDS \
+                and not _range(group[-1], run, between, toks):
             group.append(run)
             continue
         if len(group) > 1 and sum(len(r.digits) for r in group) >= MISHEARD_DIGITS:
@@ -184,8 +194,9 @@ def classify_run(run: Run, toks: list[Token]) -> tuple[str, float] | None:
     amount, a time, a short count or a date."""
     n, d = len(run.digits), run.digits
     ctx = context(toks, run.first, run.last)
-    if run.time or (run.amount and not ctx & (CARD_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS)):
-        return None
+    if run.time or (run.amount and not ctx & (CARD_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS)) \
+            or "$" in toks[run.first].raw or (run.first > 0 and toks[run.first - 1].raw.endswith("$")):
+        return None  # (a sum in dollars is never an identifier, "checking" said beside it or not)
     if named_by(toks, run.first) in REFERENCE_WORDS:
         return None  # "your order number is 747 3558": a purchase's number
     if ctx & ROUTING_WORDS and n == 9:
@@ -431,8 +442,8 @@ def _year(toks: list[Token], k: int) -> tuple[int | None, int]:
 def _numeric_date(toks: list[Token], i: int) -> tuple[int, int | None] | None:
     """"oh three fifteen eighty five", "03 15 1985": six or eight digits in month, day, year order."""
     for run in digit_runs(toks[i:i + 10]):
-        if run.first != 0:
-            return None
+        if run.first != 0 or run.amount or run.time:
+            return None  # ("$1,124.70" is six digits, and an amount)
         d = run.digits
         written = [numeral(t.text) for t in toks[i:i + run.last + 1] if numeral(t.text)]
         if any(len(w) not in (1, 2, 4, 6, 8) or (len(w) == 4 and k + 1 < len(written))
