@@ -456,3 +456,12 @@ def test_sums_ranges_and_model_numbers_are_no_personal_data(redactor):
     # a misheard phone number with "or" between its digits stays one number
     (_, said), = _kinds(redactor, "pii", ("B", "and my fairly 2 or 6 or 555 or 0117"))
     assert said == "2 or 6 or 555 or 0117"
+
+
+def test_a_value_given_after_the_askers_go_ahead_and_no_title_before_a_company(redactor):
+    assert _kinds(redactor, "pii", ("A", "What's your social security number?"), ("B", "Sure, one moment."),
+                  ("A", "Take your time."), ("B", "Okay, 5 2 1 6 6 0 4 7 3.")) == {("SSN", "5 2 1 6 6 0 4 7 3.")}
+    names = {said for kind, said in _kinds(
+        redactor, "strict", ("A", "Hello, Mr. Harper Valley National Day. My name is Elizabeth."),
+        ("B", "Hi, my name is Patricia Brown."), ("A", "Thanks, Mr. Brown. Harper Valley can help.")) if kind == "PERSON"}
+    assert names == {"Patricia Brown.", "Brown."}

@@ -87,6 +87,11 @@ FUNCTION = frozenset({"do", "does", "did", "is", "are", "was", "were", "will", "
                       "have", "has", "had", "i", "you", "we", "they", "he", "she", "it", "that", "this", "may", "might",
                       "must", "why", "and", "or", "but", "if", "so", "am", "be", "just", "really", "sure", "need",
                       "want", "think", "know", "a", "the", "to", "at", "in", "on", "for", "there", "here", "of"})
+HOLD = LEAD | NOT_AN_ANSWER | frozenset({"moment", "minute", "hang", "hold", "on", "let", "me", "grab", "find", "get",
+                                         "it", "check", "look", "sec", "second", "just", "a", "bear", "with", "wallet",
+                                         "purse", "card", "here", "see", "where", "put", "i"})
+GO_AHEAD = BACKCHANNEL | {"take", "your", "time", "no", "rush", "problem", "worries", "whenever", "you're",
+                          "ready", "i'll", "wait", "sure", "thing", "of", "course"}
 COPULA = {"is", "it's", "its", "was", "are", "that's", "would", "will", "should", "be", "reads", "starts", "ends"}
 TALK = {"name", "i", "i'm", "we", "you", "this", "here", "i'll", "let", "me", "thanks", "thank"}
 NUMBER_KINDS = ("CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SSN", "PHONE_NUMBER")
@@ -233,8 +238,15 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
             and not toks[k].ends_sentence and not (toks[k].text == "oh" and k + 1 < len(toks)
                                                    and is_number_word(toks[k + 1].text)):  # "oh six": a zero
         k += 1
-    if k >= len(toks) or turn[k] != answering:
-        return None  # nothing but "okay": no answer (not the other party's next turn)
+    e = k
+    while e < len(toks) and turn[e] == answering and toks[e].text in HOLD:
+        e += 1
+    if e > k and (e >= len(toks) or turn[e] != answering):
+        k = e  # the whole answering turn holds the line: "Sure, one moment.", "Hang on, let me grab it."
+    if k < len(toks) and turn[k] != answering:  # the answering turn was only "sure" / "one moment"
+        k = _after_go_ahead(toks, turn, k, answering)
+    if k >= len(toks) or (turn[k] - answering) % 2:
+        return None  # nothing but "okay", and the asker talks on: no answer (not the asker's next words)
     start, who, seen, end, said, gap, last = k, turn[k], False, None, 0, 0, None
     # an amount or a time in a number's answer is none of it ("account 4482910337, and the amount is two thousand
     # two hundred dollars?"): the value ends before it
@@ -326,6 +338,21 @@ _CUE_WORDS = frozenset(w for table in (CUES, WEAK_CUES) for phrases in table.val
 def talk_word(w: str) -> bool:
     """Whether ``w`` is talk around a value (a lead-in, a backchannel, a cue's own words), never part of one."""
     return w in LEAD or w in TALK or w in NOT_AN_ANSWER or w in BACKCHANNEL or w in _CUE_WORDS
+
+
+def _after_go_ahead(toks: list[Token], turn: list[int], k: int, answering: int) -> int:
+    """Where the answer starts when the answering turn held nothing but "sure" or "one moment": after the asker's
+    "go ahead" / "take your time", in the answering party's next turn (else ``len(toks)``: no answer)."""
+    if (turn[k] - answering) % 2 == 0:
+        return k
+    j = k
+    while j < len(toks) and turn[j] == turn[k] and j - k < 6 and toks[j].text in GO_AHEAD:
+        j += 1
+    if j >= len(toks) or turn[j] == turn[k]:
+        return len(toks)
+    while j < len(toks) and toks[j].text in LEAD and not toks[j].ends_sentence:
+        j += 1
+    return j
 
 
 def _asks_back(toks: list[Token], turn: list[int], k: int) -> bool:

@@ -92,7 +92,7 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
                 and (toks[i + n].raw[-1:] in ".,!?" or i + n + 1 >= len(toks) or turn[i + n + 1] != turn[i]):
             found.append(_name_at(toks, i + n, strong=False, most=1))  # ("Got it Kevin.", "Sure thing Robert.")
         if mine and toks[i].text in HONORIFICS and i + 1 < len(toks) and turn[i + 1] == turn[i]:
-            found.append(_name_at(toks, i + 1, strong=False, most=2))  # "Mr. Alvarez", whoever says it
+            found.append(_name_at(toks, i, strong=False))  # "Mr. Alvarez", whoever says it
         if mine and ((n := match(toks, i, ASK_NAME)) or _asks_name(toks, turn, i)):
             found.append(_answered_name(toks, turn, i + max(n, 1)))
     found = [g for g in found if g and not {_bare(toks[k].text) for k in g} <= own]
@@ -199,8 +199,12 @@ def _name_at(toks: list[Token], k: int, strong: bool, most: int = MAX_NAME_TOKEN
     """Token indices of the name said from ``toks[k]``: up to ``most`` words that can be a name (capitalised,
     unless ``strong``: after "my name is" a name is a name however Whisper spelled it), ending at punctuation."""
     out: set[int] = set()
-    if k < len(toks) and toks[k].text in HONORIFICS:  # "is this Mr. Alvarez?": the name after the title
-        k += 1
+    if k < len(toks) and toks[k].text in HONORIFICS:  # "is this Mr. Alvarez?": the surname after the title, one
+        k += 1  # word ("Hello, Mr. Harper Valley National Day": Whisper's "this is Harper Valley National Bank")
+        if k >= len(toks) or not _can_be_name(toks[k], False) or (
+                k + 1 < len(toks) and toks[k].raw[-1:] not in ",.?!;:" and _can_be_name(toks[k + 1], False)):
+            return out
+        return {k}
     while k < len(toks) and len(out) < most:
         t = toks[k]
         if not _can_be_name(t, strong or bool(out)):
