@@ -411,7 +411,7 @@ def test_the_buyers_name_spelled_or_with_a_title_and_not_the_reps_products(redac
 
 
 def test_written_transcripts_are_scored_by_their_labelled_text(redactor, tmp_path):
-    from pipeline.evaluate.written import score_written
+    from pipeline.evaluate.written import score_sets, score_written, written_markdown
 
     call = {"id": "c", "turns": [{"speaker": "rep", "text": "What's the best number to reach you?"},
                                  {"speaker": "buyer", "text": "It's 415-555-0132, and uh, my order is 88213."}],
@@ -421,6 +421,9 @@ def test_written_transcripts_are_scored_by_their_labelled_text(redactor, tmp_pat
     path.write_text(json.dumps({"version": 1, "calls": [call]}), encoding="utf-8")
     got = score_written(path, redactor)
     assert got["kinds"]["PHONE_NUMBER"]["recall_digits"] == 1.0 and got["negatives_taken"] == 0
+    (tmp_path / "other.json").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert set(score_sets(tmp_path, None, redactor)) == {"w", "other"} and set(score_sets(tmp_path, "w", redactor)) == {"w"}
+    assert "| PHONE_NUMBER | 1 | 1.00 |" in written_markdown("w", got)
     call["turns"][1]["text"] = "It's four one five."
     path.write_text(json.dumps({"version": 1, "calls": [call]}), encoding="utf-8")
     with pytest.raises(ValueError):

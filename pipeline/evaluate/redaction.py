@@ -157,7 +157,7 @@ def evaluate_redaction(folder: Path, options, out: Path, harper: Path | None = N
     from ..redact import load_redactor
     from .harper import TUNING, materialize
 
-    folder, out = Path(folder), Path(out)
+    folder, out, only = Path(folder), Path(out), half
     labelled = json.loads((folder / "labels.json").read_text(encoding="utf-8"))["calls"]
     if half is None:
         sets = [(folder, labelled, None)]
@@ -217,10 +217,9 @@ def evaluate_redaction(folder: Path, options, out: Path, harper: Path | None = N
         for f, v in leaks(out / (tag or "set") / "pii", sorted(set(heard))):  # a missed entity, as Whisper wrote it
             checks.append({"file": f, "half": "heard", "value_found": v})
     sales = sales_calls(folder.parent / "eval_calls", folder.parent / "test_calls", redactor=redactor)
-    from .written import score_written
+    from .written import score_sets
 
-    written = {p.stem: score_written(p, redactor) for p in sorted((folder / "written").glob("*.json"))
-               if half is None or p.stem == half}
+    written = score_sets(folder / "written", only, redactor)
     return {"entities": rows, "spans": spans, "checks": checks, "halves": summarise(rows, spans, checks),
             "sales_calls": sales, "written": written}
 

@@ -125,6 +125,13 @@ def score_written(path: Path, redactor=None) -> dict[str, Any]:
             "negative_words_taken": [(n["text"], n["taken"]) for n in neg if n["taken"]]}
 
 
+def score_sets(folder: Path, only: str | None = None, redactor=None) -> dict[str, Any]:
+    """Each written set in ``folder`` (``tune``, ``dev``, ``test``) by name; ``only``: that one alone (what tuning
+    looks at: never ``test``)."""
+    return {p.stem: score_written(p, redactor) for p in sorted(Path(folder).glob("*.json"))
+            if only is None or p.stem == only}
+
+
 def written_markdown(name: str, result: dict[str, Any]) -> str:
     def pct(v):
         return "-" if v is None else f"{v:.2f}"
