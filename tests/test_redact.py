@@ -468,3 +468,15 @@ def test_a_value_given_after_the_askers_go_ahead_and_no_title_before_a_company(r
         redactor, "strict", ("A", "Hello, Mr. Harper Valley National Day. My name is Elizabeth."),
         ("B", "Hi, my name is Patricia Brown."), ("A", "Thanks, Mr. Brown. Harper Valley can help.")) if kind == "PERSON"}
     assert names == {"Patricia Brown.", "Brown."}
+
+
+def test_weak_name_evidence_is_not_spread_and_a_bare_dollar_sign_may_be_digits(redactor):
+    # "Okay, Checking." is the rep echoing an answer: whatever it is, the word is not redacted wherever it recurs
+    taken = {said for kind, said in _kinds(redactor, "strict", ("A", "Which account?"), ("B", "Checking."),
+                                           ("A", "Okay, Checking."), ("B", "Is checking the one with the fee?"),
+                                           ("A", "Checking has no fee.")) if kind == "PERSON"}
+    assert not {"checking", "Checking"} & {s.strip(".,?") for s in taken if s != "Checking."}
+    assert "Checking has" not in " ".join(taken) and "Is checking" not in " ".join(taken)
+    # asked for a social security number, Whisper wrote the digits as a sum: still the answer
+    assert {k for k, _ in _kinds(redactor, "pii", ("A", "And your social security number?"),
+                                 ("B", "Sure, it's $5,724, 4692."))} == {"SSN"}

@@ -26,7 +26,8 @@ from .recognizers import MONTHS, REFERENCE_WORDS, STATES, TLDS, _CallRecognizer,
 from .requests import (REQUEST_START, REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request,
                        sounds_like,
                        turns)
-from .spoken import AMOUNT_AFTER, FILLERS, MAGNITUDES, ORDINALS, Token, digit_runs, is_number_word, numeral
+from .spoken import (AMOUNT_AFTER, FILLERS, MAGNITUDES, ORDINALS, Token, digit_runs, is_number_word, is_sum,
+                     numeral)
 
 CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "CARD_NUMBER": (("card", "number"), ("card", "is"), ("number", "on", "the", "card"), ("long", "number"),
@@ -193,8 +194,8 @@ def _key_position(toks: list[Token], turn: list[int], i: int) -> bool:
 def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
     """Whether ``toks[k]`` looks like part of a value of ``kind`` (a digit, a month, an e-mail's "dot" ...)."""
     w = toks[k].text
-    if "$" in toks[k].raw or "%" in toks[k].raw:
-        return False  # an amount is no part of a value
+    if is_sum(toks[k].raw) or "%" in toks[k].raw:
+        return False  # dollars and cents, a percentage: no part of a value (a bare "$5,724" may be digits misheard)
     if kind == "EMAIL_ADDRESS":  # "@", "gmail.com", "dot", a ".com" Whisper split off, "at" before a domain
         if "@" in w or w in ("dot", "underscore") or re.fullmatch(r"[a-z0-9_-]+(\.[a-z0-9_-]+)+", w):
             return True
@@ -453,7 +454,9 @@ def _digits_in(toks: list[Token], identifiers: bool = False) -> int:
 def _priced(toks: list[Token], a: int, b: int) -> set[int]:
     """Indices of the tokens in ``toks[a:b]`` that say an amount or a time."""
     part = toks[a:b]
-    return {a + j for r in digit_runs(part) if r.time or _money(part, r) for j in range(r.first, r.last + 1)}
+    return {a + j for r in digit_runs(part) if r.time or (r.amount and any(
+        t.text in AMOUNT_AFTER or t.text in MAGNITUDES or is_sum(t.raw) for t in part[r.first:r.last + 2]))
+        for j in range(r.first, r.last + 1)}  # (not a bare "$5,724": digits Whisper may have misheard as a sum)
 
 
 def _money(toks: list[Token], run) -> bool:

@@ -53,7 +53,7 @@ NOT_NAME = FILLERS | frozenset(
     "speaking everyone everybody all both team folks guys calling back again".split())
 # said before a name that ends where a sentence or clause does ("Okay, Natalie."): the name alone, no more
 VOCATIVE_ALONE = (("okay",), ("ok",), ("alright",), ("perfect",), ("great",), ("got", "it"), ("sure", "thing"),
-                  ("all", "right"), ("else",))
+                  ("all", "right"))
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "mister", "missus"})
 SPELL_GLUE = frozenset({"last", "first", "name", "name's", "is", "and", "that's", "spelled", "surname", "middle"})
 MAX_NAME_TOKENS = 3
@@ -75,6 +75,7 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
     rep = _rep_speakers(toks, speaker, roles)
     own = _own_names(toks, speaker, turn, rep)
     found: list[set[int]] = []  # each a mention of the buyer's name, as token indices
+    weak: list[set[int]] = []  # mentions on weaker evidence: redacted where said, not wherever the word recurs
     for i in range(len(toks)):
         mine = speaker[i] in rep
         if not mine:
@@ -89,16 +90,17 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
         if mine and (n := match(toks, i, VOCATIVE)) and i + n < len(toks) and turn[i + n] == turn[i]:
             found.append(_name_at(toks, i + n, strong=False))  # (the buyer's "thanks, Sam" is the rep's name)
         elif mine and (n := match(toks, i, VOCATIVE_ALONE)) and i + n < len(toks) and turn[i + n] == turn[i] \
-                and (toks[i + n].raw[-1:] in ".,!?" or i + n + 1 >= len(toks) or turn[i + n + 1] != turn[i]):
-            found.append(_name_at(toks, i + n, strong=False, most=1))  # ("Got it Kevin.", "Sure thing Robert.")
+                and toks[i + n - 1].raw[-1:] == "," and toks[i + n].raw[-1:] in ".,!?":
+            weak.append(_name_at(toks, i + n, strong=False, most=1))  # "Okay, Natalie." (and "Okay, Checking.")
         if mine and toks[i].text in HONORIFICS and i + 1 < len(toks) and turn[i + 1] == turn[i]:
-            found.append(_name_at(toks, i, strong=False))  # "Mr. Alvarez", whoever says it
+            weak.append(_name_at(toks, i, strong=False))  # "Mr. Alvarez", whoever says it
         if mine and ((n := match(toks, i, ASK_NAME)) or _asks_name(toks, turn, i)):
             found.append(_answered_name(toks, turn, i + max(n, 1)))
     found = [g for g in found if g and not {_bare(toks[k].text) for k in g} <= own]
+    weak = [g for g in weak if g and not {_bare(toks[k].text) for k in g} <= own]
     names = {_bare(toks[k].text) for g in found for k in g} - own
     names = {n for n in names if len(n) >= MIN_PROPAGATED}
-    said = {k for g in found for k in g}
+    said = {k for g in found + weak for k in g}
     # later mentions, and the name spelled out ("Lindqvist. That's L-I-N-D-Q-V-I-S-T.")
     spacy_words = {_bare(t.text) for a, b in spacy_names for t in toks if a <= t.start and t.end <= b} - own
     sounds = {_sound(n) for n in names}
@@ -106,7 +108,7 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
         _bare(t.text) in names or _spelled(t.text) in names | spacy_words
         or (len(t.text) >= MIN_PROPAGATED and _can_be_name(t, False) and _sound(_bare(t.text)) in sounds))]
     # (a name Whisper spelled two ways, "Caitlin" and "Kaitlyn", sounds the same: Metaphone)
-    spans = [(toks[min(g)].start, toks[max(g)].end) for g in found + every]
+    spans = [(toks[min(g)].start, toks[max(g)].end) for g in found + weak + every]
     buyer_said = {p for k, t in enumerate(toks) if speaker[k] not in rep for p in re.split(r"[^a-z]+", t.text) if p}
     for a, b in spacy_names:
         idx = [k for k, t in enumerate(toks) if a <= t.start and t.end <= b]
@@ -240,8 +242,9 @@ def _answered_name(toks: list[Token], turn: list[int], k: int) -> set[int]:
     # "Yusuf, Y-U-S-U-F, last name Demir, D-E-M-I-R": the rest of the answer's names and spellings
     x = max(got, default=j) + 1
     while x < len(toks) and turn[x] == turn[k] and x - j < 12 and not toks[x - 1].ends_sentence:
-        if _spelled(toks[x].text) or (toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False)):
-            got.add(x)
+        if _spelled(toks[x].text) or (toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False)
+                                      and (toks[x - 1].text in SPELL_GLUE or _spelled(toks[x - 1].text))):
+            got.add(x)  # (a name after "last name", or after a spelling; not any capitalised word)
         elif toks[x].text not in SPELL_GLUE:
             break
         x += 1

@@ -14,8 +14,8 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from .spoken import (FILLERS, ORDINALS, TEENS, TENS, UNITS, Run, Token, _words_value, context, digit_runs, luhn,
-                     numeral, tokens)
+from .spoken import (FILLERS, ORDINALS, TEENS, TENS, UNITS, Run, Token, _words_value, context, digit_runs, is_sum,
+                     luhn, numeral, tokens)
 
 CARD_WORDS = {"card", "visa", "mastercard", "amex", "discover", "credit", "debit"}
 CARD_EXTRA_WORDS = {"cvv", "cvc", "expiration", "expiry", "expires", "exp"}  # card data said after the number
@@ -195,8 +195,8 @@ def classify_run(run: Run, toks: list[Token]) -> tuple[str, float] | None:
     n, d = len(run.digits), run.digits
     ctx = context(toks, run.first, run.last)
     if run.time or (run.amount and not ctx & (CARD_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS)) \
-            or "$" in toks[run.first].raw or (run.first > 0 and toks[run.first - 1].raw.endswith("$")):
-        return None  # (a sum in dollars is never an identifier, "checking" said beside it or not)
+            or is_sum(toks[run.first].raw):
+        return None  # (dollars and cents are never an identifier, "checking" said beside them or not)
     if named_by(toks, run.first) in REFERENCE_WORDS:
         return None  # "your order number is 747 3558": a purchase's number
     if ctx & ROUTING_WORDS and n == 9:
@@ -442,8 +442,8 @@ def _year(toks: list[Token], k: int) -> tuple[int | None, int]:
 def _numeric_date(toks: list[Token], i: int) -> tuple[int, int | None] | None:
     """"oh three fifteen eighty five", "03 15 1985": six or eight digits in month, day, year order."""
     for run in digit_runs(toks[i:i + 10]):
-        if run.first != 0 or run.amount or run.time:
-            return None  # ("$1,124.70" is six digits, and an amount)
+        if run.first != 0 or run.time or any(is_sum(t.raw) for t in toks[i:i + run.last + 1]):
+            return None  # ("$1,124.70" is six digits, and dollars and cents)
         d = run.digits
         written = [numeral(t.text) for t in toks[i:i + run.last + 1] if numeral(t.text)]
         if any(len(w) not in (1, 2, 4, 6, 8) or (len(w) == 4 and k + 1 < len(written))

@@ -156,6 +156,11 @@ def _small(seq: list[str], i: int, zero: bool) -> tuple[int | None, int]:
     return None, i
 
 
+def is_sum(raw: str) -> bool:
+    """Dollars and cents as Whisper writes them ("$2,418.06", "$14.62"): money, never digits misheard."""
+    return bool(re.search(r"\$\d[\d,]*\.\d\d\b", raw))
+
+
 def is_number_word(t: str) -> bool:
     parts = t.split("-")
     return all(p in UNITS or p in TEENS or p in TENS or p in MAGNITUDES or p in REPEATS for p in parts) and bool(t)
