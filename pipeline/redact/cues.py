@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import re
 
-from .recognizers import MONTHS, REFERENCE_WORDS, STATES, TLDS, _CallRecognizer, _result, street_word
+from .addresses import STATES, address_like
+from .recognizers import MONTHS, REFERENCE_WORDS, TLDS, _CallRecognizer, _result
 from .requests import (REQUEST_START, REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request,
                        sounds_like,
                        turns)
-from .spoken import (AMOUNT_AFTER, FILLERS, MAGNITUDES, ORDINALS, Token, digit_runs, is_number_word, is_sum,
-                     numeral)
+from .spoken import FILLERS, ORDINALS, Token, digits_in, is_number_word, is_sum, numeral, priced
 
 CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "CARD_NUMBER": (("card", "number"), ("card", "is"), ("number", "on", "the", "card"), ("long", "number"),
@@ -125,7 +125,7 @@ class CueRecognizer(_CallRecognizer):
             last_kind = kind
             span = _answer(toks, turn, cues, i + n - 1, kind, readback, sure)
             if span is not None and kind == "PHONE_NUMBER" and n == 1 and sure \
-                    and _digits_in(toks[span[0]:span[1] + 1]) < PHONE_DIGITS:
+                    and digits_in(toks[span[0]:span[1] + 1]) < PHONE_DIGITS:
                 span = None
             if span is not None and kind in entities:
                 a, b = span
@@ -251,7 +251,7 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
     start, who, seen, end, said, gap, last = k, turn[k], False, None, 0, 0, None
     # an amount or a time in a number's answer is none of it ("account 4482910337, and the amount is two thousand
     # two hundred dollars?"): the value ends before it
-    priced = _priced(toks, start, start + 2 * MAX_TOKENS) if kind in NUMBER_KINDS else set()
+    sums = priced(toks, start, start + 2 * MAX_TOKENS) if kind in NUMBER_KINDS else set()
     valued = None
     while k < len(toks) and k - start < MAX_TOKENS:
         if turn[k] != who:  # the other party: a backchannel the speaker talks on after, or the end
@@ -273,10 +273,10 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
             if said >= 5 or len(numeral(toks[k].text) or "") in (5, 9):
                 break  # the zip code ends it
         elif kind in NUMBER_KINDS:  # a number's answer is the rest of the turn (on a phone line its digits are
-            if seen and (k in priced or toks[k].text in REFERENCE_WORDS | WEEKDAYS):  # often misheard as words,
+            if seen and (k in sums or toks[k].text in REFERENCE_WORDS | WEEKDAYS):  # often misheard as words,
                 last = end = valued  # which must go with it), up to a sentence after it that holds nothing
                 break  # number-like ("Again, that's Dana from Acme."), an amount or an order's number
-            if k not in priced and _valuelike(toks, k, kind):
+            if k not in sums and _valuelike(toks, k, kind):
                 seen, valued = True, k
             last = end = k
             if seen and toks[k].ends_sentence and _talk_follows(toks, turn, k, kind):
@@ -300,8 +300,8 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
     if end is None:
         return None
     said = toks[start:end + 1]
-    if not sure and not (_digits_in(said, identifiers=True) >= FUZZY_DIGITS if kind in NUMBER_KINDS else
-                         _address_like(said) if kind == "STREET_ADDRESS" else seen):
+    if not sure and not (digits_in(said, identifiers=True) >= FUZZY_DIGITS if kind in NUMBER_KINDS else
+                         address_like(said) if kind == "STREET_ADDRESS" else seen):
         return None
     if seen and kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH"):
         # a date, or an e-mail whose domain was misheard, is said in a sentence of its own: the words Whisper
@@ -319,10 +319,10 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
         and not (said[-1].is_question and said[0].text in REQUEST_START)
     # ("Our email is on the website.": talk about the value; "What is this about?": a question back)
     if kind == "STREET_ADDRESS":  # a house number is what tells an address from "it's on our website"
-        if not (_address_like(said) or (direct and _digits_in(said, identifiers=True))):
+        if not (address_like(said) or (direct and digits_in(said, identifiers=True))):
             return None
-        while start < end and not _numberish_token(toks[start]) and (talk_word(toks[start].text)
-                                                                     or not toks[start].raw[:1].isupper()):
+        while start < end and numeral(toks[start].text) is None and not is_number_word(toks[start].text) \
+                and (talk_word(toks[start].text) or not toks[start].raw[:1].isupper()):
             start += 1  # "I have 2811 Kessler Avenue", "okay. I'll reissue it to 1903 ...": from the number
         return start, end
     if direct and kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH") and asks(toks, turn, cue_end):
@@ -408,10 +408,6 @@ def _after_talk(toks: list[Token], start: int, last: int, kind: str) -> int:
     return talk[-1] + 1 if talk else start
 
 
-def _numberish_token(t: Token) -> bool:
-    return numeral(t.text) is not None or is_number_word(t.text)
-
-
 def _first_sentence_end(toks: list[Token], start: int, end: int) -> int:
     return next((j for j in range(start, end + 1) if toks[j].ends_sentence), end)
 
@@ -433,36 +429,6 @@ def _talk_follows(toks: list[Token], turn: list[int], k: int, kind: str) -> bool
     if j < len(toks) and turn[j] == turn[k] and _valuelike(toks, j, kind):
         return False
     return len({t.text for t in toks[k + 1:j + 1]}) >= 3
-
-
-def _has_number(said: list[Token]) -> bool:
-    return any(numeral(t.text) or is_number_word(t.text) for t in said)
-
-
-def _address_like(said: list[Token]) -> bool:
-    """A number with a street word, a state or a zip code (written, or read as words: "two seven six one four")."""
-    return _has_number(said) and (any(street_word(t) or t.text in STATES for t in said)
-                                  or any(len(r.digits) in (5, 9) and not r.amount for r in digit_runs(said)))
-
-
-def _digits_in(toks: list[Token], identifiers: bool = False) -> int:
-    """Digits said in ``toks``; ``identifiers``: not counting amounts and times ("$132", "three thirty pm"; a
-    bare "6.28" counts: Whisper writes a misheard group of digits so)."""
-    return sum(len(r.digits) for r in digit_runs(toks) if not (identifiers and (r.time or _money(toks, r))))
-
-
-def _priced(toks: list[Token], a: int, b: int) -> set[int]:
-    """Indices of the tokens in ``toks[a:b]`` that say an amount or a time."""
-    part = toks[a:b]
-    return {a + j for r in digit_runs(part) if r.time or (r.amount and any(
-        t.text in AMOUNT_AFTER or t.text in MAGNITUDES or is_sum(t.raw) for t in part[r.first:r.last + 2]))
-        for j in range(r.first, r.last + 1)}  # (not a bare "$5,724": digits Whisper may have misheard as a sum)
-
-
-def _money(toks: list[Token], run) -> bool:
-    said = toks[run.first:run.last + 2]
-    return run.amount and any("$" in t.raw or t.text in AMOUNT_AFTER or t.text in MAGNITUDES or "," in t.raw[:-1]
-                              for t in said)
 
 
 def _goes_on(toks: list[Token], turn: list[int], cue_end: int, kind: str) -> bool:

@@ -261,3 +261,23 @@ def context(toks: list[Token], first: int, last: int, before: int = 12, after: i
     """The words said just before (and a few just after) tokens ``first..last``."""
     lo, hi = max(0, first - before), min(len(toks), last + 1 + after)
     return {t.text for t in toks[lo:first]} | {t.text for t in toks[last + 1:hi]}
+
+
+def digits_in(toks: list[Token], identifiers: bool = False) -> int:
+    """Digits said in ``toks``; ``identifiers``: not counting amounts and times ("$132", "three thirty pm"; a
+    bare "6.28" counts: Whisper writes a misheard group of digits so)."""
+    return sum(len(r.digits) for r in digit_runs(toks) if not (identifiers and (r.time or money_run(toks, r))))
+
+
+def priced(toks: list[Token], a: int, b: int) -> set[int]:
+    """Indices of the tokens in ``toks[a:b]`` that say an amount or a time."""
+    part = toks[a:b]
+    return {a + j for r in digit_runs(part) if r.time or (r.amount and any(
+        t.text in AMOUNT_AFTER or t.text in MAGNITUDES or is_sum(t.raw) for t in part[r.first:r.last + 2]))
+        for j in range(r.first, r.last + 1)}  # (not a bare "$5,724": digits Whisper may have misheard as a sum)
+
+
+def money_run(toks: list[Token], run) -> bool:
+    said = toks[run.first:run.last + 2]
+    return run.amount and any("$" in t.raw or t.text in AMOUNT_AFTER or t.text in MAGNITUDES or "," in t.raw[:-1]
+                              for t in said)

@@ -1,0 +1,126 @@
+"""Street addresses in a call's transcript: a house number, up to four name words and a street word, then a unit,
+the city, state and zip code when they follow (across the other party's "okay" too); and what an answer to "where
+do you live?" must hold to be an address (``cues.py``). Pure rules over ``spoken.tokens``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .recognizers import _CallRecognizer, _result
+from .spoken import FILLERS, TEENS, TENS, UNITS, Token, _words_value, digit_runs, is_number_word, numeral
+
+SUFFIXES = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr",
+            "court", "ct", "pl", "parkway", "pkwy", "terrace", "highway", "hwy"}
+# more street words (USPS Publication 28's common suffixes, and those that are everyday words: "way", "place",
+# "close"): counted only written with a capital ("1903 Sycamore Bend"), as Whisper writes a street's name;
+# lower-case they are everyday words ("$640. I'm going to close", "2 lakes")
+MORE_SUFFIXES = {"way", "place", "circle", "trail", "square", "crescent", "close", "row", "alley", "plaza", "loop",
+                 "path", "bend", "ridge", "hollow", "crossing", "run", "pass", "point", "pointe", "pike", "heights", "hills",
+                 "hill", "view", "glen", "grove", "park", "landing", "meadow", "meadows", "creek", "commons", "cove",
+                 "estates", "falls", "ferry", "field", "fields", "gardens", "gate", "green", "harbor", "haven",
+                 "junction", "knoll", "lake", "lakes", "manor", "mill", "mills", "orchard", "oval", "pines", "plains",
+                 "ranch", "rise", "shore", "shores", "spring", "springs", "summit", "turnpike", "vale", "valley",
+                 "village", "vista", "walk", "woods", "expressway", "freeway", "causeway", "cir", "ter", "trl",
+                 "wy", "xing"}
+UNIT_WORDS = {"apartment", "apt", "suite", "unit", "flat", "floor", "building", "number", "#"}
+STATES = {"alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware",
+          "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana",
+          "maine", "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana",
+          "nebraska", "nevada", "hampshire", "jersey", "mexico", "york", "carolina", "dakota", "ohio", "oklahoma",
+          "oregon", "pennsylvania", "rhode", "tennessee", "texas", "utah", "vermont", "virginia", "washington",
+          "wisconsin", "wyoming"}
+# capitalised after an address but no city: Whisper starts the next sentence without a full stop ("... 41912 Can you")
+NOT_CITY = frozenset({"okay", "ok", "yes", "yeah", "and", "i", "is", "that", "thanks", "thank", "can", "could", "would",
+                      "will", "what", "what's", "where", "how", "do", "does", "did", "so", "but", "the", "it",
+                      "it's", "that's", "you", "we", "perfect", "great", "got", "right", "sure", "let", "please"})
+
+
+class StreetAddressRecognizer(_CallRecognizer):
+    """A street address: a house number, up to four name words and a street word, then a unit, the city,
+    state and zip code when they follow (across the other party's "okay" too)."""
+
+    ENTITIES = ["STREET_ADDRESS"]
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        toks = self.tokens(text)
+        out, i = [], 0
+        while i < len(toks):
+            if not street_word(toks[i]) or i == 0:
+                i += 1
+                continue
+            start = _house_number(toks, i)
+            if start is None:
+                i += 1
+                continue
+            end = _address_tail(toks, i)
+            out.append(_result("STREET_ADDRESS", toks[start].start, toks[end].end, 0.85, self.name))
+            i = end + 1
+        return out
+
+
+def street_word(t: Token) -> bool:
+    return t.text in SUFFIXES or (t.text in MORE_SUFFIXES and t.raw[:1].isupper())
+
+
+def _unit_id(t: Token) -> bool:
+    """What follows "apartment" / "unit": a number, a letter, or both ("6B", "B12", "3-C")."""
+    return _numberish(t) or len(t.text) == 1 or bool(re.fullmatch(r"[a-z]?\d+-?[a-z]?|[a-z]-?\d+", t.text))
+
+
+def _numberish(t: Token) -> bool:
+    return numeral(t.text) is not None or t.text.split("-")[0] in UNITS | TEENS.keys() | TENS.keys() \
+        or t.text == "hundred"
+
+
+def _house_number(toks: list[Token], suffix: int) -> int | None:
+    """Index of the first token of the house number before street word ``suffix`` (1-4 name words between)."""
+    k = suffix - 1
+    names = 0
+    while k >= 0 and names < 4 and not _numberish(toks[k]) and toks[k].raw[:1].isalpha() \
+            and not toks[k].ends_sentence:
+        names, k = names + 1, k - 1
+    if names == 0 or k < 0 or not _numberish(toks[k]):
+        return None
+    while k > 0 and _numberish(toks[k - 1]) and suffix - k < 10 and not toks[k - 1].ends_sentence:
+        k -= 1
+    return k
+
+
+def _address_tail(toks: list[Token], suffix: int) -> int:
+    """The last token of the address whose street word is ``toks[suffix]``: a unit, a city, a state, a zip."""
+    end, k, seen_zip = suffix, suffix + 1, False
+    while k < len(toks) and k - end <= 4 and not seen_zip:
+        t = toks[k]
+        if t.text in UNIT_WORDS and k + 1 < len(toks) and _unit_id(toks[k + 1]):
+            end = k = k + 1
+        elif t.text in STATES or (re.fullmatch(r"[a-z]{2}", t.text) and t.raw[:1].isupper() and t.raw[1:2].isupper()):
+            end = k
+        elif _numberish(t):
+            z = k
+            while z + 1 < len(toks) and _numberish(toks[z + 1]) and z - k < 9:
+                z += 1
+            digits = "".join(numeral(x.text) or _words_value(x.text.split("-"))[0] for x in toks[k:z + 1])
+            after_state = toks[k - 1].text in STATES
+            if len(digits) in (5, 9) or (after_state and 3 <= len(digits) <= 6) \
+                    or (len(digits) <= 2 and toks[k - 1].text in UNIT_WORDS):  # (a zip misheard by a digit)
+                end = k = z
+                seen_zip = len(digits) in (5, 9) or after_state
+            else:
+                break
+        elif t.raw[:1].isupper() and t.text not in FILLERS | NOT_CITY:
+            end = k  # a city's name
+        elif t.text not in FILLERS | {"okay", "ok", "and", "in", "mhm", "mm-hmm", "uh-huh", "yeah", "yes", "yep"}:
+            break
+        k += 1
+    return end
+
+
+def has_number(said: list[Token]) -> bool:
+    return any(numeral(t.text) or is_number_word(t.text) for t in said)
+
+
+def address_like(said: list[Token]) -> bool:
+    """A number with a street word, a state or a zip code (written, or read as words: "two seven six one four")."""
+    return has_number(said) and (any(street_word(t) or t.text in STATES for t in said)
+                                 or any(len(r.digits) in (5, 9) and not r.amount for r in digit_runs(said)))
