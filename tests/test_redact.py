@@ -477,6 +477,6 @@ def test_weak_name_evidence_is_not_spread_and_a_bare_dollar_sign_may_be_digits(r
                                            ("A", "Checking has no fee.")) if kind == "PERSON"}
     assert not {"checking", "Checking"} & {s.strip(".,?") for s in taken if s != "Checking."}
     assert "Checking has" not in " ".join(taken) and "Is checking" not in " ".join(taken)
-    # asked for a social security number, Whisper wrote the digits as a sum: still the answer
-    assert {k for k, _ in _kinds(redactor, "pii", ("A", "And your social security number?"),
-                                 ("B", "Sure, it's $5,724, 4692."))} == {"SSN"}
+    # a number's answer ends at a sum in dollars
+    assert _kinds(redactor, "pii", ("A", "And a phone number?"), ("B", "It's 720-555-0131, and the bill was $418.")
+                  ) == {("PHONE_NUMBER", "720-555-0131,")}

@@ -27,7 +27,7 @@ from .recognizers import MONTHS, REFERENCE_WORDS, TLDS, _CallRecognizer, _result
 from .requests import (REQUEST_START, REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request,
                        sounds_like,
                        turns)
-from .spoken import FILLERS, ORDINALS, Token, digits_in, is_number_word, is_sum, numeral, priced
+from .spoken import FILLERS, ORDINALS, Token, digits_in, is_number_word, numeral, priced
 
 CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "CARD_NUMBER": (("card", "number"), ("card", "is"), ("number", "on", "the", "card"), ("long", "number"),
@@ -194,8 +194,8 @@ def _key_position(toks: list[Token], turn: list[int], i: int) -> bool:
 def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
     """Whether ``toks[k]`` looks like part of a value of ``kind`` (a digit, a month, an e-mail's "dot" ...)."""
     w = toks[k].text
-    if is_sum(toks[k].raw) or "%" in toks[k].raw:
-        return False  # dollars and cents, a percentage: no part of a value (a bare "$5,724" may be digits misheard)
+    if "$" in toks[k].raw or "%" in toks[k].raw:
+        return False  # an amount, a percentage: no part of a value
     if kind == "EMAIL_ADDRESS":  # "@", "gmail.com", "dot", a ".com" Whisper split off, "at" before a domain
         if "@" in w or w in ("dot", "underscore") or re.fullmatch(r"[a-z0-9_-]+(\.[a-z0-9_-]+)+", w):
             return True

@@ -170,8 +170,8 @@ def classify_run(run: Run, toks: list[Token]) -> tuple[str, float] | None:
     n, d = len(run.digits), run.digits
     ctx = context(toks, run.first, run.last)
     if run.time or (run.amount and not ctx & (CARD_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS)) \
-            or is_sum(toks[run.first].raw):
-        return None  # (dollars and cents are never an identifier, "checking" said beside them or not)
+            or "$" in toks[run.first].raw or (run.first > 0 and toks[run.first - 1].raw.endswith("$")):
+        return None  # (a sum in dollars is never an identifier, "checking" said beside it or not)
     if named_by(toks, run.first) in REFERENCE_WORDS:
         return None  # "your order number is 747 3558": a purchase's number
     if ctx & ROUTING_WORDS and n == 9:

@@ -272,9 +272,7 @@ def digits_in(toks: list[Token], identifiers: bool = False) -> int:
 def priced(toks: list[Token], a: int, b: int) -> set[int]:
     """Indices of the tokens in ``toks[a:b]`` that say an amount or a time."""
     part = toks[a:b]
-    return {a + j for r in digit_runs(part) if r.time or (r.amount and any(
-        t.text in AMOUNT_AFTER or t.text in MAGNITUDES or is_sum(t.raw) for t in part[r.first:r.last + 2]))
-        for j in range(r.first, r.last + 1)}  # (not a bare "$5,724": digits Whisper may have misheard as a sum)
+    return {a + j for r in digit_runs(part) if r.time or money_run(part, r) for j in range(r.first, r.last + 1)}
 
 
 def money_run(toks: list[Token], run) -> bool:
