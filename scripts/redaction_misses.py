@@ -2,7 +2,7 @@
 
     callreview run redact_calls/dev --out out/dev-none --redact none --settle 0   # the words, once (minutes)
     python scripts/redaction_misses.py dev out/dev-none [-v]                     # then this, after each change (s)
-    python scripts/redaction_misses.py written [tune|dev] [-v]  # written transcripts' tuning files (redact_calls/written)
+    python scripts/redaction_misses.py written [tune|dev|service|sales] [-v]  # written tuning files (not test)
 
 The words are the batch's, unredacted; they are redacted here in-process by the same ``detect`` and
 ``redact_body`` the batch runs, so a rule change is measured in seconds on the same transcription (as ``callreview
@@ -50,10 +50,11 @@ def written(name: str, verbose: bool) -> int:
 
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("-")]
-    if args[:1] == ["written"] and len(args) <= 2 and (args[1:] or ["tune"])[0] in TUNING:
+    if args[:1] == ["written"] and len(args) <= 2 and (args[1:] or ["tune"])[0] != "test" \
+            and (ROOT / "redact_calls" / "written" / f"{(args[1:] or ['tune'])[0]}.json").is_file():
         return written((args[1:] or ["tune"])[0], "-v" in argv)
     if len(args) != 2 or args[0] not in TUNING:
-        print(f"usage: redaction_misses.py {{{'|'.join(TUNING)}}} OUT [-v] | written [tune|dev] [-v]  (the test half is frozen: "
+        print(f"usage: redaction_misses.py {{{'|'.join(TUNING)}}} OUT [-v] | written [tune|dev|service|sales] [-v]  (the test half is frozen: "
               "callreview eval --redaction reports it)", file=sys.stderr)
         return 2
     half, out = args[0], Path(args[1])

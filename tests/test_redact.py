@@ -480,3 +480,30 @@ def test_weak_name_evidence_is_not_spread_and_a_bare_dollar_sign_may_be_digits(r
     # a number's answer ends at a sum in dollars
     assert _kinds(redactor, "pii", ("A", "And a phone number?"), ("B", "It's 720-555-0131, and the bill was $418.")
                   ) == {("PHONE_NUMBER", "720-555-0131,")}
+
+
+def test_a_payees_or_advisors_name_is_no_buyers_and_a_card_code_before_an_amount_is_taken(redactor):
+    # "what is the name of the company you'd like to pay?": the answer is a payee, said again and again
+    names = {said for kind, said in _kinds(
+        redactor, "strict", ("A", "Harper Valley National Bank, my name is John. How can I help you?"),
+        ("B", "Hi, my name is Linda Garcia. I'd like to pay a bill."),
+        ("A", "Sure. What is the name of the company you would like to pay?"), ("B", "Pacific Electric."),
+        ("A", "And how much would you like to pay Pacific Electric?"), ("B", "Two hundred dollars."),
+        ("A", "Okay, I have paid Pacific Electric two hundred dollars.")) if kind == "PERSON"}
+    assert names == {"Linda Garcia."}
+    # "your company name": the answer is not spread to the rep's later mentions (as "your name"'s would be)
+    asked = {s for k, s in _kinds(redactor, "strict", ("A", "And what's your name?"), ("B", "Harbor Tiles."),
+                                  ("A", "Great, Harbor Tiles is set up.")) if k == "PERSON"}
+    assert {"Harbor", "Tiles"} <= asked
+    assert not {"Harbor", "Tiles"} & {s for k, s in _kinds(
+        redactor, "strict", ("A", "And what's your company name?"), ("B", "Harbor Tiles."),
+        ("A", "Great, Harbor Tiles is set up.")) if k == "PERSON"}
+    # the answer to "first and last name" still is the buyer's
+    assert ("PERSON", "Yusuf Demir.") in _kinds(redactor, "strict", ("A", "And the first and last name?"),
+                                                ("B", "Yusuf Demir."), ("A", "Thanks."))
+    # a security code answered, then the rep's "$42 is paid": the amount is no group of the code
+    assert _kinds(redactor, "pii", ("A", "And the three digit code on the back"), ("B", "three one eight"),
+                  ("A", "Okay, $42 is paid.")) == {("CARD_NUMBER", "three one eight")}
+    # "Expiration" alone, asked after the card number
+    assert ("CARD_NUMBER", "11 28") in _kinds(redactor, "pii", ("A", "That's an Amex. Expiration"), ("B", "11 28"),
+                                              ("A", "Great, thanks."))

@@ -54,7 +54,7 @@ CUES: dict[str, tuple[tuple[str, ...], ...]] = {
 # hold something value-like, as a misheard cue's must.
 WEAK_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "CARD_NUMBER": (("credit", "card"), ("debit", "card"), ("the", "card"), ("your", "card"), ("which", "card"),
-                    ("what", "card")),
+                    ("what", "card"), ("expiration",), ("expiry",), ("expires",), ("exp",)),
     "ACCOUNT_NUMBER": (("the", "account"), ("your", "account"), ("bank", "account"), ("checking", "account"),
                        ("savings", "account")),
     "ROUTING_NUMBER": (("routing",), ("aba",)),

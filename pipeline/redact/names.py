@@ -56,6 +56,19 @@ VOCATIVE_ALONE = (("okay",), ("ok",), ("alright",), ("perfect",), ("great",), ("
                   ("all", "right"))
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "mister", "missus"})
 SPELL_GLUE = frozenset({"last", "first", "name", "name's", "is", "and", "that's", "spelled", "surname", "middle"})
+# asked about with "name", whose name is the caller's ("the name of the account holder", "name for the booking")
+OWNERS = frozenset({"holder", "account", "cardholder", "policyholder", "accountholder", "primary", "caller", "patient",
+                    "passenger", "member", "owner", "insured", "applicant", "borrower", "subscriber", "reservation",
+                    "booking", "order", "card", "guest", "customer", "contact", "person", "signer", "buyer"})
+# what a "what name" question may be about instead of the caller: a business or a third party's name
+OTHERS = frozenset({"company", "business", "payee", "biller", "merchant", "provider", "store", "bank", "branch",
+                    "doctor", "advisor", "adviser", "dentist", "technician", "employer", "school", "pharmacy", "vendor",
+                    "supplier", "landlord", "contractor", "carrier", "agency", "firm", "shop", "restaurant", "hotel",
+                    "clinic", "practice", "insurer", "lender", "dealer", "dealership", "plan", "product", "street",
+                    "city", "town", "rep", "representative", "agent", "manager", "recipient", "beneficiary"})
+# the word right before "name" when the caller's is asked ("your full name", "the last name"), not "company name"
+NAME_BEFORE = frozenset({"your", "the", "a", "first", "last", "full", "legal", "middle", "maiden", "whole", "given",
+                         "family", "complete", "what", "what's", "which", "and", "that", "same", "sur"})
 MAX_NAME_TOKENS = 3
 MIN_PROPAGATED = 4  # a name word this long is redacted wherever else it is said (not "Al", not "man")
 
@@ -106,8 +119,10 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
     sounds = {_sound(n) for n in names}
     every = [{k} for k, t in enumerate(toks) if k not in said and (
         _bare(t.text) in names or _spelled(t.text) in names | spacy_words
-        or (len(t.text) >= MIN_PROPAGATED and _can_be_name(t, False) and _sound(_bare(t.text)) in sounds))]
-    # (a name Whisper spelled two ways, "Caitlin" and "Kaitlyn", sounds the same: Metaphone)
+        or (len(t.text) >= MIN_PROPAGATED and _can_be_name(t, False) and _sound(_bare(t.text)) in sounds
+            and k > 0 and turn[k - 1] == turn[k] and not toks[k - 1].ends_sentence))]
+    # (a name Whisper spelled two ways, "Caitlin" and "Kaitlyn", sounds the same: Metaphone; capitalised
+    # mid-sentence, not a sentence's first word: "Brian" after "Brown", "More" after "Mary")
     spans = [(toks[min(g)].start, toks[max(g)].end) for g in found + weak + every]
     buyer_said = {p for k, t in enumerate(toks) if speaker[k] not in rep for p in re.split(r"[^a-z]+", t.text) if p}
     for a, b in spacy_names:
@@ -137,11 +152,27 @@ def _spelled(w: str) -> str | None:
 
 
 def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
-    """ "Can I start with your whole legal name?": "name" a few words after "your", in a question."""
+    """ "Can I start with your whole legal name?": "name" a few words after "your", in a question, and the name of
+    the caller, not of something else ("the name of the company you'd like to pay", "your company name", "which
+    name should the payee show as?": a payee's, an advisor's or a business's name is no buyer's)."""
     if toks[i].text != "name" or not any(t.text in ("your", "what", "which", "first", "last", "full")
                                          for t in toks[max(0, i - 4):i]):
         return False  # ("First and last name", "what name should I put on the note")
-    return hangs(toks, turn, sentence(toks, turn, i)[1])
+    a, b = sentence(toks, turn, i)
+    before = toks[i - 1].text if i > a else ""
+    if before.endswith("'s") and before[:-2] not in OWNERS or (
+            before and not before.endswith("'s") and before not in NAME_BEFORE and not is_number_word(before)):
+        return False  # "the payee's name", "your company name" (not "the cardholder's name", "your legal name")
+    k = i + 1
+    if k <= b and toks[k].text in ("of", "for"):
+        k += 1
+        while k <= b and toks[k].text in ("the", "a", "an", "your", "that", "this", "my", "whoever"):
+            k += 1
+        if k > b or toks[k].text.removesuffix("s") not in OWNERS:
+            return False  # "the name of the company", "name for the advisor" (not "name of the account holder")
+    if any(t.text.removesuffix("s") in OTHERS for t in toks[a:b + 1]):
+        return False
+    return hangs(toks, turn, b)
 
 
 def _speaker(w: Any) -> str | None:

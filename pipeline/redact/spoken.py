@@ -178,6 +178,8 @@ def digit_runs(toks: list[Token]) -> list[Run]:
         members = [i]
         j, gap = i + 1, 0
         while j < n and gap <= MAX_BETWEEN:
+            if toks[j].raw.startswith("$"):
+                break  # an amount starts ("three one eight. Okay, $42 is paid"): no group of the digits before
             if _digit_token(toks, j):
                 members.append(j)
                 gap = 0
