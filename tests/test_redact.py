@@ -507,3 +507,20 @@ def test_a_payees_or_advisors_name_is_no_buyers_and_a_card_code_before_an_amount
     # "Expiration" alone, asked after the card number
     assert ("CARD_NUMBER", "11 28") in _kinds(redactor, "pii", ("A", "That's an Amex. Expiration"), ("B", "11 28"),
                                               ("A", "Great, thanks."))
+
+
+def test_holding_turns_doctors_businesses_and_references_named_earlier(redactor):
+    # a holding turn that says more than "one moment", then the asker's "no rush": the value is the next turn's
+    assert _kinds(redactor, "pii", ("A", "and then your social"), ("B", "hang on i gotta find my card it's in the other room"),
+                  ("A", "no rush"), ("B", "okay it's 6 1 2 40 7 7 7 1"), ("A", "got it")) == {("SSN", "6 1 2 40 7 7 7 1")}
+    # "the name on the card", answered and spelled letter by letter; a doctor and a business are no buyer
+    names = {s for k, s in _kinds(redactor, "strict", ("A", "and what name's on the card"), ("B", "kwame asante"),
+                                  ("A", "can you spell the last name"), ("B", "a s a n t e")) if k == "PERSON"}
+    assert names == {"kwame asante", "a s a n t e"}
+    assert not {s for k, s in _kinds(redactor, "strict", ("A", "How can I help?"),
+                                     ("B", "I'm seeing Dr. Patel on Monday, and Johnson Plumbing sent me a bill."),
+                                     ("A", "Okay, Dr. Patel's office it is.")) if k == "PERSON"}
+    # a reference named earlier in its sentence is no phone number; "which account" and "account ending" ask for one
+    assert not _kinds(redactor, "pii", ("A", "The reference for today's call is 4 4 1 9 0 2 3. Have a good one."))
+    assert ("ACCOUNT_NUMBER", "3 3 0 6.") in _kinds(redactor, "pii", ("A", "Which account are you transferring from?"),
+                                                     ("B", "The savings, it ends in 3 3 0 6."), ("A", "Thanks."))

@@ -23,17 +23,21 @@ from __future__ import annotations
 import re
 
 from .addresses import STATES, address_like
+from .answers import (BACKCHANNEL, GO_AHEAD, HOLD, LEAD, NOT_AN_ANSWER, after_go_ahead, asks_back,
+                      talks_on)
 from .recognizers import MONTHS, REFERENCE_WORDS, TLDS, _CallRecognizer, _result
 from .requests import (REQUEST_START, REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request,
                        sounds_like,
                        turns)
-from .spoken import FILLERS, ORDINALS, Token, digits_in, is_number_word, numeral, priced
+from .spoken import ORDINALS, Token, digits_in, is_number_word, numeral, priced
 
 CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "CARD_NUMBER": (("card", "number"), ("card", "is"), ("number", "on", "the", "card"), ("long", "number"),
                     ("card", "ending", "in"), ("expiration", "date"), ("expiry", "date"), ("security", "code"),
-                    ("digit", "code"), ("code", "on", "the", "back"), ("cvv",), ("cvc",)),
-    "ACCOUNT_NUMBER": (("account", "number"), ("account", "is"), ("member", "number"), ("member", "id"),
+                    ("digit", "code"), ("code", "on", "the", "back"),
+                    ("code", "on", "the", "front"), ("three-digit", "code"), ("four-digit", "code"), ("3-digit", "code"),
+                    ("4-digit", "code"), ("cvv",), ("cvc",)),
+    "ACCOUNT_NUMBER": (("account", "number"), ("account", "is"), ("account", "ending"), ("account", "ends"), ("member", "number"), ("member", "id"),
                        ("customer", "number")),
     "ROUTING_NUMBER": (("routing", "number"), ("routing", "is"), ("sort", "code"), ("transit", "number")),
     "SSN": (("social", "security"), ("social", "is"), ("ssn",), ("of", "my", "social"), ("of", "your", "social")),
@@ -55,7 +59,7 @@ CUES: dict[str, tuple[tuple[str, ...], ...]] = {
 WEAK_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "CARD_NUMBER": (("credit", "card"), ("debit", "card"), ("the", "card"), ("your", "card"), ("which", "card"),
                     ("what", "card"), ("expiration",), ("expiry",), ("expires",), ("exp",)),
-    "ACCOUNT_NUMBER": (("the", "account"), ("your", "account"), ("bank", "account"), ("checking", "account"),
+    "ACCOUNT_NUMBER": (("the", "account"), ("your", "account"), ("which", "account"), ("bank", "account"), ("checking", "account"),
                        ("savings", "account")),
     "ROUTING_NUMBER": (("routing",), ("aba",)),
     "SSN": (("social",), ("socials",), ("last", "four"), ("final", "four"), ("four", "digits")),
@@ -71,30 +75,14 @@ KEYS: dict[str, tuple[str, ...]] = {
     "SSN": ("social", "security"), "PHONE_NUMBER": ("phone", "mobile"), "DATE_OF_BIRTH": ("birth", "birthday"),
     "EMAIL_ADDRESS": ("email",), "STREET_ADDRESS": ("address",),
 }
-# what a request starts with, after the openers ("and", "okay", "thanks"), when Whisper wrote no question mark
-NOT_AN_ANSWER = frozenset({"our", "my", "your", "their", "the", "a", "an", "is", "this", "on", "in", "at", "we",
-                           "i", "i'll", "i'm", "it's", "let", "me", "check", "one", "second", "moment", "hang",
-                           "hold", "sec", "yes", "no", "yeah", "yep", "nope", "sure", "correct", "right", "same", "that's", "it",
-                           "okay", "ok", "fine", "great", "thanks", "thank", "you", "alright", "perfect", "exactly",
-                           "sounds", "good", "please", "go", "ahead", "absolutely", "of", "course"}) | FILLERS
 READBACK = (("read", "that", "back"), ("read", "it", "back"), ("read", "back"), ("to", "confirm"),
             ("did", "you", "say"), ("confirm", "that"))
-LEAD = FILLERS | {"is", "it's", "its", "sure", "yes", "yeah", "okay", "ok", "the", "my", "it", "that's", "number",
-                  "so", "and", "oh", "right", "um", "uh", "of", "course", "yep", "are", "was", "be", "would",
-                  "please", "last", "digits", "your", "social", "security", "card", "on", "account"}
-BACKCHANNEL = FILLERS | {"okay", "ok", "yeah", "yes", "yep", "go", "on", "ahead", "right", "mhm", "mm-hmm", "uh-huh",
-                         "got", "it", "sure", "and", "alright", "next", "continue", "great"}
 FUNCTION = frozenset({"do", "does", "did", "is", "are", "was", "were", "will", "would", "can", "could", "should",
                       "have", "has", "had", "i", "you", "we", "they", "he", "she", "it", "that", "this", "may", "might",
                       "must", "why", "and", "or", "but", "if", "so", "am", "be", "just", "really", "sure", "need",
                       "want", "think", "know", "a", "the", "to", "at", "in", "on", "for", "there", "here", "of"})
-HOLD = LEAD | NOT_AN_ANSWER | frozenset({"moment", "minute", "hang", "hold", "on", "let", "me", "grab", "find", "get",
-                                         "it", "check", "look", "sec", "second", "just", "a", "bear", "with", "wallet",
-                                         "purse", "card", "here", "see", "where", "put", "i"})
-GO_AHEAD = BACKCHANNEL | {"take", "your", "time", "no", "rush", "problem", "worries", "whenever", "you're",
-                          "ready", "i'll", "wait", "sure", "thing", "of", "course"}
 COPULA = {"is", "it's", "its", "was", "are", "that's", "would", "will", "should", "be", "reads", "starts", "ends"}
-TALK = {"name", "i", "i'm", "we", "you", "this", "here", "i'll", "let", "me", "thanks", "thank"}
+TALK = {"name", "i", "i'm", "we", "you", "this", "here", "i'll", "let", "me", "thanks", "thank", "ends", "ending", "in"}
 NUMBER_KINDS = ("CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SSN", "PHONE_NUMBER")
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
                       "tomorrow", "tonight"})  # a number's answer ends where a day is named ("... I have Tuesday")
@@ -132,7 +120,7 @@ class CueRecognizer(_CallRecognizer):
                 out.append(_result(kind, toks[a].start, toks[b].end, 0.75 if sure else 0.7, self.name))
                 # read on after the answer; after the cue when its speaker went on to other sentences before the
                 # other party's answer ("that's my old address, I moved in the spring. I live at ...")
-                i = i + max(n, 1) if turn[a] != turn[i] and _talks_on(toks, turn, i + max(n, 1) - 1) else b + 1
+                i = i + max(n, 1) if turn[a] != turn[i] and talks_on(toks, turn, i + max(n, 1) - 1) else b + 1
             else:
                 i += 1  # ("the card" unanswered: "card number" may be the cue)
         return out
@@ -232,7 +220,7 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
         while k < len(toks) and turn[k] == turn[cue_end]:
             k += 1
         direct = direct and k - cue_end <= REQUEST_TOKENS
-        if direct and _asks_back(toks, turn, k):  # "What is this about?" - "To verify you." - "Fine. It's ..."
+        if direct and asks_back(toks, turn, k):  # "What is this about?" - "To verify you." - "Fine. It's ..."
             k = next((j for j in range(k, len(toks)) if turn[j] == turn[k] + 2), len(toks))
     answering = turn[k] if k < len(toks) else None
     while k < len(toks) and (toks[k].text in LEAD or (toks[k].text == "four" and toks[k - 1].text == "last")) \
@@ -242,10 +230,12 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
     e = k
     while e < len(toks) and turn[e] == answering and toks[e].text in HOLD:
         e += 1
+    if e > k + 1 and e < len(toks) and turn[e] == answering and _holding(toks, turn, k, e, kind):
+        e = next((j for j in range(e, len(toks)) if turn[j] != answering), len(toks))
     if e > k and (e >= len(toks) or turn[e] != answering):
         k = e  # the whole answering turn holds the line: "Sure, one moment.", "Hang on, let me grab it."
     if k < len(toks) and turn[k] != answering:  # the answering turn was only "sure" / "one moment"
-        k = _after_go_ahead(toks, turn, k, answering)
+        k = after_go_ahead(toks, turn, k, answering)
     if k >= len(toks) or (turn[k] - answering) % 2:
         return None  # nothing but "okay", and the asker talks on: no answer (not the asker's next words)
     start, who, seen, end, said, gap, last = k, turn[k], False, None, 0, 0, None
@@ -341,43 +331,19 @@ def talk_word(w: str) -> bool:
     return w in LEAD or w in TALK or w in NOT_AN_ANSWER or w in BACKCHANNEL or w in _CUE_WORDS
 
 
-def _after_go_ahead(toks: list[Token], turn: list[int], k: int, answering: int) -> int:
-    """Where the answer starts when the answering turn held nothing but "sure" or "one moment": after the asker's
-    "go ahead" / "take your time", in the answering party's next turn (else ``len(toks)``: no answer)."""
-    if (turn[k] - answering) % 2 == 0:
-        return k
-    j = k
-    while j < len(toks) and turn[j] == turn[k] and j - k < 6 and toks[j].text in GO_AHEAD:
-        j += 1
-    if j >= len(toks) or turn[j] == turn[k]:
-        return len(toks)
-    while j < len(toks) and toks[j].text in LEAD and not toks[j].ends_sentence:
-        j += 1
-    return j
-
-
-def _asks_back(toks: list[Token], turn: list[int], k: int) -> bool:
-    """Whether the turn starting at ``toks[k]`` is only a question back ("Um, what is this about?", "Why do you
-    need that?"): the value, if it comes, is in the same party's next turn."""
-    if k >= len(toks):
+def _holding(toks: list[Token], turn: list[int], k: int, e: int, kind: str) -> bool:
+    """Whether a turn that starts by holding the line ("hang on", "let me find") goes on with nothing of the value
+    ("hang on i gotta find my card it's in the other room") and the asker then says "no rush" or the like."""
+    end = next((j for j in range(e, len(toks)) if turn[j] != turn[k]), len(toks))
+    if end >= len(toks) or any(_valuelike(toks, j, kind) for j in range(e, end)):
         return False
-    _, b = sentence(toks, turn, k)
-    j = k
-    while j < b and toks[j].text in FILLERS | {"sorry", "wait", "okay", "ok", "and", "but", "uh"}:
+    if not any(toks[j].text in ("hang", "hold", "moment", "minute", "sec", "second", "grab", "find", "bear")
+               for j in range(k, e)):
+        return False
+    j = end
+    while j < len(toks) and turn[j] == turn[end] and toks[j].text in GO_AHEAD:
         j += 1
-    e = b + 1
-    while e < len(toks) and turn[e] == turn[k]:
-        e += 1
-    rest = toks[b + 1:e]
-    return toks[b].is_question and toks[j].text in REQUEST_START | {"why", "who", "what's"} \
-        and not any(numeral(t.text) is not None or is_number_word(t.text) or "@" in t.text for t in rest)
-    # ("why do you need that? it's just electricity": a question back and talk, no value)
-
-
-def _talks_on(toks: list[Token], turn: list[int], k: int) -> bool:
-    """Whether the speaker of ``toks[k]`` says another sentence after the one holding it, in the same turn."""
-    _, b = sentence(toks, turn, k)
-    return b + 1 < len(toks) and turn[b + 1] == turn[k]
+    return j > end and (j >= len(toks) or turn[j] != turn[end])
 
 
 # the words that name a kind in an answer ("and my birthday's the fifth of June"): the value starts after them

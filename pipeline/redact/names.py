@@ -69,6 +69,18 @@ OTHERS = frozenset({"company", "business", "payee", "biller", "merchant", "provi
 # the word right before "name" when the caller's is asked ("your full name", "the last name"), not "company name"
 NAME_BEFORE = frozenset({"your", "the", "a", "first", "last", "full", "legal", "middle", "maiden", "whole", "given",
                          "family", "complete", "what", "what's", "which", "and", "that", "same", "sur"})
+# a title that names someone the caller deals with, not the caller ("your appointment with Dr. Patel")
+PROFESSIONAL = frozenset({"dr", "doctor", "officer", "nurse", "professor", "judge", "pastor", "father", "reverend",
+                          "coach", "agent", "detective", "sergeant", "captain"})
+# words that make a name a business's ("Johnson Plumbing", "Ortiz Lawn and Garden LLC", "Miller's Auto Body")
+BUSINESS = frozenset({"plumbing", "landscaping", "lawn", "garden", "llc", "inc", "corp", "co", "company", "services",
+                      "dental", "auto", "body", "shop", "store", "group", "bank", "insurance", "electric",
+                      "heating", "cooling", "hvac", "construction", "roofing", "realty", "motors", "pharmacy",
+                      "clinic", "orthopedics", "associates", "partners", "law", "studio", "salon", "cafe",
+                      "restaurant", "market", "foods", "solutions", "systems", "supply", "supplies", "hardware",
+                      "flooring", "painting", "cleaning", "moving", "towing", "repair", "repairs", "logistics",
+                      "consulting", "media", "labs", "health", "medical", "veterinary", "vet", "hospital",
+                      "academy", "school", "university", "college", "church", "foundation", "trust", "&"})
 MAX_NAME_TOKENS = 3
 MIN_PROPAGATED = 4  # a name word this long is redacted wherever else it is said (not "Al", not "man")
 
@@ -103,9 +115,10 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
         if mine and (n := match(toks, i, VOCATIVE)) and i + n < len(toks) and turn[i + n] == turn[i]:
             found.append(_name_at(toks, i + n, strong=False))  # (the buyer's "thanks, Sam" is the rep's name)
         elif mine and (n := match(toks, i, VOCATIVE_ALONE)) and i + n < len(toks) and turn[i + n] == turn[i] \
-                and toks[i + n - 1].raw[-1:] == "," and toks[i + n].raw[-1:] in ".,!?":
+                and toks[i + n - 1].raw[-1:] == "," and toks[i + n].raw[-1:] in ".,!?" \
+                and toks[i + n].text not in HONORIFICS:  # ("Okay, Dr. Patel's office": "Dr." is no name)
             weak.append(_name_at(toks, i + n, strong=False, most=1))  # "Okay, Natalie." (and "Okay, Checking.")
-        if mine and toks[i].text in HONORIFICS and i + 1 < len(toks) and turn[i + 1] == turn[i]:
+        if mine and toks[i].text in HONORIFICS - PROFESSIONAL and i + 1 < len(toks) and turn[i + 1] == turn[i]:
             weak.append(_name_at(toks, i, strong=False))  # "Mr. Alvarez", whoever says it
         if mine and ((n := match(toks, i, ASK_NAME)) or _asks_name(toks, turn, i)):
             found.append(_answered_name(toks, turn, i + max(n, 1)))
@@ -130,6 +143,9 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
         inside = {_bare(toks[k].text) for k in idx}
         if not inside or inside <= own | NOT_NAME or any(c.isdigit() for w in inside for c in w):
             continue  # the rep's own name or company, a code ("K7QX2M")
+        if not inside & names and (_titled_other(toks, idx[0]) or _business(toks, idx)
+                                   or all(len(w) == 1 for w in inside)):  # "K M" of "K M A 4 4 0 2": a code
+            continue  # "Dr. Patel's office", "Johnson Plumbing": a physician's or a business's name
         if all(speaker[k] in rep for k in idx) and not inside & names \
                 and not {w for w in inside if len(w) >= 3} <= buyer_said:
             continue  # spaCy on the rep's talk: products and companies as often as names ("Civic Sport", "Ridge
@@ -137,6 +153,18 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
             # "Found it, Anita Patel") or what is said around it shows it (vocatives, later mentions)
         spans.append((a, b))
     return spans
+
+
+def _titled_other(toks: list[Token], k: int) -> bool:
+    """Whether a professional's title comes just before ``toks[k]`` ("Dr. Patel", "doctor Cho", "Officer Reyes")."""
+    return k > 0 and toks[k - 1].text in PROFESSIONAL
+
+
+def _business(toks: list[Token], idx: list[int]) -> bool:
+    """Whether the words ``idx`` (or the word after them) name a business ("Johnson Plumbing, "Ortiz Lawn and
+    Garden LLC", "Miller's Auto Body")."""
+    after = [idx[-1] + 1] if idx[-1] + 1 < len(toks) else []
+    return any(re.sub(r"[^a-z&]", "", toks[k].text) in BUSINESS for k in idx + after)
 
 
 def _sound(w: str) -> str:
@@ -155,16 +183,22 @@ def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
     """ "Can I start with your whole legal name?": "name" a few words after "your", in a question, and the name of
     the caller, not of something else ("the name of the company you'd like to pay", "your company name", "which
     name should the payee show as?": a payee's, an advisor's or a business's name is no buyer's)."""
-    if toks[i].text != "name" or not any(t.text in ("your", "what", "which", "first", "last", "full")
-                                         for t in toks[max(0, i - 4):i]):
-        return False  # ("First and last name", "what name should I put on the note")
+    if toks[i].text not in ("name", "name's"):
+        return False
     a, b = sentence(toks, turn, i)
+    on = i + 1 < len(toks) and toks[i + 1].text == "on" and any(t.text.removesuffix("s") in OWNERS
+                                                                  for t in toks[i + 2:min(b, i + 4) + 1])
+    if not on and not any(t.text in ("your", "what", "which", "first", "last", "full")
+                          for t in toks[max(a, i - 4):i]) and not any(t.text == "your" for t in toks[i + 1:b + 1]):
+        return False  # ("First and last name", "what name should I put on the note", "the name on the card",
+        # "name as it appears on your passport")
     before = toks[i - 1].text if i > a else ""
     if before.endswith("'s") and before[:-2] not in OWNERS or (
-            before and not before.endswith("'s") and before not in NAME_BEFORE and not is_number_word(before)):
+            before and not before.endswith("'s") and before not in NAME_BEFORE | NOT_NAME
+            and not is_number_word(before)):
         return False  # "the payee's name", "your company name" (not "the cardholder's name", "your legal name")
     k = i + 1
-    if k <= b and toks[k].text in ("of", "for"):
+    if toks[i].text == "name" and k <= b and toks[k].text in ("of", "for"):
         k += 1
         while k <= b and toks[k].text in ("the", "a", "an", "your", "that", "this", "my", "whoever"):
             k += 1
@@ -269,14 +303,34 @@ def _answered_name(toks: list[Token], turn: list[int], k: int) -> set[int]:
         j += 1
     if j >= len(toks) or turn[j] != turn[k]:
         return set()
+    letters = j = next((x for x in range(k, j) if _letters_from(toks, turn, x)), j)
+    while letters < len(toks) and turn[letters] == turn[k] and len(toks[letters].text) == 1 \
+            and toks[letters].text.isalpha():
+        letters += 1
+    if letters - j >= 3:  # "can you spell the last name?" - "a s a n t e"
+        return set(range(j, letters))
     got = _name_at(toks, j, strong=True)
     # "Yusuf, Y-U-S-U-F, last name Demir, D-E-M-I-R": the rest of the answer's names and spellings
     x = max(got, default=j) + 1
     while x < len(toks) and turn[x] == turn[k] and x - j < 12 and not toks[x - 1].ends_sentence:
-        if _spelled(toks[x].text) or (toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False)
+        if _spelled(toks[x].text) or _letters_from(toks, turn, x) or (toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False)
                                       and (toks[x - 1].text in SPELL_GLUE or _spelled(toks[x - 1].text))):
             got.add(x)  # (a name after "last name", or after a spelling; not any capitalised word)
         elif toks[x].text not in SPELL_GLUE:
             break
         x += 1
     return got
+
+
+def _letters_from(toks: list[Token], turn: list[int], x: int) -> bool:
+    """Whether ``toks[x]`` is one of three or more single letters said in a row ("nick zhao, z h a o")."""
+    def letter(k: int) -> bool:
+        return 0 <= k < len(toks) and turn[k] == turn[x] and len(toks[k].text) == 1 and toks[k].text.isalpha()
+
+    a = x
+    while letter(a - 1):
+        a -= 1
+    b = x
+    while letter(b + 1):
+        b += 1
+    return letter(x) and b - a >= 2

@@ -23,7 +23,7 @@ ID_WORDS = {"number", "no", "#", "id", "code", "reference", "ref"}
 # numbers that name a purchase, not a person: an order, quote or ticket number is no PII
 REFERENCE_WORDS = {"order", "quote", "confirmation", "reference", "ref", "case", "invoice", "ticket", "tracking",
                    "claim", "po", "purchase", "receipt", "serial", "booking", "transaction", "reservation", "sku",
-                   "dispute", "job", "incident", "rma", "model", "part", "return", "policy"}
+                   "dispute", "job", "incident", "rma", "model", "part", "return", "policy", "prescription", "rx"}
 ROUTING_WORDS = {"routing", "aba", "transit", "sort"}
 SSN_WORDS = {"social", "ssn", "security"}
 PHONE_WORDS = {"phone", "cell", "mobile", "call", "reach", "callback", "text", "landline", "extension", "ring",
@@ -142,7 +142,17 @@ def _reference_named(toks: list[Token], first: int) -> bool:
     while k >= 0 and first - k <= 4 and (toks[k].text in ID_WORDS | {"is", "was", "it's", "its"}
                                          or re.fullmatch(r"[a-z]{1,2}", toks[k].text) and toks[k].raw[:1].isupper()):
         k -= 1
-    return k >= 0 and toks[k].text.removesuffix("'s") in REFERENCE_WORDS
+    if k >= 0 and toks[k].text.removesuffix("'s") in REFERENCE_WORDS:
+        return True
+    # "the reference for today's call is 4 4 1 9 0 2 3": a reference named earlier in the sentence, then "is"
+    if k < 0 or toks[k + 1].text not in ("is", "was", "it's", "its") or k + 1 >= first:
+        return False
+    j = k
+    while j >= 0 and k - j < 5 and not toks[j].ends_sentence:
+        if toks[j].text.removesuffix("'s") in REFERENCE_WORDS:
+            return True
+        j -= 1
+    return False
 
 
 def misheard_runs(runs: list[Run], toks: list[Token], text: str) -> list[Run]:
