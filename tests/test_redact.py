@@ -524,3 +524,15 @@ def test_holding_turns_doctors_businesses_and_references_named_earlier(redactor)
     assert not _kinds(redactor, "pii", ("A", "The reference for today's call is 4 4 1 9 0 2 3. Have a good one."))
     assert ("ACCOUNT_NUMBER", "3 3 0 6.") in _kinds(redactor, "pii", ("A", "Which account are you transferring from?"),
                                                      ("B", "The savings, it ends in 3 3 0 6."), ("A", "Thanks."))
+
+
+def test_a_name_spelled_with_words_for_letters_and_no_code_taken_for_a_name(redactor):
+    names = {s for k, s in _kinds(redactor, "strict", ("A", "Of course, what's the last name on the reservation"),
+                                  ("B", "it's Gauthier. G as in golf, A, U, T as in tango, H, I, E, R"),
+                                  ("A", "Thank you.")) if k == "PERSON"}
+    assert " ".join(sorted(names)).count("tango") == 1 and any("Gauthier" in n for n in names)
+    assert {s for k, s in _kinds(redactor, "strict", ("A", "Can you spell the last name?"),
+                                 ("B", "N as in Nancy, W, O, S, U."), ("A", "Thanks.")) if k == "PERSON"} \
+        == {"N as in Nancy, W, O, S, U."}
+    assert not {s for k, s in _kinds(redactor, "strict", ("A", "Can I get your policy number?"),
+                                     ("B", "It's K M A 4 4 0 2 9 1 7."), ("A", "Thanks.")) if k == "PERSON"}

@@ -274,8 +274,8 @@ def _name_at(toks: list[Token], k: int, strong: bool, most: int = MAX_NAME_TOKEN
         return {k}
     while k < len(toks) and len(out) < most:
         t = toks[k]
-        if not _can_be_name(t, strong or bool(out)):
-            break
+        if not _can_be_name(t, strong or bool(out)) or (not out and not strong and len(t.text) == 1):
+            break  # (not "It's K M A 4 4 0 2": a code's letters)
         out.add(k)
         if t.raw[-1:] in ",.?!;:":
             break
@@ -303,23 +303,42 @@ def _answered_name(toks: list[Token], turn: list[int], k: int) -> set[int]:
         j += 1
     if j >= len(toks) or turn[j] != turn[k]:
         return set()
+    if n := _nato(toks, turn, j):  # "N as in Nancy, W, O, S, U."
+        return set(range(j, j + n)) | _answered_name_rest(toks, turn, k, j, set(range(j, j + n)))
     letters = j = next((x for x in range(k, j) if _letters_from(toks, turn, x)), j)
     while letters < len(toks) and turn[letters] == turn[k] and len(toks[letters].text) == 1 \
             and toks[letters].text.isalpha():
         letters += 1
     if letters - j >= 3:  # "can you spell the last name?" - "a s a n t e"
         return set(range(j, letters))
-    got = _name_at(toks, j, strong=True)
-    # "Yusuf, Y-U-S-U-F, last name Demir, D-E-M-I-R": the rest of the answer's names and spellings
+    return _answered_name_rest(toks, turn, k, j, _name_at(toks, j, strong=True))
+
+
+def _answered_name_rest(toks: list[Token], turn: list[int], k: int, j: int, got: set[int]) -> set[int]:
+    """The rest of an answer's names and spellings after its first name ("Yusuf, Y-U-S-U-F, last name Demir,
+    D-E-M-I-R")."""
     x = max(got, default=j) + 1
-    while x < len(toks) and turn[x] == turn[k] and x - j < 12 and not toks[x - 1].ends_sentence:
-        if _spelled(toks[x].text) or _letters_from(toks, turn, x) or (toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False)
-                                      and (toks[x - 1].text in SPELL_GLUE or _spelled(toks[x - 1].text))):
+    while x < len(toks) and turn[x] == turn[k] and x - j < 24:
+        if n := _nato(toks, turn, x):
+            got.update(range(x, x + n))  # "G as in golf", "F as in Frank"
+            x += n
+            continue
+        spelling = bool(_spelled(toks[x].text)) or _letters_from(toks, turn, x)
+        if toks[x - 1].ends_sentence and not spelling:
+            break  # ("it's Gauthier. G as in golf, A, U, ...": a spelling goes on past a full stop)
+        if spelling or (toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False)
+                        and (toks[x - 1].text in SPELL_GLUE or _spelled(toks[x - 1].text))):
             got.add(x)  # (a name after "last name", or after a spelling; not any capitalised word)
         elif toks[x].text not in SPELL_GLUE:
             break
         x += 1
     return got
+
+
+def _nato(toks: list[Token], turn: list[int], x: int) -> int:
+    """Tokens of a letter spelled with a word for it at ``toks[x]`` ("T as in tango"): 4, else 0."""
+    ok = x + 3 < len(toks) and turn[x + 3] == turn[x] and len(toks[x].text) == 1 and toks[x].text.isalpha()
+    return 4 if ok and toks[x + 1].text == "as" and toks[x + 2].text == "in" else 0
 
 
 def _letters_from(toks: list[Token], turn: list[int], x: int) -> bool:
