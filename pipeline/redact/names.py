@@ -49,7 +49,7 @@ NOT_NAME = FILLERS | frozenset(
     "like one two three four five six seven eight nine ten number card account address email phone name "
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
     "september october november december today tomorrow yesterday mr mrs ms miss dr sir madam ma'am mister "
-    "missus doctor attention email"
+    "missus doctor attention email visa mastercard amex discover routing checking savings "
     "speaking everyone everybody all both team folks guys calling back again".split())
 # said before a name that ends where a sentence or clause does ("Okay, Natalie."): the name alone, no more
 VOCATIVE_ALONE = (("okay",), ("ok",), ("alright",), ("perfect",), ("great",), ("got", "it"), ("sure", "thing"),
@@ -80,7 +80,9 @@ BUSINESS = frozenset({"plumbing", "landscaping", "lawn", "garden", "llc", "inc",
                       "restaurant", "market", "foods", "solutions", "systems", "supply", "supplies", "hardware",
                       "flooring", "painting", "cleaning", "moving", "towing", "repair", "repairs", "logistics",
                       "consulting", "media", "labs", "health", "medical", "veterinary", "vet", "hospital",
-                      "academy", "school", "university", "college", "church", "foundation", "trust", "&"})
+                      "academy", "school", "university", "college", "church", "foundation", "trust", "dentistry",
+                      "bbq", "grill", "resort", "hotel", "inn", "spa", "fitness", "gym", "bakery", "pizza", "kitchen",
+                      "&"})
 MAX_NAME_TOKENS = 3
 MIN_PROPAGATED = 4  # a name word this long is redacted wherever else it is said (not "Al", not "man")
 
