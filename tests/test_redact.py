@@ -536,3 +536,17 @@ def test_a_name_spelled_with_words_for_letters_and_no_code_taken_for_a_name(reda
         == {"N as in Nancy, W, O, S, U."}
     assert not {s for k, s in _kinds(redactor, "strict", ("A", "Can I get your policy number?"),
                                      ("B", "It's K M A 4 4 0 2 9 1 7."), ("A", "Thanks.")) if k == "PERSON"}
+
+
+def test_a_value_in_a_question_a_request_without_a_question_mark_and_talk_after_a_number(redactor):
+    # the rep confirms a value in a question: it is the value (not the buyer's "Yep, that's the one.")
+    assert _kinds(redactor, "pii", ("A", "It was charged to the card ending in 8 8 1 4?"),
+                  ("B", "Yep, that's the one.")) == {("CARD_NUMBER", "8 8 1 4?")}
+    # "And the address for the visit" is a request: the next turn's first word is not the rep's own value
+    assert _kinds(redactor, "pii", ("A", "And the address for the visit"),
+                  ("B", "1202 Southwest 14th Terrace, Fort Lauderdale, 33312"), ("A", "Perfect.")) \
+        == {("STREET_ADDRESS", "1202 Southwest 14th Terrace, Fort Lauderdale, 33312")}
+    # talk after the number ("that's my cell, the house phone is...") is no part of it
+    assert _kinds(redactor, "pii", ("A", "and best phone number Gary"),
+                  ("B", "203-555-01 92 that's my cell, the house phone is... actually just use the cell"),
+                  ("A", "Got it.")) == {("PHONE_NUMBER", "203-555-01 92")}

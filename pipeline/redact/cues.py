@@ -303,6 +303,9 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
         b = next((j for j in range(last, min(len(toks), start + ANSWER_TOKENS)) if toks[j].ends_sentence), None)
         return start, b if b is not None and all(turn[j] == turn[last] for j in range(last, b + 1)) else last
     if seen and kind != "STREET_ADDRESS":
+        if kind in NUMBER_KINDS and valued is not None and valued + 2 <= last \
+                and all(talk_word(t.text) for t in toks[valued + 1:valued + 3]):
+            last = valued  # "203-555-01 92 that's my cell, the house phone is...": talk after the number
         return _after_talk(toks, start, last, kind), last
     direct = direct and len(said) <= ANSWER_TOKENS and not all(t.text in NOT_AN_ANSWER for t in said) \
         and not any(cues[j][0] == kind for j in range(start, end + 1)) \
@@ -403,11 +406,9 @@ def _goes_on(toks: list[Token], turn: list[int], cue_end: int, kind: str) -> boo
     k = cue_end + 1
     if toks[cue_end].ends_sentence or k >= len(toks) or turn[k] != turn[cue_end]:
         return False
-    j = k
-    while j < len(toks) and turn[j] == turn[cue_end] and not toks[j].ends_sentence:
-        j += 1
-    if j < len(toks) and turn[j] == turn[cue_end] and toks[j].is_question:
-        return False
+    _, j = sentence(toks, turn, k)  # (the sentence's last word: never the other party's first)
+    if toks[j].is_question:
+        return _valuelike(toks, k, kind)  # "the card ending in 8 8 1 4?": a value said to be confirmed
     if all(t.text in LEAD for t in toks[k:j + 1]):  # "... your social security number." and nothing after
         return False
     return toks[k].text in COPULA or toks[cue_end].raw.endswith(":") \
