@@ -5,9 +5,9 @@ misses are Whisper's: synthetic speech at 8 kHz comes back as other words. Real 
 what decides recall there is whether the rules read the many ways real people ask for and say a value.
 ``redact_calls/written/`` holds call transcripts written the way Whisper writes a clear phone call (numerals and
 number words, fillers, read-backs, values split over turns, spelled e-mails, corrections), each personal value
-and each must-stay item (prices, times, order numbers ...) labelled by its exact text. Two files, by two writers
-who did not see the redactor's rules or each other's calls: ``tune.json`` (rules may be set on it) and
-``test.json`` (frozen: reported, never read for rules).
+and each must-stay item (prices, times, order numbers ...) labelled by its exact text. One file per writer, none
+of whom saw the redactor's rules or the other files: ``tune.json``, ``dev.json``, ``service.json`` (bank and service
+calls) and ``sales.json`` (rules may be set on them) and ``test.json`` (frozen: reported, never read for rules).
 
 Each turn's words are spread over a few seconds (``transcript_from_lines``), ``detect`` runs at ``pii`` (and at
 ``strict`` for the buyer's names), and an entity's words are the whitespace-separated words its text touches, so
@@ -126,7 +126,7 @@ def score_written(path: Path, redactor=None) -> dict[str, Any]:
 
 
 def score_sets(folder: Path, only: str | None = None, redactor=None) -> dict[str, Any]:
-    """Each written set in ``folder`` (``tune``, ``dev``, ``test``) by name; ``only``: that one alone (what tuning
+    """Each written set in ``folder`` (``tune``, ``dev``, ``service``, ``sales``, ``test``) by name; ``only``: that one alone (what tuning
     looks at: never ``test``)."""
     return {p.stem: score_written(p, redactor) for p in sorted(Path(folder).glob("*.json"))
             if only is None or p.stem == only}
