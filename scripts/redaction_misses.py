@@ -50,12 +50,13 @@ def written(name: str, verbose: bool) -> int:
 
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("-")]
-    if args[:1] == ["written"] and len(args) <= 2 and (args[1:] or ["tune"])[0] != "test" \
-            and (ROOT / "redact_calls" / "written" / f"{(args[1:] or ['tune'])[0]}.json").is_file():
-        return written((args[1:] or ["tune"])[0], "-v" in argv)
+    name = (args[1:] or ["tune"])[0]
+    if args[:1] == ["written"] and len(args) <= 2 and name != "test" \
+            and (ROOT / "redact_calls" / "written" / f"{name}.json").is_file():
+        return written(name, "-v" in argv)
     if len(args) != 2 or args[0] not in TUNING:
-        print(f"usage: redaction_misses.py {{{'|'.join(TUNING)}}} OUT [-v] | written [tune|dev|service|sales] [-v]  (the test half is frozen: "
-              "callreview eval --redaction reports it)", file=sys.stderr)
+        print(f"usage: redaction_misses.py {{{'|'.join(TUNING)}}} OUT [-v] | written [tune|dev|service|sales] [-v]  "
+              "(the test half is frozen: callreview eval --redaction reports it)", file=sys.stderr)
         return 2
     half, out = args[0], Path(args[1])
     verbose = "-v" in argv

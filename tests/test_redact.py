@@ -511,8 +511,9 @@ def test_a_payees_or_advisors_name_is_no_buyers_and_a_card_code_before_an_amount
 
 def test_holding_turns_doctors_businesses_and_references_named_earlier(redactor):
     # a holding turn that says more than "one moment", then the asker's "no rush": the value is the next turn's
-    assert _kinds(redactor, "pii", ("A", "and then your social"), ("B", "hang on i gotta find my card it's in the other room"),
-                  ("A", "no rush"), ("B", "okay it's 6 1 2 40 7 7 7 1"), ("A", "got it")) == {("SSN", "6 1 2 40 7 7 7 1")}
+    assert _kinds(redactor, "pii", ("A", "and then your social"),
+                  ("B", "hang on i gotta find my card it's in the other room"), ("A", "no rush"),
+                  ("B", "okay it's 6 1 2 40 7 7 7 1"), ("A", "got it")) == {("SSN", "6 1 2 40 7 7 7 1")}
     # "the name on the card", answered and spelled letter by letter; a doctor and a business are no buyer
     names = {s for k, s in _kinds(redactor, "strict", ("A", "and what name's on the card"), ("B", "kwame asante"),
                                   ("A", "can you spell the last name"), ("B", "a s a n t e")) if k == "PERSON"}

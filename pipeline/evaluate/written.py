@@ -126,8 +126,8 @@ def score_written(path: Path, redactor=None) -> dict[str, Any]:
 
 
 def score_sets(folder: Path, only: str | None = None, redactor=None) -> dict[str, Any]:
-    """Each written set in ``folder`` (``tune``, ``dev``, ``service``, ``sales``, ``test``) by name; ``only``: that one alone (what tuning
-    looks at: never ``test``)."""
+    """Each written set in ``folder`` (``tune``, ``dev``, ``service``, ``sales``, ``test``) by name; ``only``: that
+    one alone (what tuning looks at: never ``test``)."""
     return {p.stem: score_written(p, redactor) for p in sorted(Path(folder).glob("*.json"))
             if only is None or p.stem == only}
 

@@ -11,7 +11,8 @@ from .spoken import FILLERS, Token, is_number_word, numeral
 # words that are no answer on their own ("sure", "one second", "yes"), and what comes before a value
 NOT_AN_ANSWER = frozenset({"our", "my", "your", "their", "the", "a", "an", "is", "this", "on", "in", "at", "we",
                            "i", "i'll", "i'm", "it's", "let", "me", "check", "one", "second", "moment", "hang",
-                           "hold", "sec", "yes", "no", "yeah", "yep", "nope", "sure", "correct", "right", "same", "that's", "it",
+                           "hold", "sec", "yes", "no", "yeah", "yep", "nope", "sure", "correct", "right", "same",
+                           "that's", "it",
                            "okay", "ok", "fine", "great", "thanks", "thank", "you", "alright", "perfect", "exactly",
                            "sounds", "good", "please", "go", "ahead", "absolutely", "of", "course"}) | FILLERS
 LEAD = FILLERS | {"is", "it's", "its", "sure", "yes", "yeah", "okay", "ok", "the", "my", "it", "that's", "number",
@@ -22,6 +23,8 @@ BACKCHANNEL = FILLERS | {"okay", "ok", "yeah", "yes", "yep", "go", "on", "ahead"
 HOLD = LEAD | NOT_AN_ANSWER | frozenset({"moment", "minute", "hang", "hold", "on", "let", "me", "grab", "find", "get",
                                          "it", "check", "look", "sec", "second", "just", "a", "bear", "with", "wallet",
                                          "purse", "card", "here", "see", "where", "put", "i"})
+# what says the line is held, however the rest of the turn goes ("hang on i gotta find my card")
+HOLDING = frozenset({"hang", "hold", "moment", "minute", "sec", "second", "grab", "find", "bear"})
 GO_AHEAD = BACKCHANNEL | {"take", "your", "time", "no", "rush", "problem", "worries", "whenever", "you're",
                           "ready", "i'll", "wait", "sure", "thing", "of", "course"}
 

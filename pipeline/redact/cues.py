@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from .addresses import STATES, address_like
-from .answers import (BACKCHANNEL, GO_AHEAD, HOLD, LEAD, NOT_AN_ANSWER, after_go_ahead, asks_back,
+from .answers import (BACKCHANNEL, GO_AHEAD, HOLD, HOLDING, LEAD, NOT_AN_ANSWER, after_go_ahead, asks_back,
                       talks_on)
 from .recognizers import MONTHS, REFERENCE_WORDS, TLDS, _CallRecognizer, _result
 from .requests import (REQUEST_START, REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request,
@@ -35,10 +35,10 @@ CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "CARD_NUMBER": (("card", "number"), ("card", "is"), ("number", "on", "the", "card"), ("long", "number"),
                     ("card", "ending", "in"), ("expiration", "date"), ("expiry", "date"), ("security", "code"),
                     ("digit", "code"), ("code", "on", "the", "back"),
-                    ("code", "on", "the", "front"), ("three-digit", "code"), ("four-digit", "code"), ("3-digit", "code"),
-                    ("4-digit", "code"), ("cvv",), ("cvc",)),
-    "ACCOUNT_NUMBER": (("account", "number"), ("account", "is"), ("account", "ending"), ("account", "ends"), ("member", "number"), ("member", "id"),
-                       ("customer", "number")),
+                    ("code", "on", "the", "front"), ("three-digit", "code"), ("four-digit", "code"),
+                    ("3-digit", "code"), ("4-digit", "code"), ("cvv",), ("cvc",)),
+    "ACCOUNT_NUMBER": (("account", "number"), ("account", "is"), ("account", "ending"), ("account", "ends"),
+                       ("member", "number"), ("member", "id"), ("customer", "number")),
     "ROUTING_NUMBER": (("routing", "number"), ("routing", "is"), ("sort", "code"), ("transit", "number")),
     "SSN": (("social", "security"), ("social", "is"), ("ssn",), ("of", "my", "social"), ("of", "your", "social")),
     "PHONE_NUMBER": (("phone", "number"), ("cell", "number"), ("mobile", "number"), ("reach", "me", "at"),
@@ -59,8 +59,8 @@ CUES: dict[str, tuple[tuple[str, ...], ...]] = {
 WEAK_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "CARD_NUMBER": (("credit", "card"), ("debit", "card"), ("the", "card"), ("your", "card"), ("which", "card"),
                     ("what", "card"), ("expiration",), ("expiry",), ("expires",), ("exp",)),
-    "ACCOUNT_NUMBER": (("the", "account"), ("your", "account"), ("which", "account"), ("bank", "account"), ("checking", "account"),
-                       ("savings", "account")),
+    "ACCOUNT_NUMBER": (("the", "account"), ("your", "account"), ("which", "account"), ("bank", "account"),
+                       ("checking", "account"), ("savings", "account")),
     "ROUTING_NUMBER": (("routing",), ("aba",)),
     "SSN": (("social",), ("socials",), ("last", "four"), ("final", "four"), ("four", "digits")),
     "PHONE_NUMBER": (("phone",), ("cell",), ("mobile",), ("text", "me"), ("reach", "you")),
@@ -340,8 +340,7 @@ def _holding(toks: list[Token], turn: list[int], k: int, e: int, kind: str) -> b
     end = next((j for j in range(e, len(toks)) if turn[j] != turn[k]), len(toks))
     if end >= len(toks) or any(_valuelike(toks, j, kind) for j in range(e, end)):
         return False
-    if not any(toks[j].text in ("hang", "hold", "moment", "minute", "sec", "second", "grab", "find", "bear")
-               for j in range(k, e)):
+    if not any(toks[j].text in HOLDING for j in range(k, e)):
         return False
     j = end
     while j < len(toks) and turn[j] == turn[end] and toks[j].text in GO_AHEAD:

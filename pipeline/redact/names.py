@@ -307,12 +307,9 @@ def _answered_name(toks: list[Token], turn: list[int], k: int) -> set[int]:
         return set()
     if n := _nato(toks, turn, j):  # "N as in Nancy, W, O, S, U."
         return set(range(j, j + n)) | _answered_name_rest(toks, turn, k, j, set(range(j, j + n)))
-    letters = j = next((x for x in range(k, j) if _letters_from(toks, turn, x)), j)
-    while letters < len(toks) and turn[letters] == turn[k] and len(toks[letters].text) == 1 \
-            and toks[letters].text.isalpha():
-        letters += 1
-    if letters - j >= 3:  # "can you spell the last name?" - "a s a n t e"
-        return set(range(j, letters))
+    spelled = next((run for x in range(k, j + 1) if len(run := _letter_run(toks, turn, x)) >= 3), None)
+    if spelled:  # "can you spell the last name?" - "a s a n t e"
+        return set(spelled)
     return _answered_name_rest(toks, turn, k, j, _name_at(toks, j, strong=True))
 
 
@@ -325,7 +322,7 @@ def _answered_name_rest(toks: list[Token], turn: list[int], k: int, j: int, got:
             got.update(range(x, x + n))  # "G as in golf", "F as in Frank"
             x += n
             continue
-        spelling = bool(_spelled(toks[x].text)) or _letters_from(toks, turn, x)
+        spelling = bool(_spelled(toks[x].text)) or len(_letter_run(toks, turn, x)) >= 3
         if toks[x - 1].ends_sentence and not spelling:
             break  # ("it's Gauthier. G as in golf, A, U, ...": a spelling goes on past a full stop)
         if spelling or (toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False)
@@ -339,19 +336,22 @@ def _answered_name_rest(toks: list[Token], turn: list[int], k: int, j: int, got:
 
 def _nato(toks: list[Token], turn: list[int], x: int) -> int:
     """Tokens of a letter spelled with a word for it at ``toks[x]`` ("T as in tango"): 4, else 0."""
-    ok = x + 3 < len(toks) and turn[x + 3] == turn[x] and len(toks[x].text) == 1 and toks[x].text.isalpha()
+    ok = x + 3 < len(toks) and turn[x + 3] == turn[x] and _is_letter(toks[x])
     return 4 if ok and toks[x + 1].text == "as" and toks[x + 2].text == "in" else 0
 
 
-def _letters_from(toks: list[Token], turn: list[int], x: int) -> bool:
-    """Whether ``toks[x]`` is one of three or more single letters said in a row ("nick zhao, z h a o")."""
-    def letter(k: int) -> bool:
-        return 0 <= k < len(toks) and turn[k] == turn[x] and len(toks[k].text) == 1 and toks[k].text.isalpha()
+def _is_letter(t: Token) -> bool:
+    return len(t.text) == 1 and t.text.isalpha()
 
-    a = x
-    while letter(a - 1):
+
+def _letter_run(toks: list[Token], turn: list[int], x: int) -> range:
+    """The single letters said in a row, in one turn, around ``toks[x]`` ("nick zhao, z h a o"); empty when
+    ``toks[x]`` is no letter."""
+    if not _is_letter(toks[x]):
+        return range(x, x)
+    a, b = x, x
+    while a > 0 and turn[a - 1] == turn[x] and _is_letter(toks[a - 1]):
         a -= 1
-    b = x
-    while letter(b + 1):
+    while b + 1 < len(toks) and turn[b + 1] == turn[x] and _is_letter(toks[b + 1]):
         b += 1
-    return letter(x) and b - a >= 2
+    return range(a, b + 1)

@@ -145,7 +145,7 @@ def _reference_named(toks: list[Token], first: int) -> bool:
     if k >= 0 and toks[k].text.removesuffix("'s") in REFERENCE_WORDS:
         return True
     # "the reference for today's call is 4 4 1 9 0 2 3": a reference named earlier in the sentence, then "is"
-    if k < 0 or toks[k + 1].text not in ("is", "was", "it's", "its") or k + 1 >= first:
+    if k < 0 or k + 1 >= first or toks[k + 1].text not in ("is", "was", "it's", "its"):
         return False
     j = k
     while j >= 0 and k - j < 5 and not toks[j].ends_sentence:
