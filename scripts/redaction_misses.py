@@ -2,13 +2,14 @@
 
     callreview run redact_calls/dev --out out/dev-none --redact none --settle 0   # the words, once (minutes)
     python scripts/redaction_misses.py dev out/dev-none [-v]                     # then this, after each change (s)
-    python scripts/redaction_misses.py written [tune|dev|service|sales] [-v]  # written tuning files (not test)
+    python scripts/redaction_misses.py written [tune|dev|service|sales|varied] [-v]  # written tuning files
 
 The words are the batch's, unredacted; they are redacted here in-process by the same ``detect`` and
 ``redact_body`` the batch runs, so a rule change is measured in seconds on the same transcription (as ``callreview
 eval --redaction`` does). With ``-v`` each call's transcript, the redacted text, every labelled entity not fully
 redacted and every span on no labelled entity are printed. It refuses the frozen test half (and the Harper Valley
-test calls): rules are set by reading tuning calls only; ``callreview eval --redaction`` reports the test half.
+test calls) and the frozen written files, ``test`` and ``holdout``: rules are set by reading tuning calls only;
+``callreview eval --redaction`` reports the frozen ones.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pipeline.evaluate.redaction import redaction_markdown, score_entities, scor
 from pipeline.redact import PII_KINDS, load_redactor, redact_body  # noqa: E402
 
 TUNING = ("tune", "dev")
+FROZEN_WRITTEN = ("test", "holdout")  # reported by ``callreview eval --redaction``, never read for rules
 
 
 def written(name: str, verbose: bool) -> int:
@@ -51,12 +53,13 @@ def written(name: str, verbose: bool) -> int:
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("-")]
     name = (args[1:] or ["tune"])[0]
-    if args[:1] == ["written"] and len(args) <= 2 and name != "test" \
+    if args[:1] == ["written"] and len(args) <= 2 and name not in FROZEN_WRITTEN \
             and (ROOT / "redact_calls" / "written" / f"{name}.json").is_file():
         return written(name, "-v" in argv)
     if len(args) != 2 or args[0] not in TUNING:
-        print(f"usage: redaction_misses.py {{{'|'.join(TUNING)}}} OUT [-v] | written [tune|dev|service|sales] [-v]  "
-              "(the test half is frozen: callreview eval --redaction reports it)", file=sys.stderr)
+        print(f"usage: redaction_misses.py {{{'|'.join(TUNING)}}} OUT [-v] | "
+              "written [tune|dev|service|sales|varied] [-v]  (the test half, written/test and written/holdout are "
+              "frozen: callreview eval --redaction reports them)", file=sys.stderr)
         return 2
     half, out = args[0], Path(args[1])
     verbose = "-v" in argv

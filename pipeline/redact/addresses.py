@@ -59,6 +59,13 @@ class StreetAddressRecognizer(_CallRecognizer):
         return out
 
 
+# words never part of a street's name: "6120447 from Dr. Feldman", "4 nights at the Beaver Run Resort", "one on
+# Oak Street", "2 terabyte drive" (a doctor, a resort, a street said without its house, a quantity)
+NOT_STREET_NAME = frozenset({"from", "to", "at", "with", "for", "by", "of", "on", "in", "the", "a", "an", "and",
+                             "or", "my", "your", "our", "his", "her", "their", "this", "that", "is", "are", "was",
+                             "terabyte", "gigabyte", "tablets", "nights", "days", "weeks", "hours", "minutes"})
+
+
 def street_word(t: Token) -> bool:
     return t.text in SUFFIXES or (t.text in MORE_SUFFIXES and t.raw[:1].isupper())
 
@@ -78,7 +85,7 @@ def _house_number(toks: list[Token], suffix: int) -> int | None:
     k = suffix - 1
     names = 0
     while k >= 0 and names < 4 and not _numberish(toks[k]) and toks[k].raw[:1].isalpha() \
-            and not toks[k].ends_sentence:
+            and not toks[k].ends_sentence and toks[k].text not in NOT_STREET_NAME:
         names, k = names + 1, k - 1
     if names == 0 or k < 0 or not _numberish(toks[k]):
         return None

@@ -25,73 +25,15 @@ import re
 from .addresses import STATES, address_like
 from .answers import (BACKCHANNEL, GO_AHEAD, HOLD, HOLDING, LEAD, NOT_AN_ANSWER, after_go_ahead, asks_back,
                       talks_on)
-from .recognizers import MONTHS, REFERENCE_WORDS, TLDS, _CallRecognizer, _result
+from .cue_words import (AFTERWORDS, ANSWER_TOKENS, COPULA, CUE_WORDS, CUES, FUNCTION, FUZZY_DIGITS, GUESS_TOKENS,
+                        KEYS, MAX_GAP, MAX_TOKENS, NAMING, NUMBER_KINDS, PHONE_DIGITS, READBACK, TALK, WEAK_CUES,
+                        WEEKDAYS, WHOLE)
+from .recognizers import (MONTHS, NAMING_WORDS, REFERENCE_WORDS, TLDS, _CallRecognizer, _result, email_start,
+                          spells)
 from .requests import (REQUEST_START, REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request,
                        sounds_like,
                        turns)
-from .spoken import ORDINALS, Token, digits_in, is_number_word, numeral, priced
-
-CUES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "CARD_NUMBER": (("card", "number"), ("card", "is"), ("number", "on", "the", "card"), ("long", "number"),
-                    ("card", "ending", "in"), ("expiration", "date"), ("expiry", "date"), ("security", "code"),
-                    ("digit", "code"), ("code", "on", "the", "back"),
-                    ("code", "on", "the", "front"), ("three-digit", "code"), ("four-digit", "code"),
-                    ("3-digit", "code"), ("4-digit", "code"), ("cvv",), ("cvc",)),
-    "ACCOUNT_NUMBER": (("account", "number"), ("account", "is"), ("account", "ending"), ("account", "ends"),
-                       ("member", "number"), ("member", "id"), ("customer", "number")),
-    "ROUTING_NUMBER": (("routing", "number"), ("routing", "is"), ("sort", "code"), ("transit", "number")),
-    "SSN": (("social", "security"), ("social", "is"), ("ssn",), ("of", "my", "social"), ("of", "your", "social")),
-    "PHONE_NUMBER": (("phone", "number"), ("cell", "number"), ("mobile", "number"), ("reach", "me", "at"),
-                     ("reach", "me", "on"), ("call", "me", "at"), ("call", "me", "back", "at"), ("call", "me", "on"),
-                     ("callback", "number"), ("best", "number"), ("text", "me", "on"), ("text", "me", "at"),
-                     ("number",)),  # "number" alone: see PHONE_DIGITS
-    "DATE_OF_BIRTH": (("date", "of", "birth"), ("born", "on"), ("was", "born"), ("birthday", "is"), ("dob",),
-                      ("birth", "date")),
-    "EMAIL_ADDRESS": (("email",), ("e-mail",)),  # the answer must hold "at" or "@" unless it answers a request
-    "STREET_ADDRESS": (("address", "is"), ("street", "address"), ("live", "at"), ("mailing", "address"),
-                       ("billing", "address"), ("shipping", "address"), ("zip", "code"), ("postcode",),
-                       ("company", "address"), ("address",)),  # the answer must hold a number and a street
-                                                                # word, a zip code or a state, unless it answers
-                                                                # a request
-}
-# Said in a request, these name a kind less surely ("and the card?", "when were you born?"): their answer must
-# hold something value-like, as a misheard cue's must.
-WEAK_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "CARD_NUMBER": (("credit", "card"), ("debit", "card"), ("the", "card"), ("your", "card"), ("which", "card"),
-                    ("what", "card"), ("expiration",), ("expiry",), ("expires",), ("exp",)),
-    "ACCOUNT_NUMBER": (("the", "account"), ("your", "account"), ("which", "account"), ("bank", "account"),
-                       ("checking", "account"), ("savings", "account")),
-    "ROUTING_NUMBER": (("routing",), ("aba",)),
-    "SSN": (("social",), ("socials",), ("last", "four"), ("final", "four"), ("four", "digits")),
-    "PHONE_NUMBER": (("phone",), ("cell",), ("mobile",), ("text", "me"), ("reach", "you")),
-    "DATE_OF_BIRTH": (("born",), ("birthday",), ("birthdate",), ("birth",)),
-    "STREET_ADDRESS": (("sending",), ("send",), ("ship",), ("shipped",), ("shipping",), ("deliver",),
-                       ("delivered",), ("delivering",), ("delivery",), ("mail",), ("live",), ("located",),
-                       ("based",), ("where",), ("where's",), ("city",), ("zip",), ("zipcode",)),
-}
-# said in a request, what a misheard cue most likely was: a word sounding like one of these (``_like``)
-KEYS: dict[str, tuple[str, ...]] = {
-    "CARD_NUMBER": ("card",), "ACCOUNT_NUMBER": ("account",), "ROUTING_NUMBER": ("routing",),
-    "SSN": ("social", "security"), "PHONE_NUMBER": ("phone", "mobile"), "DATE_OF_BIRTH": ("birth", "birthday"),
-    "EMAIL_ADDRESS": ("email",), "STREET_ADDRESS": ("address",),
-}
-READBACK = (("read", "that", "back"), ("read", "it", "back"), ("read", "back"), ("to", "confirm"),
-            ("did", "you", "say"), ("confirm", "that"))
-FUNCTION = frozenset({"do", "does", "did", "is", "are", "was", "were", "will", "would", "can", "could", "should",
-                      "have", "has", "had", "i", "you", "we", "they", "he", "she", "it", "that", "this", "may", "might",
-                      "must", "why", "and", "or", "but", "if", "so", "am", "be", "just", "really", "sure", "need",
-                      "want", "think", "know", "a", "the", "to", "at", "in", "on", "for", "there", "here", "of"})
-COPULA = {"is", "it's", "its", "was", "are", "that's", "would", "will", "should", "be", "reads", "starts", "ends"}
-TALK = {"name", "i", "i'm", "we", "you", "this", "here", "i'll", "let", "me", "thanks", "thank", "ends", "ending", "in"}
-NUMBER_KINDS = ("CARD_NUMBER", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SSN", "PHONE_NUMBER")
-WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
-                      "tomorrow", "tonight"})  # a number's answer ends where a day is named ("... I have Tuesday")
-MAX_TOKENS = 30
-PHONE_DIGITS = 7  # "a number we can text?": the answer to "number" alone must hold a phone number's digits
-MAX_GAP = 4  # other words a value may hold ("404. Time, time, time. 4133": a number misheard in the middle)
-GUESS_TOKENS = 8  # a number's answer with nothing number-like in it is still taken when this short (misheard)
-ANSWER_TOKENS = 16  # a direct answer to a request is taken, value-like or not, when this short
-FUZZY_DIGITS = 3  # the answer to a misheard number cue must hold this many digits
+from .spoken import ORDINALS, Token, digit_runs, digits_in, is_number_word, numeral, priced
 
 
 class CueRecognizer(_CallRecognizer):
@@ -198,7 +140,7 @@ def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
     if numeral(w) is not None or is_number_word(w) or w in ("oh", "double", "triple"):
         return True
     if kind == "DATE_OF_BIRTH":
-        return w in MONTHS or w in ORDINALS
+        return w in MONTHS or w in ORDINALS or bool(re.fullmatch(r"\d{1,2}(st|nd|rd|th)", w))  # "9th"
     if kind == "STREET_ADDRESS":
         return False
     if not (len(w) == 1 and w.isalpha() and kind in ("ACCOUNT_NUMBER", "CARD_NUMBER")):
@@ -299,14 +241,21 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
         # talk ("Walter Pruitt, and my birthday's the fifth of June") is not
         start = _after_naming(toks, start, last, kind)
         if kind == "EMAIL_ADDRESS" and (toks[last].text in TLDS or "." in toks[last].text):
+            at = next((j for j in range(last, start - 1, -1) if toks[j].text == "at" or "@" in toks[j].text), None)
+            if at is not None and not any(spells(toks, j) for j in range(start, at)):
+                start = max(start, at if "@" in toks[at].text else email_start(toks, at))  # after the talk before
+                # its name ("send it to megorourke at ..."); a name spelled out ("j, as in jelly, w, ...") is all of it
             return start, last
+        first = next(j for j in range(start, last + 1) if _valuelike(toks, j, kind))
+        if kind == "DATE_OF_BIRTH" and _whole_date(toks[first:last + 1]):
+            return first, last  # "he's, July 7th, 1982.", "August 9th, so she's a new dependent.": the date only
         b = next((j for j in range(last, min(len(toks), start + ANSWER_TOKENS)) if toks[j].ends_sentence), None)
         return start, b if b is not None and all(turn[j] == turn[last] for j in range(last, b + 1)) else last
     if seen and kind != "STREET_ADDRESS":
         if kind in NUMBER_KINDS and valued is not None and valued + 2 <= last \
                 and all(talk_word(t.text) for t in toks[valued + 1:valued + 3]):
             last = valued  # "203-555-01 92 that's my cell, the house phone is...": talk after the number
-        return _after_talk(toks, start, last, kind), last
+        return _whole(toks, _after_talk(toks, start, last, kind), last, kind)
     direct = direct and len(said) <= ANSWER_TOKENS and not all(t.text in NOT_AN_ANSWER for t in said) \
         and not any(cues[j][0] == kind for j in range(start, end + 1)) \
         and not (said[-1].is_question and said[0].text in REQUEST_START)
@@ -326,12 +275,11 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
     return start, _first_sentence_end(toks, start, end)
 
 
-_CUE_WORDS = frozenset(w for table in (CUES, WEAK_CUES) for phrases in table.values() for p in phrases for w in p)
 
 
 def talk_word(w: str) -> bool:
     """Whether ``w`` is talk around a value (a lead-in, a backchannel, a cue's own words), never part of one."""
-    return w in LEAD or w in TALK or w in NOT_AN_ANSWER or w in BACKCHANNEL or w in _CUE_WORDS
+    return w in LEAD or w in TALK or w in NOT_AN_ANSWER or w in BACKCHANNEL or w in CUE_WORDS
 
 
 def _holding(toks: list[Token], turn: list[int], k: int, e: int, kind: str) -> bool:
@@ -348,9 +296,6 @@ def _holding(toks: list[Token], turn: list[int], k: int, e: int, kind: str) -> b
     return j > end and (j >= len(toks) or turn[j] != turn[end])
 
 
-# the words that name a kind in an answer ("and my birthday's the fifth of June"): the value starts after them
-NAMING = {"DATE_OF_BIRTH": frozenset({"birth", "birthday", "birthdate", "born", "dob"}),
-          "EMAIL_ADDRESS": frozenset({"email", "e-mail"})}
 
 
 def _after_naming(toks: list[Token], start: int, last: int, kind: str) -> int:
@@ -374,6 +319,35 @@ def _after_talk(toks: list[Token], start: int, last: int, kind: str) -> int:
     first = next(j for j in range(start, last + 1) if _valuelike(toks, j, kind))
     talk = [j for j in range(start, first) if toks[j].text in LEAD | TALK]
     return talk[-1] + 1 if talk else start
+
+
+def _whole_date(said: list[Token]) -> bool:
+    """Whether a date is said whole in words Whisper heard: a month with its day, or a written "4/12/1990"."""
+    month = any(t.text in MONTHS for t in said)
+    day = any(t.text in ORDINALS or re.fullmatch(r"\d{1,2}(st|nd|rd|th)?", t.text) for t in said)
+    return (month and day) or any(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}", t.text) for t in said)
+
+
+def _whole(toks: list[Token], a: int, z: int, kind: str) -> tuple[int, int]:
+    """A number's answer from its first digit to its last when it holds the whole number in digits ("cell, 312 555
+    01 77 now"), where the words on either side are talk: three words or more, or only talk words. Two other words
+    may be a misheard group ("six zero six seven seven eight two three. 67 I made."), which is muted with it."""
+    runs = [r for r in digit_runs(toks[a:z + 1]) if not r.amount]
+    if not runs or sum(len(r.digits) for r in runs) < WHOLE.get(kind, len(toks)):
+        return a, z
+    first, last = a + runs[0].first, a + runs[-1].last
+    while first > a and (_valuelike(toks, first - 1, kind) or re.fullmatch(r"[a-z]{1,4}", toks[first - 1].text)
+                         and toks[first - 1].raw.strip(",.").isupper()):
+        first -= 1  # "B H X 9 0 0 2 ...", "PMA, 30418826": an identifier's letters
+    while last < z and toks[last + 1].text in ("oh", "o", "double", "triple"):
+        last += 1  # "... five one oh oh."
+
+    def talk(side: list[Token]) -> bool:
+        return len(side) >= 3 or all(talk_word(t.text) or t.text in AFTERWORDS for t in side) or any(
+            t.text.removesuffix("'s") in NAMING_WORDS for t in side)  # "a Visa,", "number's"
+    # (a sentence of its own before or after the number is talk too: "a Mastercard. Five one oh five, ...")
+    return (first if talk(toks[a:first]) or toks[first - 1].ends_sentence else a), \
+        (last if talk(toks[last + 1:z + 1]) or toks[last].ends_sentence else z)
 
 
 def _first_sentence_end(toks: list[Token], start: int, end: int) -> int:

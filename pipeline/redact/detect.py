@@ -148,6 +148,9 @@ class PresidioRedactor:
         refs = reference_digits(tokens(text))  # a case's or an order's number said again is the same reference
         found = [f for f in found if f[0] not in NUMBER_KINDS or not refs
                  or "".join(r.digits for r in digit_runs(tokens(text[f[1]:f[2]]))) not in refs]
+        from .company import callers_only
+
+        found = callers_only(found, text, words, offsets, roles)  # not the company's own line, mailbox, address
         if "PERSON" in kinds:
             from .names import buyer_names
 

@@ -14,77 +14,12 @@ import re
 from bisect import bisect_right
 from typing import Any, Sequence
 
+from .name_words import (
+    INTRO_STRONG, INTRO_WEAK, RELATIONS, RELATION_GLUE, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER,
+    SELF_AFTER, COMPANY_LEAD, NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, RESUME_GLUE, OWNERS, OTHERS,
+    NAME_BEFORE, PROFESSIONAL, BUSINESS, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED)
 from .requests import hangs, match, sentence
-from .spoken import FILLERS, Token, is_number_word, numeral, tokens
-
-# what the buyer says before their own name; the strong ones are followed by a name however Whisper spelled it
-INTRO_STRONG = (("my", "name", "is"), ("my", "name's"), ("my", "name"), ("name", "is"), ("name's",),
-                ("this", "is"), ("the", "name", "is"))
-INTRO_WEAK = (("i'm",), ("i", "am"), ("it's",), ("it", "is"), ("speaking", "is"), ("under", "the", "name"),
-              ("be", "under"), ("it's", "under"), ("is", "under"))  # a capitalised name must follow
-# what the rep asks the buyer's name with
-ASK_NAME = (("your", "name"), ("your", "full", "name"), ("who", "am", "i", "speaking"), ("who", "i'm", "speaking"),
-            ("who's", "calling"), ("who", "is", "calling"), ("who", "is", "this"), ("who's", "this"),
-            ("who", "am", "i", "talking"), ("your", "first", "name"), ("your", "last", "name"),
-            ("who", "do", "i", "have"), ("who", "are", "you"))
-# what a speaker says right before the other party's name ("Thanks, Maria", "Is this Priya?")
-VOCATIVE = (("thanks",), ("thank", "you"), ("hi",), ("hello",), ("hey",), ("is", "this"), ("is", "that"),
-            ("am", "i", "speaking", "with"), ("am", "i", "talking", "to"), ("speak", "with"), ("speak", "to"),
-            ("talk", "to"), ("looking", "for"), ("you're",), ("you", "are"), ("bye",), ("goodbye",), ("sorry",),
-            ("cheers",), ("care",))
-# what the rep introduces themself and their company with
-REP_INTRO = (("this", "is"), ("my", "name", "is"), ("name's",), ("i'm",), ("i", "am"), ("it's",), ("through", "to"),
-             ("you've", "got"), ("you", "have"),
-             ("reached",), ("speaking", "with"), ("talking", "to"), ("for", "calling"))
-REP_AFTER = ("calling", "here", "speaking", "from")  # "Ravi calling from Brightwave", "Oliver here"
-COMPANY_LEAD = ("from", "at", "with", "of")
-# never a name: function words, greetings and answers, days and months, what a call is about
-NOT_NAME = FILLERS | frozenset(
-    "a an the and or but so if then than that this these those it it's its is are was were be been am i i'm i'd "
-    "i'll i've me my mine you you're your yours we we're our us they their them he she his her him there here "
-    "what what's which who who's whom whose where when why how yes yeah yep no nope not okay ok sure right well "
-    "hi hello hey thanks thank please sorry bye goodbye good great fine perfect lovely morning afternoon evening "
-    "night day calling call speaking speak talking talk from at with of for to in on by about as into just also "
-    "do does did done have has had having can could would should will shall may might must get got go going "
-    "like one two three four five six seven eight nine ten number card account address email phone name "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
-    "september october november december today tomorrow yesterday mr mrs ms miss dr sir madam ma'am mister "
-    "missus doctor attention email visa mastercard amex discover routing checking savings "
-    "speaking everyone everybody all both team folks guys calling back again".split())
-# said before a name that ends where a sentence or clause does ("Okay, Natalie."): the name alone, no more
-VOCATIVE_ALONE = (("okay",), ("ok",), ("alright",), ("perfect",), ("great",), ("got", "it"), ("sure", "thing"),
-                  ("all", "right"))
-HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "mister", "missus"})
-SPELL_GLUE = frozenset({"last", "first", "name", "name's", "is", "and", "that's", "spelled", "surname", "middle"})
-# asked about with "name", whose name is the caller's ("the name of the account holder", "name for the booking")
-OWNERS = frozenset({"holder", "account", "cardholder", "policyholder", "accountholder", "primary", "caller", "patient",
-                    "passenger", "member", "owner", "insured", "applicant", "borrower", "subscriber", "reservation",
-                    "booking", "order", "card", "guest", "customer", "contact", "person", "signer", "buyer"})
-# what a "what name" question may be about instead of the caller: a business or a third party's name
-OTHERS = frozenset({"company", "business", "payee", "biller", "merchant", "provider", "store", "bank", "branch",
-                    "doctor", "advisor", "adviser", "dentist", "technician", "employer", "school", "pharmacy", "vendor",
-                    "supplier", "landlord", "contractor", "carrier", "agency", "firm", "shop", "restaurant", "hotel",
-                    "clinic", "practice", "insurer", "lender", "dealer", "dealership", "plan", "product", "street",
-                    "city", "town", "rep", "representative", "agent", "manager", "recipient", "beneficiary"})
-# the word right before "name" when the caller's is asked ("your full name", "the last name"), not "company name"
-NAME_BEFORE = frozenset({"your", "the", "a", "first", "last", "full", "legal", "middle", "maiden", "whole", "given",
-                         "family", "complete", "what", "what's", "which", "and", "that", "same", "sur"})
-# a title that names someone the caller deals with, not the caller ("your appointment with Dr. Patel")
-PROFESSIONAL = frozenset({"dr", "doctor", "officer", "nurse", "professor", "judge", "pastor", "father", "reverend",
-                          "coach", "agent", "detective", "sergeant", "captain"})
-# words that make a name a business's ("Johnson Plumbing", "Ortiz Lawn and Garden LLC", "Miller's Auto Body")
-BUSINESS = frozenset({"plumbing", "landscaping", "lawn", "garden", "llc", "inc", "corp", "co", "company", "services",
-                      "dental", "auto", "body", "shop", "store", "group", "bank", "insurance", "electric",
-                      "heating", "cooling", "hvac", "construction", "roofing", "realty", "motors", "pharmacy",
-                      "clinic", "orthopedics", "associates", "partners", "law", "studio", "salon", "cafe",
-                      "restaurant", "market", "foods", "solutions", "systems", "supply", "supplies", "hardware",
-                      "flooring", "painting", "cleaning", "moving", "towing", "repair", "repairs", "logistics",
-                      "consulting", "media", "labs", "health", "medical", "veterinary", "vet", "hospital",
-                      "academy", "school", "university", "college", "church", "foundation", "trust", "dentistry",
-                      "bbq", "grill", "resort", "hotel", "inn", "spa", "fitness", "gym", "bakery", "pizza", "kitchen",
-                      "&"})
-MAX_NAME_TOKENS = 3
-MIN_PROPAGATED = 4  # a name word this long is redacted wherever else it is said (not "Al", not "man")
+from .spoken import Token, is_number_word, numeral, tokens
 
 
 def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]], roles: dict[str, str],
@@ -114,7 +49,14 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
                 found.append(_name_at(toks, i + n, strong=True))
             elif n := match(toks, i, INTRO_WEAK):
                 found.append(_name_at(toks, i + n, strong=False))
-        if mine and (n := match(toks, i, VOCATIVE)) and i + n < len(toks) and turn[i + n] == turn[i]:
+            elif toks[i].text in SELF_AFTER and i > 0 and turn[i - 1] == turn[i] \
+                    and toks[i - 1].raw[-1:] not in ",.?!" \
+                    and (i + 1 >= len(toks) or turn[i + 1] != turn[i] or toks[i].raw[-1:] in ",.!;"):
+                found.append(_name_before(toks, i))  # "Hi Ben, Faith Young here.", "Omar calling, ..."
+        if (n := _relation(toks, turn, i)) and not (mine and toks[i].text == "my"):
+            found.append(_name_at(toks, i + n, strong=False, caps=True))  # "my wife, Leah Park", "your son Will"
+        if mine and (n := match(toks, i, VOCATIVE)) and i + n < len(toks) and turn[i + n] == turn[i] \
+                and not toks[i + n - 1].ends_sentence:  # (not "I'm sorry. Let me check.")
             found.append(_name_at(toks, i + n, strong=False))  # (the buyer's "thanks, Sam" is the rep's name)
         elif mine and (n := match(toks, i, VOCATIVE_ALONE)) and i + n < len(toks) and turn[i + n] == turn[i] \
                 and toks[i + n - 1].raw[-1:] == "," and toks[i + n].raw[-1:] in ".,!?" \
@@ -122,23 +64,28 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
             weak.append(_name_at(toks, i + n, strong=False, most=1))  # "Okay, Natalie." (and "Okay, Checking.")
         if mine and toks[i].text in HONORIFICS - PROFESSIONAL and i + 1 < len(toks) and turn[i + 1] == turn[i]:
             weak.append(_name_at(toks, i, strong=False))  # "Mr. Alvarez", whoever says it
-        if mine and ((n := match(toks, i, ASK_NAME)) or _asks_name(toks, turn, i)):
+        if mine and ((n := match(toks, i, ASK_NAME)) or _asks_name(toks, turn, i) or (
+                (n := match(toks, i, ASK_NAME_ALONE)) and toks[i + n - 1].ends_sentence)):
             found.append(_answered_name(toks, turn, i + max(n, 1)))
-    found = [g for g in found if g and not {_bare(toks[k].text) for k in g} <= own]
+    found = [g | _restated(toks, turn, g) for g in found if g and not {_bare(toks[k].text) for k in g} <= own
+             and not _business(toks, sorted(g))]  # ("set up under Ortiz Lawn and Garden": a business)
     weak = [g for g in weak if g and not {_bare(toks[k].text) for k in g} <= own]
-    names = {_bare(toks[k].text) for g in found for k in g} - own
-    names = {n for n in names if len(n) >= MIN_PROPAGATED}
+    names = {n for n in {_bare(toks[k].text) for g in found for k in g} - own if len(n) >= 3}
     said = {k for g in found + weak for k in g}
+    # a name found written lower-case ("quame man") may recur so; one Whisper capitalised is a word when it is not
+    # ("Mark Young" - "mark it as lost", "Summer" - "most of the summer"), or starts a question ("Will you ...")
+    lower = {_bare(toks[k].text) for g in found for k in g if not _capital(toks[k])}
     # later mentions, and the name spelled out ("Lindqvist. That's L-I-N-D-Q-V-I-S-T.")
     spacy_words = {_bare(t.text) for a, b in spacy_names for t in toks if a <= t.start and t.end <= b} - own
-    sounds = {_sound(n) for n in names}
-    every = [{k} for k, t in enumerate(toks) if k not in said and (
-        _bare(t.text) in names or _spelled(t.text) in names | spacy_words
-        or (len(t.text) >= MIN_PROPAGATED and _can_be_name(t, False) and _sound(_bare(t.text)) in sounds
-            and k > 0 and turn[k - 1] == turn[k] and not toks[k - 1].ends_sentence))]
-    # (a name Whisper spelled two ways, "Caitlin" and "Kaitlyn", sounds the same: Metaphone; capitalised
-    # mid-sentence, not a sentence's first word: "Brian" after "Brown", "More" after "Mary")
-    spans = [(toks[min(g)].start, toks[max(g)].end) for g in found + weak + every]
+    every = _mentions(toks, turn, names, lower, said, spacy_words)
+    for _ in range(4):  # the rest of a name said beside a mention: "Sandra Kapoor", "Pawel and Monika Kaczmarek"
+        near = _beside(toks, turn, said | every, own)
+        if not near:
+            break
+        names |= {_bare(toks[k].text) for k in near if len(toks[k].text) >= 3}
+        every |= near
+        every |= _mentions(toks, turn, names, lower, said | every, spacy_words)
+    spans = [(toks[r[0]].start, toks[r[-1]].end) for g in found + weak + [every] for r in _runs(g)]
     buyer_said = {p for k, t in enumerate(toks) if speaker[k] not in rep for p in re.split(r"[^a-z]+", t.text) if p}
     for a, b in spacy_names:
         idx = [k for k, t in enumerate(toks) if a <= t.start and t.end <= b]
@@ -155,6 +102,87 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
             # "Found it, Anita Patel") or what is said around it shows it (vocatives, later mentions)
         spans.append((a, b))
     return spans
+
+
+def _mentions(toks: list[Token], turn: list[int], names: set[str], lower: set[str], taken: set[int],
+              spelled: set[str]) -> set[int]:
+    """Tokens that say one of ``names`` again (or spell it, or one of ``spelled``), outside ``taken``."""
+    sounds = {_sound(n) for n in names if len(n) >= MIN_PROPAGATED}
+    return {k for k, t in enumerate(toks) if k not in taken and (
+        (_bare(t.text) in names and (_bare(t.text) in lower and len(t.text) >= MIN_PROPAGATED
+                                     or _capital(t) and not _verb_first(toks, turn, k)))
+        or _spelled(t.text) in names | spelled
+        or (len(t.text) >= MIN_PROPAGATED and _can_be_name(t, False) and _sound(_bare(t.text)) in sounds
+            and k > 0 and turn[k - 1] == turn[k] and not toks[k - 1].ends_sentence))}
+    # (a name Whisper spelled two ways, "Caitlin" and "Kaitlyn", sounds the same: Metaphone; capitalised
+    # mid-sentence, not a sentence's first word: "Brian" after "Brown", "More" after "Mary")
+
+
+def _beside(toks: list[Token], turn: list[int], taken: set[int], own: set[str]) -> set[int]:
+    """Capitalised name words said right beside a mention in ``taken``, in its sentence ("it's Sandra Kapoor on
+    the lease?", "the parent of Noah Stein"), and a name joined to one by "and" ("Pawel and Monika")."""
+    out: set[int] = set()
+    for k in taken:
+        left = k >= 2 and turn[k - 2] == turn[k] and not toks[k - 2].ends_sentence  # (not a sentence's first word)
+        side = [(k + 1, k)] + ([(k - 1, k - 1)] if left else [])
+        if k >= 2 and toks[k - 1].text == "and" and toks[k - 2].raw[-1:] not in ",;:":
+            side.append((k - 2, k - 2))
+        for j, edge in side:
+            t = toks[j] if 0 <= j < len(toks) else None
+            if t is None or j in taken or turn[j] != turn[k] or toks[edge].raw[-1:] in ",.?!;:" \
+                    or not _capital(t) or len(t.text) < 2 or not _can_be_name(t, False) or _bare(t.text) in own \
+                    or t.text in STREET_WORDS or _business(toks, [j]) or t.text in PROFESSIONAL:
+                continue
+            out.add(j)
+    return out
+
+
+def _capital(t: Token) -> bool:
+    return t.raw.lstrip("\"'(“‘")[:1].isupper()
+
+
+def _verb_first(toks: list[Token], turn: list[int], k: int) -> bool:
+    """Whether ``toks[k]`` starts its sentence as a verb would ("Will you be home?", "Mark it as lost.")."""
+    first = k == 0 or turn[k - 1] != turn[k] or toks[k - 1].ends_sentence
+    return first and k + 1 < len(toks) and toks[k + 1].text in ("you", "it", "i", "we", "they", "that", "this", "do",
+                                                                  "be", "the", "a", "your", "my", "me", "him", "her")
+
+
+def _runs(g: set[int]) -> list[list[int]]:
+    """``g``'s token indices as runs of neighbours ("Okafor, first name Chidi": two spans, not the words between)."""
+    out: list[list[int]] = []
+    for k in sorted(g):
+        if out and out[-1][-1] == k - 1:
+            out[-1].append(k)
+        else:
+            out.append([k])
+    return out
+
+
+def _relation(toks: list[Token], turn: list[int], i: int) -> int:
+    """Tokens from ``toks[i]`` to a household member's name ("my wife, Leah", "our daughter Adaeze", "my fiancé is
+    Drew Page", "my wife's name, Leah Park"), or 0."""
+    if toks[i].text not in ("my", "his", "her", "our", "their", "your"):
+        return 0
+    k = i + 1
+    while k < len(toks) and turn[k] == turn[i] and k - i <= 4 and toks[k].text in RELATION_GLUE - {"is"}:
+        k += 1
+    if k >= len(toks) or turn[k] != turn[i] or _bare(toks[k].text) not in RELATIONS:
+        return 0
+    k += 1
+    while k < len(toks) and turn[k] == turn[i] and k - i <= 6 and toks[k].text in RELATION_GLUE:
+        k += 1
+    return k - i if k < len(toks) and turn[k] == turn[i] else 0
+
+
+def _restated(toks: list[Token], turn: list[int], g: set[int]) -> set[int]:
+    """The name said again, in full, right after ``g`` ("under Nguyen, Linh Nguyen", "Marcus. Marcus Bell."):
+    capitalised words to the next stop that repeat one of ``g``'s."""
+    k = max(g) + 1
+    if k >= len(toks) or turn[k] != turn[k - 1] or toks[k - 1].raw[-1:] not in ",.":
+        return set()
+    again = _name_at(toks, k, strong=False)
+    return again if {_bare(toks[x].text) for x in again} & {_bare(toks[x].text) for x in g} else set()
 
 
 def _titled_other(toks: list[Token], k: int) -> bool:
@@ -175,10 +203,10 @@ def _sound(w: str) -> str:
     return jellyfish.metaphone(w)
 
 
-def _spelled(w: str) -> str | None:
+def _spelled(w: str, least: int = 3) -> str | None:
     """The word spelled letter by letter ("p-r-u-i-t-t" -> "pruitt"), or None."""
     parts = w.split("-")
-    return "".join(parts) if len(parts) >= 3 and all(len(p) == 1 and p.isalpha() for p in parts) else None
+    return "".join(parts) if len(parts) >= least and all(len(p) == 1 and p.isalpha() for p in parts) else None
 
 
 def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
@@ -188,24 +216,26 @@ def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
     if toks[i].text not in ("name", "name's"):
         return False
     a, b = sentence(toks, turn, i)
-    on = i + 1 < len(toks) and toks[i + 1].text == "on" and any(t.text.removesuffix("s") in OWNERS
-                                                                  for t in toks[i + 2:min(b, i + 4) + 1])
-    if not on and not any(t.text in ("your", "what", "which", "first", "last", "full")
-                          for t in toks[max(a, i - 4):i]) and not any(t.text == "your" for t in toks[i + 1:b + 1]):
-        return False  # ("First and last name", "what name should I put on the note", "the name on the card",
-        # "name as it appears on your passport")
     before = toks[i - 1].text if i > a else ""
     if before.endswith("'s") and before[:-2] not in OWNERS or (
             before and not before.endswith("'s") and before not in NAME_BEFORE | NOT_NAME
             and not is_number_word(before)):
         return False  # "the payee's name", "your company name" (not "the cardholder's name", "your legal name")
     k = i + 1
-    if toks[i].text == "name" and k <= b and toks[k].text in ("of", "for"):
+    if toks[i].text == "name" and k <= b and toks[k].text in ("of", "for", "on"):
         k += 1
         while k <= b and toks[k].text in ("the", "a", "an", "your", "that", "this", "my", "whoever"):
             k += 1
         if k > b or toks[k].text.removesuffix("s") not in OWNERS:
-            return False  # "the name of the company", "name for the advisor" (not "name of the account holder")
+            return False  # "the name of the company", "name for the advisor" (not "name of the account holder",
+            # "the name for the order", "the name on the membership")
+        owned = True
+    else:
+        owned = before.endswith("'s")  # "the member's name"
+    if not owned and not any(t.text in ("your", "what", "which", "first", "last", "full")
+                             for t in toks[max(a, i - 4):i]) and not any(t.text == "your" for t in toks[i + 1:b + 1]):
+        return False  # ("First and last name", "what name should I put on the note", "name as it appears on your
+        # passport")
     if any(t.text.removesuffix("s") in OTHERS for t in toks[a:b + 1]):
         return False
     return hangs(toks, turn, b)
@@ -233,11 +263,15 @@ def _rep_speakers(toks: list[Token], speaker: list, roles: dict[str, str]) -> se
 def _own_names(toks: list[Token], speaker: list, turn: list[int], rep: set) -> set[str]:
     """The rep's own name and company, from how the rep introduces themself: "this is Sam from Northwind"."""
     own: set[str] = set()
+    opening = sorted({turn[i] for i in range(len(toks)) if speaker[i] in rep})[:2]
     for i in range(len(toks)):
         if speaker[i] not in rep:
             continue
-        if (n := match(toks, i, REP_INTRO)) and not (i > 0 and toks[i - 1].text in ("i", "i'm")):
-            named = _name_at(toks, i + n, strong=False)  # (not "am I speaking with Helen?": that is the buyer)
+        if (n := match(toks, i, REP_INTRO)) and not (i > 0 and toks[i - 1].text in ("i", "i'm")) and (
+                any(t.text in COMPANY_LEAD for t in toks[i + n:i + n + 4])
+                or turn[i] in opening and not _clause_asks(toks, turn, i)):
+            named = _name_at(toks, i + n, strong=False)  # (not "am I speaking with Helen?": that is the buyer;
+            # nor "And it's Sandra Kapoor on the lease?")
         elif toks[i].text in REP_AFTER and i > 0 and turn[i - 1] == turn[i]:
             named = _name_before(toks, i)
         else:
@@ -253,6 +287,15 @@ def _own_names(toks: list[Token], speaker: list, turn: list[int], rep: set) -> s
     return own
 
 
+def _clause_asks(toks: list[Token], turn: list[int], i: int) -> bool:
+    """Whether the clause from ``toks[i]`` to its next mark ends in a question ("it's Sandra Kapoor on the lease?",
+    not "this is Dana, how can I help?")."""
+    j = i
+    while j + 1 < len(toks) and turn[j + 1] == turn[i] and toks[j].raw.rstrip("\"')")[-1:] not in ",.?!;:":
+        j += 1
+    return toks[j].is_question
+
+
 def _name_before(toks: list[Token], i: int) -> set[int]:
     """The capitalised name said just before ``toks[i]`` ("Ravi" in "Ravi calling from ..."), up to two words."""
     out: set[int] = set()
@@ -264,19 +307,22 @@ def _name_before(toks: list[Token], i: int) -> set[int]:
     return out
 
 
-def _name_at(toks: list[Token], k: int, strong: bool, most: int = MAX_NAME_TOKENS) -> set[int]:
+def _name_at(toks: list[Token], k: int, strong: bool, most: int = MAX_NAME_TOKENS, caps: bool = False) -> set[int]:
     """Token indices of the name said from ``toks[k]``: up to ``most`` words that can be a name (capitalised,
-    unless ``strong``: after "my name is" a name is a name however Whisper spelled it), ending at punctuation."""
+    unless ``strong``: after "my name is" a name is a name however Whisper spelled it; after the first, any, unless
+    ``caps``), ending at punctuation."""
     out: set[int] = set()
-    if k < len(toks) and toks[k].text in HONORIFICS:  # "is this Mr. Alvarez?": the surname after the title, one
-        k += 1  # word ("Hello, Mr. Harper Valley National Day": Whisper's "this is Harper Valley National Bank")
-        if k >= len(toks) or not _can_be_name(toks[k], False) or (
-                k + 1 < len(toks) and toks[k].raw[-1:] not in ",.?!;:" and _can_be_name(toks[k + 1], False)):
+    if k < len(toks) and toks[k].text in HONORIFICS:  # "is this Mr. Alvarez?", "this is Dr. Venkatesh Iyer": one
+        k += 1  # or two words after the title ("Hello, Mr. Harper Valley National Day": Whisper's "this is Harper
+        # Valley National Bank", no name)
+        two = k + 1 < len(toks) and toks[k].raw[-1:] not in ",.?!;:" and _can_be_name(toks[k + 1], False)
+        if k >= len(toks) or not _can_be_name(toks[k], False) or (two and k + 2 < len(toks) and toks[
+                k + 1].raw[-1:] not in ",.?!;:" and _can_be_name(toks[k + 2], False)):
             return out
-        return {k}
+        return {k, k + 1} if two else {k}
     while k < len(toks) and len(out) < most:
         t = toks[k]
-        if not _can_be_name(t, strong or bool(out)) or (not out and not strong and len(t.text) == 1):
+        if not _can_be_name(t, strong or (bool(out) and not caps)) or (not out and not strong and len(t.text) == 1):
             break  # (not "It's K M A 4 4 0 2": a code's letters)
         out.add(k)
         if t.raw[-1:] in ",.?!;:":
@@ -299,9 +345,9 @@ def _answered_name(toks: list[Token], turn: list[int], k: int) -> set[int]:
         k += 1
     if k >= len(toks):
         return set()
-    lead = NOT_NAME - {"may", "march", "june", "april", "august"}
+    lead = (NOT_NAME | SPELL_GLUE | ANSWER_VERBS | OWNERS) - {"may", "march", "june", "april", "august"}
     j = k
-    while j < len(toks) and turn[j] == turn[k] and toks[j].text in lead and j - k < 6:
+    while j < len(toks) and turn[j] == turn[k] and _bare(toks[j].text) in lead and j - k < 6:
         j += 1
     if j >= len(toks) or turn[j] != turn[k]:
         return set()
@@ -315,23 +361,53 @@ def _answered_name(toks: list[Token], turn: list[int], k: int) -> set[int]:
 
 def _answered_name_rest(toks: list[Token], turn: list[int], k: int, j: int, got: set[int]) -> set[int]:
     """The rest of an answer's names and spellings after its first name ("Yusuf, Y-U-S-U-F, last name Demir,
-    D-E-M-I-R")."""
+    D-E-M-I-R", "Jo, J-O", "Kaczmarek. That's K as in kilo, A, C as in Charlie, Z, ...", "Choi. C-H-O-I. First
+    name Hyun-woo")."""
     x = max(got, default=j) + 1
-    while x < len(toks) and turn[x] == turn[k] and x - j < 24:
+    spelt = any(_is_letter(toks[g]) or _spelled(toks[g].text) for g in got)
+    while x < len(toks) and turn[x] == turn[k] and x - j < 32:
         if n := _nato(toks, turn, x):
             got.update(range(x, x + n))  # "G as in golf", "F as in Frank"
-            x += n
+            x, spelt = x + n, True
             continue
-        spelling = bool(_spelled(toks[x].text)) or len(_letter_run(toks, turn, x)) >= 3
-        if toks[x - 1].ends_sentence and not spelling:
-            break  # ("it's Gauthier. G as in golf, A, U, ...": a spelling goes on past a full stop)
-        if spelling or (toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False)
-                        and (toks[x - 1].text in SPELL_GLUE or _spelled(toks[x - 1].text))):
+        spelling = bool(_spelled(toks[x].text, 2 if spelt or x - 1 in got else 3)) \
+            or len(_letter_run(toks, turn, x)) >= 3 or (_is_letter(toks[x]) and (spelt or _spells_on(toks, turn, x)))
+        if toks[x - 1].ends_sentence and not spelling and not _resumes(toks, turn, x):
+            break  # ("It's Irish, nobody spells it right": talk, not the name)
+        if spelling:
+            got.add(x)
+            spelt = True
+        elif toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False) \
+                and (toks[x - 1].text in SPELL_GLUE or _spelled(toks[x - 1].text, 2)):
             got.add(x)  # (a name after "last name", or after a spelling; not any capitalised word)
-        elif toks[x].text not in SPELL_GLUE:
+        elif toks[x].text not in SPELL_GLUE | RESUME_GLUE:
             break
         x += 1
     return got
+
+
+def _spells_on(toks: list[Token], turn: list[int], x: int) -> bool:
+    """Whether a spelling follows ``toks[x]`` in its turn, past glue and single letters ("O, apostrophe,
+    S-U-L-L-I-V-A-N")."""
+    y = x + 1
+    while y < len(toks) and turn[y] == turn[x] and y - x <= 4 and (
+            toks[y].text in SPELL_GLUE | RESUME_GLUE or _is_letter(toks[y])) and not _nato(toks, turn, y):
+        y += 1
+    return y < len(toks) and turn[y] == turn[x] and bool(_nato(toks, turn, y) or _spelled(toks[y].text, 2))
+
+
+def _resumes(toks: list[Token], turn: list[int], x: int) -> bool:
+    """Whether the answer goes on with the name after a full stop: a spelling ("That's K as in kilo") or another
+    name given as one ("First name Hyun-woo", "It's pronounced Neeve")."""
+    if _is_letter(toks[x]) or _spelled(toks[x].text, 2) or _nato(toks, turn, x):
+        return _spells_on(toks, turn, x) or bool(_nato(toks, turn, x) or _spelled(toks[x].text))
+    y = x
+    while y < len(toks) and turn[y] == turn[x] and y - x < 3 and toks[y].text in SPELL_GLUE | RESUME_GLUE:
+        y += 1
+    if y == x or y >= len(toks) or turn[y] != turn[x]:
+        return False
+    return bool(_nato(toks, turn, y) or _spelled(toks[y].text, 2) or len(_letter_run(toks, turn, y)) >= 3
+                or (toks[y - 1].text in ("name", "name's", "pronounced") and _can_be_name(toks[y], False)))
 
 
 def _nato(toks: list[Token], turn: list[int], x: int) -> int:

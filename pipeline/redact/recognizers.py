@@ -36,7 +36,10 @@ MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug"
 TLDS = {"com", "net", "org", "edu", "gov", "io", "co", "us", "uk", "ca", "biz", "info", "me", "de", "ai"}
 JOINERS = {"underscore", "dot", "dash", "hyphen"}  # what joins the parts of a spelled e-mail's name
 EMAIL_STOP = {"is", "it's", "its", "email", "e-mail", "address", "my", "me", "to", "send", "the", "that's", "sure",
-              "yes", "yeah", "okay", "ok", "so", "and", "it", "at", "use", "just", "reach", "mail", "please", "on"}
+              "yes", "yeah", "okay", "ok", "so", "and", "it", "at", "use", "just", "reach", "mail", "please", "on",
+              "your", "for", "with", "from", "as", "via", "under", "still", "now", "best", "personal", "work", "new",
+              "old", "have", "we", "was", "be", "statements", "receipts", "receipt", "invoices", "updates", "copy",
+              "here", "there", "try", "put", "update", "prefer", "rather", "want", "is", "me"}
 STRICT_KINDS = ("PERSON", "NUMBER")
 NAMING_WORDS = CARD_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS | PHONE_WORDS | BIRTH_WORDS | {"number", "zip"}
 MISHEARD_GAP = 2  # words between two runs of digits that may be a misheard digit of the same number
@@ -222,18 +225,34 @@ class SpelledEmailRecognizer(_CallRecognizer):
             end = _domain_end(toks, i + 1)
             if end is None:
                 continue
-            start = i
-            while start > 0 and i - start < 6 and toks[start - 1].text not in EMAIL_STOP \
-                    and not toks[start - 1].ends_sentence and toks[start - 1].text not in FILLERS:
-                start -= 1
-            joined = [k for k in range(max(0, i - 8), start) if toks[k].text in JOINERS
-                      and not any(t.ends_sentence for t in toks[k:i])]
-            if joined and joined[0] > 0:  # "call him underscore phrase or 80 to at": the name runs back to its join
-                start = joined[0] - 1
+            start = email_start(toks, i)
             # no name before the "at" (misheard, or a turn of its own): the domain still goes
             out.append(_result("EMAIL_ADDRESS", toks[start].start, toks[end].end, 0.9 if start < i else 0.6,
                                self.name))
         return out
+
+
+def spells(toks: list[Token], j: int) -> bool:
+    """Whether ``toks[j]`` spells: a letter, letters joined by hyphens ("p-a-r-k", "2-2"), "as in"."""
+    w = toks[j].text
+    return len(w) == 1 or (("-" in w) and all(len(x) == 1 for x in w.split("-"))) or (
+        w == "as" and j + 1 < len(toks) and toks[j + 1].text == "in")
+
+
+def email_start(toks: list[Token], i: int) -> int:
+    """The first token of a spoken e-mail's name before its "at" (``toks[i]``): back to a lead-in word, a comma or
+    a full stop ("send it to megorourke at ...", "the work one, thanh dot nguyen at ..."), at most six words, or
+    to where a "dot" or "underscore" joins it."""
+    start = i
+    while start > 0 and i - start < 6 and toks[start - 1].text not in EMAIL_STOP \
+            and not toks[start - 1].ends_sentence and toks[start - 1].text not in FILLERS \
+            and not (start < i and toks[start - 1].raw.endswith(",") and not spells(toks, start - 1)):
+        start -= 1
+    joined = [k for k in range(max(0, i - 8), start) if toks[k].text in JOINERS
+              and not any(t.ends_sentence for t in toks[k:i])]
+    if joined and joined[0] > 0:  # "call him underscore phrase or 80 to at": the name runs back to its join
+        start = joined[0] - 1
+    return start
 
 
 def _domain_end(toks: list[Token], j: int) -> int | None:
