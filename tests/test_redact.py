@@ -599,6 +599,10 @@ def test_the_companys_own_details_and_the_talk_around_a_whole_value_stay(redacto
         ("B", "My cell, 312 555 01 77 if there are any schedule changes."))
     assert any("I made." in s for k, s in _kinds(redactor, "pii", ("A", "And the account number?"),
                                                  ("B", "Six zero six seven, seven eight two three, 67 I made.")))
+    # a clause of talk after the number is no part of it
+    assert not any("desk" in said for _, said in _kinds(
+        redactor, "pii", ("A", "Thanks, that went through, your member id is 7 7 4 0 2 1 9 8, just bring your id to "
+                               "the front desk and they'll take your photo")))
     # a date of birth said whole ends there; an e-mail's name starts after the talk before it
     assert ("DATE_OF_BIRTH", "July 7th, 1982.") in _kinds(redactor, "pii", ("A", "And his date of birth?"),
                                                           ("B", "Oh, um, he's, uh, July 7th, 1982."))

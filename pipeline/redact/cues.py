@@ -211,8 +211,9 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
             if k not in sums and _valuelike(toks, k, kind):
                 seen, valued = True, k
             last = end = k
-            if seen and toks[k].ends_sentence and _talk_follows(toks, turn, k, kind):
-                break
+            if seen and (toks[k].ends_sentence and _talk_follows(toks, turn, k, kind)
+                         or _clause_talk(toks, turn, k, kind)):
+                break  # (a clause of talk after it: "PPC 20448, just bring your id to the front desk")
             k += 1
             continue
         elif _valuelike(toks, k, kind):
@@ -352,6 +353,17 @@ def _whole(toks: list[Token], a: int, z: int, kind: str) -> tuple[int, int]:
 
 def _first_sentence_end(toks: list[Token], start: int, end: int) -> int:
     return next((j for j in range(start, end + 1) if toks[j].ends_sentence), end)
+
+
+def _clause_talk(toks: list[Token], turn: list[int], k: int, kind: str) -> bool:
+    """Whether a comma at ``toks[k]`` is followed by a clause of talk: three words or more, none value-like."""
+    if not toks[k].raw.endswith(","):
+        return False
+    j = k + 1
+    while j < len(toks) and turn[j] == turn[k] and not _valuelike(toks, j, kind) and toks[j].raw[-1:] not in ",.?!;:":
+        j += 1
+    end = j if j >= len(toks) or turn[j] != turn[k] or _valuelike(toks, j, kind) else j + 1  # the clause's words
+    return end - k > 3 and not any(_valuelike(toks, x, kind) for x in range(k + 1, end))
 
 
 def _talk_follows(toks: list[Token], turn: list[int], k: int, kind: str) -> bool:
