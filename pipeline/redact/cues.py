@@ -140,7 +140,7 @@ def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
     if numeral(w) is not None or is_number_word(w) or w in ("oh", "double", "triple"):
         return True
     if kind == "DATE_OF_BIRTH":
-        return w in MONTHS or w in ORDINALS or bool(re.fullmatch(r"\d{1,2}(st|nd|rd|th)", w))  # "9th"
+        return w in MONTHS or w in ORDINALS
     if kind == "STREET_ADDRESS":
         return False
     if not (len(w) == 1 and w.isalpha() and kind in ("ACCOUNT_NUMBER", "CARD_NUMBER")):
@@ -247,9 +247,6 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
                 start = max(start, at if "@" in toks[at].text else email_start(toks, at))  # after the talk before
                 # its name ("send it to megorourke at ..."); a name spelled out ("j, as in jelly, w, ...") is all of it
             return start, last
-        first = next(j for j in range(start, last + 1) if _valuelike(toks, j, kind))
-        if kind == "DATE_OF_BIRTH" and _whole_date(toks[first:last + 1]):
-            return first, last  # "he's, July 7th, 1982.", "August 9th, so she's a new dependent.": the date only
         b = next((j for j in range(last, min(len(toks), start + ANSWER_TOKENS)) if toks[j].ends_sentence), None)
         return start, b if b is not None and all(turn[j] == turn[last] for j in range(last, b + 1)) else last
     if seen and kind != "STREET_ADDRESS":
@@ -322,13 +319,6 @@ def _after_talk(toks: list[Token], start: int, last: int, kind: str) -> int:
     return talk[-1] + 1 if talk else start
 
 
-def _whole_date(said: list[Token]) -> bool:
-    """Whether a date is said whole in words Whisper heard: a month with its day, or a written "4/12/1990"."""
-    month = any(t.text in MONTHS for t in said)
-    day = any(t.text in ORDINALS or re.fullmatch(r"\d{1,2}(st|nd|rd|th)?", t.text) for t in said)
-    return (month and day) or any(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}", t.text) for t in said)
-
-
 def _whole(toks: list[Token], a: int, z: int, kind: str) -> tuple[int, int]:
     """A number's answer from its first digit to its last when it holds the whole number in digits ("cell, 312 555
     01 77 now"), where the words on either side are talk: three words or more, or only talk words. Two other words
@@ -356,14 +346,17 @@ def _first_sentence_end(toks: list[Token], start: int, end: int) -> int:
 
 
 def _clause_talk(toks: list[Token], turn: list[int], k: int, kind: str) -> bool:
-    """Whether a comma at ``toks[k]`` is followed by a clause of talk: three words or more, none value-like."""
+    """Whether a comma at ``toks[k]`` is followed by a clause of talk (three words or more, none value-like) and
+    nothing value-like after it in the turn: the number has ended."""
     if not toks[k].raw.endswith(","):
         return False
     j = k + 1
     while j < len(toks) and turn[j] == turn[k] and not _valuelike(toks, j, kind) and toks[j].raw[-1:] not in ",.?!;:":
         j += 1
     end = j if j >= len(toks) or turn[j] != turn[k] or _valuelike(toks, j, kind) else j + 1  # the clause's words
-    return end - k > 3 and not any(_valuelike(toks, x, kind) for x in range(k + 1, end))
+    rest = range(end, next((x for x in range(end, len(toks)) if turn[x] != turn[k]), len(toks)))
+    return end - k > 3 and not any(_valuelike(toks, x, kind) for x in range(k + 1, end)) \
+        and not any(_valuelike(toks, x, kind) for x in rest)  # ("4485 2710, hang on, let me check, 9934 6021")
 
 
 def _talk_follows(toks: list[Token], turn: list[int], k: int, kind: str) -> bool:
