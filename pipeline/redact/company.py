@@ -13,7 +13,7 @@ from bisect import bisect_right
 from typing import Any, Sequence
 
 from .recognizers import ACCOUNT_WORDS, CARD_WORDS, ROUTING_WORDS, SSN_WORDS
-from .requests import match, sentence
+from .requests import match, sentence, speakers, turns
 from .spoken import Token, digit_runs, tokens
 
 TOLL_FREE = re.compile(r"(1?8(00|88|77|66|55|44|33)\d{7})+")  # (said again right after: one span)
@@ -40,19 +40,13 @@ def callers_only(found: list[tuple], text: str, words: Sequence[Any], offsets: l
     toks = tokens(text)
     if not toks:
         return found
-    starts = [a for a, _ in offsets]
-    speaker = [_speaker(words[max(0, bisect_right(starts, t.start) - 1)]) for t in toks]
-    turn = [0]
-    for k in range(1, len(toks)):
-        turn.append(turn[-1] + (speaker[k] != speaker[k - 1]))
+    speaker, turn = speakers(toks, words, offsets), turns(text, toks)
     rep = {s for s, r in roles.items() if r == "rep"}
     tstarts = [t.start for t in toks]
     own: set[str] = set()
     keep = []
     for f in found:
-        kind, a, b = f[0], f[1], f[2]
-        idx = [k for k in range(max(0, bisect_right(tstarts, a) - 1), len(toks)) if toks[k].start < b
-               and toks[k].end > a]
+        kind, idx = f[0], _inside(toks, tstarts, f[1], f[2])
         if kind not in KINDS or not idx:
             keep.append(f)
             continue
@@ -67,10 +61,21 @@ def callers_only(found: list[tuple], text: str, words: Sequence[Any], offsets: l
         return keep
     out = []
     for f in keep:  # the caller saying the company's number back ("1-800-555-0117, got it")
-        idx = [k for k, t in enumerate(toks) if t.start < f[2] and t.end > f[1]]
+        idx = _inside(toks, tstarts, f[1], f[2])
         if f[0] in KINDS and idx and _key(f[0], toks[idx[0]:idx[-1] + 1]) in own:
             continue
         out.append(f)
+    return out
+
+
+def _inside(toks: list[Token], tstarts: list[int], a: int, b: int) -> list[int]:
+    """The tokens the character span ``a``-``b`` overlaps."""
+    out = []
+    for k in range(max(0, bisect_right(tstarts, a) - 1), len(toks)):
+        if toks[k].start >= b:
+            break
+        if toks[k].end > a:
+            out.append(k)
     return out
 
 
@@ -109,7 +114,3 @@ def _given_as_own(toks: list[Token], turn: list[int], idx: list[int]) -> bool:
         if match(toks, i, OWN) and not any(t.text in ("your", "you", "you're", "yours") for t in toks[i:idx[0]]):
             return True
     return False
-
-
-def _speaker(w: Any) -> str | None:
-    return w.get("speaker") if isinstance(w, dict) else getattr(w, "speaker", None)

@@ -273,8 +273,6 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
     return start, _first_sentence_end(toks, start, end)
 
 
-
-
 def talk_word(w: str) -> bool:
     """Whether ``w`` is talk around a value (a lead-in, a backchannel, a cue's own words), never part of one."""
     return w in LEAD or w in TALK or w in NOT_AN_ANSWER or w in BACKCHANNEL or w in CUE_WORDS
@@ -292,8 +290,6 @@ def _holding(toks: list[Token], turn: list[int], k: int, e: int, kind: str) -> b
     while j < len(toks) and turn[j] == turn[end] and toks[j].text in GO_AHEAD:
         j += 1
     return j > end and (j >= len(toks) or turn[j] != turn[end])
-
-
 
 
 def _after_naming(toks: list[Token], start: int, last: int, kind: str) -> int:

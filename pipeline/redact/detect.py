@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
+from .requests import speaker_of
 from .spoken import BETWEEN, FILLERS, is_number_word, numeral
 
 LEVELS = ("none", "pii", "strict")
@@ -64,21 +65,17 @@ def call_text(words: Sequence[Any]) -> tuple[str, list[tuple[int, int]]]:
     parts, offsets, pos, prev = [], [], 0, None
     for w in words:
         text = _text(w).strip() or "_"
-        sep = "" if not parts else ("\n" if _speaker(w) != prev else " ")
+        sep = "" if not parts else ("\n" if speaker_of(w) != prev else " ")
         pos += len(sep)
         parts.append(sep + text)
         offsets.append((pos, pos + len(text)))
         pos += len(text)
-        prev = _speaker(w)
+        prev = speaker_of(w)
     return "".join(parts), offsets
 
 
 def _text(w: Any) -> str:
     return w["text"] if isinstance(w, dict) else w.text
-
-
-def _speaker(w: Any) -> str | None:
-    return w.get("speaker") if isinstance(w, dict) else getattr(w, "speaker", None)
 
 
 def _start(w: Any) -> float:
@@ -176,7 +173,7 @@ def spans_of(found: Iterable[tuple[str, int, int, float, str]], words: Sequence[
         cue = name in ANSWERS
         rest = [i for i in inside if i not in taken]  # a surer span's words are its; this one keeps the rest
         main = _main_speaker(words, rest) if rest else None
-        keep = tuple(i for i in rest if _carries(kind, _text(words[i]), _speaker(words[i]) == main, cue))
+        keep = tuple(i for i in rest if _carries(kind, _text(words[i]), speaker_of(words[i]) == main, cue))
         if cue and kind in NUMBER_KINDS and len(rest) < len(inside):
             keep = _misheard_rest(keep, words)
         if not keep:
@@ -228,7 +225,7 @@ def _joined(spans: list[Span], words: Sequence[Any]) -> tuple[Span, ...]:
 def _main_speaker(words: Sequence[Any], idx: list[int]) -> str | None:
     count: dict[str | None, int] = {}
     for i in idx:
-        count[_speaker(words[i])] = count.get(_speaker(words[i]), 0) + 1
+        count[speaker_of(words[i])] = count.get(speaker_of(words[i]), 0) + 1
     return max(count, key=count.get)
 
 

@@ -11,14 +11,13 @@ character spans out (``detect.PresidioRedactor`` merges them with spaCy's).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from typing import Any, Sequence
 
 from .name_words import (
     INTRO_STRONG, INTRO_WEAK, RELATIONS, RELATION_GLUE, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER,
     SELF_AFTER, COMPANY_LEAD, NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, RESUME_GLUE, OWNERS, OTHERS,
     NAME_BEFORE, PROFESSIONAL, BUSINESS, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED)
-from .requests import hangs, match, sentence
+from .requests import hangs, match, sentence, speakers
 from .spoken import Token, is_number_word, numeral, tokens
 
 
@@ -29,8 +28,7 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
     toks = tokens(text)
     if not toks:
         return []
-    starts = [a for a, _ in offsets]
-    speaker = [_speaker(words[max(0, bisect_right(starts, t.start) - 1)]) for t in toks]
+    speaker = speakers(toks, words, offsets)
     turn = [0]
     for k in range(1, len(toks)):
         turn.append(turn[-1] + (speaker[k] != speaker[k - 1] or "\n" in text[toks[k - 1].end:toks[k].start]))
@@ -239,10 +237,6 @@ def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
     if any(t.text.removesuffix("s") in OTHERS for t in toks[a:b + 1]):
         return False
     return hangs(toks, turn, b)
-
-
-def _speaker(w: Any) -> str | None:
-    return w.get("speaker") if isinstance(w, dict) else getattr(w, "speaker", None)
 
 
 def _bare(text: str) -> str:

@@ -8,7 +8,9 @@ cues and answers with these; ``names.py`` its phrases.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import lru_cache
+from typing import Any, Sequence
 
 from .spoken import FILLERS, Token
 
@@ -38,6 +40,16 @@ def turns(text: str, toks: list[Token]) -> list[int]:
         pos = t.start
         out.append(n)
     return out
+
+
+def speakers(toks: list[Token], words: Sequence[Any], offsets: list[tuple[int, int]]) -> list:
+    """Each token's speaker: that of the word (``offsets``: each word's character span in the text) it lies in."""
+    starts = [a for a, _ in offsets]
+    return [speaker_of(words[max(0, bisect_right(starts, t.start) - 1)]) for t in toks]
+
+
+def speaker_of(w: Any) -> str | None:
+    return w.get("speaker") if isinstance(w, dict) else getattr(w, "speaker", None)
 
 
 def match(toks: list[Token], i: int, phrases) -> int:
