@@ -583,6 +583,36 @@ def test_household_names_restatements_and_names_beside_a_mention(redactor):
     assert not names(("A", "Who are you paying?"), ("B", "It's set up under Ortiz Landscaping."))
 
 
+def test_names_in_turns_written_without_capitals(redactor):
+    def names(*turns):
+        return {s.rstrip(".,?!") for k, s in _kinds(redactor, "strict", *turns) if k == "PERSON"}
+
+    # a turn Whisper wrote in lower case: the name after "its uh" and the rep's "thanks"/"mr", not the rep's own
+    got = names(("A", "thanks for calling harbor gas this is tom how can i help"),
+                ("B", "hi its uh keisha okonjo calling about my meter reading"),
+                ("A", "sure thing keisha, and is that o k o n j o"), ("B", "yep"),
+                ("A", "ok mr okonjo, sorry, ms okonjo, you're all set"))
+    assert {"keisha okonjo", "keisha", "o k o n j o"} <= got and "tom" not in " ".join(got)
+    assert any("okonjo" in n for n in got) and not any(w in n for n in got for w in ("calling", "meter", "set"))
+    # a given name that is a word too, before a surname; particles inside a surname; an answer of one word
+    got = names(("A", "and who's on the lease with you"), ("B", "my partner summer delacroix and me, ana de la vega"))
+    assert {"summer delacroix", "ana de la vega"} <= got
+    assert names(("A", "and first name"), ("B", "will")) == {"will"}
+    # common words stay: "its overdue", "it's unplugged", "will you ..."
+    assert not names(("A", "whats the issue"), ("B", "its overdue and it's unplugged, will you send someone"))
+
+
+def test_truecasing_capitalises_only_name_like_words_of_lines_without_capitals():
+    from pipeline.redact.casing import name_like, truecased
+
+    assert truecased("its uh marcus okafor calling\nThe Cased line stays, marcus okafor") \
+        == "its uh Marcus Okafor calling\nThe Cased line stays, marcus okafor"
+    assert truecased("hi june abernathy here") == "hi June Abernathy here"  # a given name before a surname
+    assert len(truecased("yes siobhan, thanks")) == len("yes siobhan, thanks")
+    assert name_like("siobhan") and name_like("marcus") and name_like("castillo")
+    assert not any(name_like(w) for w in ("overdue", "unplugged", "the", "will", "perfect", "checking", "4417"))
+
+
 def test_the_companys_own_details_and_the_talk_around_a_whole_value_stay(redactor):
     # a toll-free line, the rep's "our ... line is", a switchboard's extension, a role mailbox, the business's address
     assert _kinds(redactor, "pii", ("A", "If there's ever an outage, call 1-800-555-0117."),

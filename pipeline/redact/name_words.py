@@ -9,9 +9,9 @@ from .spoken import FILLERS
 # what the buyer says before their own name; the strong ones are followed by a name however Whisper spelled it
 INTRO_STRONG = (("my", "name", "is"), ("my", "name's"), ("my", "name"), ("name", "is"), ("name's",),
                 ("this", "is"), ("the", "name", "is"))
-INTRO_WEAK = (("i'm",), ("i", "am"), ("it's",), ("it", "is"), ("speaking", "is"), ("under", "the", "name"),
-              ("be", "under"), ("it's", "under"), ("is", "under"), ("under",), ("call", "me"), ("pronounced",),
-              ("goes", "by"))  # a capitalised name must follow ("put it under Henderson", "just call me Bill")
+INTRO_WEAK = (("i'm",), ("i", "am"), ("it's",), ("its",), ("it", "is"), ("speaking", "is"), ("under", "the", "name"),
+              ("be", "under"), ("it's", "under"), ("its", "under"), ("is", "under"), ("under",), ("call", "me"),
+              ("pronounced",), ("goes", "by"))  # a capitalised name must follow ("put it under Henderson", "just call me Bill")
 # the caller's household, whose names are the caller's personal data too ("my wife, Leah Park", "our son Will")
 RELATIONS = frozenset("husband wife son daughter partner fiance fiancé fiancee fiancée spouse mother mom mum father "
                       "dad kid child brother sister boyfriend girlfriend grandson granddaughter grandmother grandma "
@@ -49,7 +49,7 @@ NOT_NAME = FILLERS | frozenset(
     "september october november december today tomorrow yesterday mr mrs ms miss dr sir madam ma'am mister "
     "missus doctor attention email visa mastercard amex discover routing checking savings "
     "speaking everyone everybody all both team folks guys calling back again under over after before because "
-    "actually still only really maybe probably same thats let".split()) | RELATIONS
+    "actually still only really maybe probably same thats let dot underscore dash hyphen com net org".split()) | RELATIONS
 # said before a name that ends where a sentence or clause does ("Okay, Natalie."): the name alone, no more
 VOCATIVE_ALONE = (("okay",), ("ok",), ("alright",), ("perfect",), ("great",), ("got", "it"), ("sure", "thing"),
                   ("all", "right"))
@@ -92,5 +92,8 @@ ANSWER_VERBS = frozenset({"surname", "full", "legal", "put", "let", "make", "use
 # what makes a capitalised word beside a name a place's ("Henderson Street") rather than more of the name
 STREET_WORDS = frozenset({"street", "avenue", "road", "lane", "drive", "boulevard", "court", "way", "place", "circle",
                           "parkway", "highway", "terrace", "trail", "park", "county", "city", "heights", "hills"})
+# the small words inside a surname, not counted as its words ("de la Cruz", "van der Berg", "bin Laden")
+PARTICLES = frozenset({"de", "la", "le", "del", "della", "di", "da", "dos", "das", "du", "van", "von", "der", "den",
+                       "ter", "ten", "bin", "ibn", "al", "el", "st", "mac"})
 MAX_NAME_TOKENS = 3
 MIN_PROPAGATED = 4  # a name word this long is redacted wherever else it is said (not "Al", not "man")

@@ -16,16 +16,17 @@ from typing import Any, Sequence
 from .name_words import (
     INTRO_STRONG, INTRO_WEAK, RELATIONS, RELATION_GLUE, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER,
     SELF_AFTER, COMPANY_LEAD, NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, RESUME_GLUE, OWNERS, OTHERS,
-    NAME_BEFORE, PROFESSIONAL, BUSINESS, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED)
+    NAME_BEFORE, PARTICLES, PROFESSIONAL, BUSINESS, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED)
+from .casing import given_names, name_like, truecased
 from .requests import hangs, match, sentence, speakers
-from .spoken import Token, is_number_word, numeral, tokens
+from .spoken import FILLERS, Token, is_number_word, numeral, tokens
 
 
 def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]], roles: dict[str, str],
                 spacy_names: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """Character spans of the buyer's names in ``text`` (``detect.call_text`` of ``words``), with those of
     ``spacy_names`` that are not the rep's own name or company."""
-    toks = tokens(text)
+    toks = tokens(truecased(text, NOT_NAME))  # (a turn Whisper wrote in lower case: its names capitalised)
     if not toks:
         return []
     speaker = speakers(toks, words, offsets)
@@ -44,9 +45,9 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
                     and toks[i + 2].text not in ("is",):
                 n = 3  # "my name in James": the "is" misheard
             if n:
-                found.append(_name_at(toks, i + n, strong=True))
+                found.append(_name_at(toks, _past_fillers(toks, turn, i + n), strong=True))
             elif n := match(toks, i, INTRO_WEAK):
-                found.append(_name_at(toks, i + n, strong=False))
+                found.append(_name_at(toks, _past_fillers(toks, turn, i + n), strong=False))  # ("its uh marcus")
             elif toks[i].text in SELF_AFTER and i > 0 and turn[i - 1] == turn[i] \
                     and toks[i - 1].raw[-1:] not in ",.?!" \
                     and (i + 1 >= len(toks) or turn[i + 1] != turn[i] or toks[i].raw[-1:] in ",.!;"):
@@ -72,10 +73,11 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
     said = {k for g in found + weak for k in g}
     # a name found written lower-case ("quame man") may recur so; one Whisper capitalised is a word when it is not
     # ("Mark Young" - "mark it as lost", "Summer" - "most of the summer"), or starts a question ("Will you ...")
-    lower = {_bare(toks[k].text) for g in found for k in g if not _capital(toks[k])}
+    lower = {_bare(toks[k].text) for g in found for k in g if not text[toks[k].start].isupper()}  # as Whisper wrote it
     # later mentions, and the name spelled out ("Lindqvist. That's L-I-N-D-Q-V-I-S-T.")
     spacy_words = {_bare(t.text) for a, b in spacy_names for t in toks if a <= t.start and t.end <= b} - own
     every = _mentions(toks, turn, names, lower, said, spacy_words)
+    every |= _spellings(toks, turn, {_bare(toks[k].text) for g in found + weak for k in g} - own)
     for _ in range(4):  # the rest of a name said beside a mention: "Sandra Kapoor", "Pawel and Monika Kaczmarek"
         near = _beside(toks, turn, said | every, own)
         if not near:
@@ -107,7 +109,7 @@ def _mentions(toks: list[Token], turn: list[int], names: set[str], lower: set[st
     """Tokens that say one of ``names`` again (or spell it, or one of ``spelled``), outside ``taken``."""
     sounds = {_sound(n) for n in names if len(n) >= MIN_PROPAGATED}
     return {k for k, t in enumerate(toks) if k not in taken and (
-        (_bare(t.text) in names and (_bare(t.text) in lower and len(t.text) >= MIN_PROPAGATED
+        (_bare(t.text) in names and (_bare(t.text) in lower - NOT_NAME and len(t.text) >= MIN_PROPAGATED
                                      or _capital(t) and not _verb_first(toks, turn, k)))
         or _spelled(t.text) in names | spelled
         or (len(t.text) >= MIN_PROPAGATED and _can_be_name(t, False) and _sound(_bare(t.text)) in sounds
@@ -116,12 +118,40 @@ def _mentions(toks: list[Token], turn: list[int], names: set[str], lower: set[st
     # mid-sentence, not a sentence's first word: "Brian" after "Brown", "More" after "Mary")
 
 
+def _spellings(toks: list[Token], turn: list[int], names: set[str]) -> set[int]:
+    """Letters said one by one that spell one of ``names``, whoever says them ("and is it mr delgado, d e l g a d
+    o", "v a n, d e r, b e r g"): the whole run, or each of its comma-parted pieces."""
+    out: set[int] = set()
+    x = 0
+    while x < len(toks):
+        run = _letter_run(toks, turn, x)
+        if len(run) < 2:
+            x += 1
+            continue
+        pieces, piece = [], []
+        for y in run:
+            piece.append(y)
+            if toks[y].raw[-1:] in ",;":
+                pieces.append(piece)
+                piece = []
+        pieces += [piece] if piece else []
+
+        def word(ix: list[int]) -> str:
+            return "".join(toks[y].text for y in ix)
+        if word(list(run)) in names or all(word(p) in names for p in pieces):
+            out.update(run)
+        x = run[-1] + 1
+    return out
+
+
 def _beside(toks: list[Token], turn: list[int], taken: set[int], own: set[str]) -> set[int]:
     """Capitalised name words said right beside a mention in ``taken``, in its sentence ("it's Sandra Kapoor on
     the lease?", "the parent of Noah Stein"), and a name joined to one by "and" ("Pawel and Monika")."""
     out: set[int] = set()
     for k in taken:
-        left = k >= 2 and turn[k - 2] == turn[k] and not toks[k - 2].ends_sentence  # (not a sentence's first word)
+        left = k >= 1 and turn[k - 1] == turn[k] and (k >= 2 and turn[k - 2] == turn[k] and not toks[
+            k - 2].ends_sentence or name_like(toks[k - 1].text))  # (a sentence's first word only if it is no
+        # common word: "Thank you! Dorota Kowalczyk?", not "Brian" after "Brown")
         side = [(k + 1, k)] + ([(k - 1, k - 1)] if left else [])
         if k >= 2 and toks[k - 1].text == "and" and toks[k - 2].raw[-1:] not in ",;:":
             side.append((k - 2, k - 2))
@@ -132,7 +162,19 @@ def _beside(toks: list[Token], turn: list[int], taken: set[int], own: set[str]) 
                     or t.text in STREET_WORDS or _business(toks, [j]) or t.text in PROFESSIONAL:
                 continue
             out.add(j)
+        j = k - 1
+        while j >= 0 and j not in taken and turn[j] == turn[k] and toks[j].text in PARTICLES \
+                and toks[j].raw[-1:] not in ",.?!;:":
+            out.add(j)  # "So de la Cruz.", "Mr. van der Berg"
+            j -= 1
     return out
+
+
+def _past_fillers(toks: list[Token], turn: list[int], k: int) -> int:
+    """The first token from ``toks[k]`` on, in its turn, that is no filler ("it's, uh, Marcus")."""
+    while k + 1 < len(toks) and turn[k + 1] == turn[k] and toks[k].text in FILLERS and not toks[k].ends_sentence:
+        k += 1
+    return k
 
 
 def _capital(t: Token) -> bool:
@@ -229,7 +271,8 @@ def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
             # "the name for the order", "the name on the membership")
         owned = True
     else:
-        owned = before.endswith("'s")  # "the member's name"
+        owned = before.endswith("'s") or before in ("his", "her") and toks[b].is_question  # "the member's name",
+        # "what's his name?" (a son, a wife being added; not "his name is Dave.")
     if not owned and not any(t.text in ("your", "what", "which", "first", "last", "full")
                              for t in toks[max(a, i - 4):i]) and not any(t.text == "your" for t in toks[i + 1:b + 1]):
         return False  # ("First and last name", "what name should I put on the note", "name as it appears on your
@@ -314,15 +357,31 @@ def _name_at(toks: list[Token], k: int, strong: bool, most: int = MAX_NAME_TOKEN
                 k + 1].raw[-1:] not in ",.?!;:" and _can_be_name(toks[k + 2], False)):
             return out
         return {k, k + 1} if two else {k}
-    while k < len(toks) and len(out) < most:
+    said = 0  # name words, not counting particles ("Jordan de la Cruz", "Pieter van der Berg")
+    while k < len(toks) and said < most:
         t = toks[k]
-        if not _can_be_name(t, strong or (bool(out) and not caps)) or (not out and not strong and len(t.text) == 1):
+        if out and t.text in PARTICLES and t.raw[-1:] not in ",.?!;:" and k + 1 < len(toks) \
+                and (toks[k + 1].text in PARTICLES or _can_be_name(toks[k + 1], strong or not caps)):
+            out.add(k)
+            k += 1
+            continue
+        if not (_can_be_name(t, strong or (bool(out) and not caps)) or not out and _given_pair(toks, k)) \
+                or (not out and not strong and len(t.text) == 1):
             break  # (not "It's K M A 4 4 0 2": a code's letters)
         out.add(k)
+        said += 1
         if t.raw[-1:] in ",.?!;:":
             break
         k += 1
     return out
+
+
+def _given_pair(toks: list[Token], k: int) -> bool:
+    """Whether ``toks[k]`` is a given name that is a word too ("June", "Will", "August"), capitalised and said
+    right before a capitalised surname ("my fiancée is June Abernathy")."""
+    return k + 1 < len(toks) and _capital(toks[k]) and toks[k].text in given_names() \
+        and toks[k].raw[-1:] not in ",.?!;:" and _can_be_name(toks[k + 1], False) \
+        and not is_number_word(toks[k].text)
 
 
 def _can_be_name(t: Token, lower_ok: bool) -> bool:
@@ -344,7 +403,8 @@ def _answered_name(toks: list[Token], turn: list[int], k: int) -> set[int]:
     while j < len(toks) and turn[j] == turn[k] and _bare(toks[j].text) in lead and j - k < 6:
         j += 1
     if j >= len(toks) or turn[j] != turn[k]:
-        return set()
+        last = j - 1  # an answer of one word, a name that is a word too ("And first name?" - "Will.")
+        return {last} if last == k and toks[last].text in given_names() else set()
     if n := _nato(toks, turn, j):  # "N as in Nancy, W, O, S, U."
         return set(range(j, j + n)) | _answered_name_rest(toks, turn, k, j, set(range(j, j + n)))
     spelled = next((run for x in range(k, j + 1) if len(run := _letter_run(toks, turn, x)) >= 3), None)
