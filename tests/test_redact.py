@@ -602,6 +602,20 @@ def test_names_in_turns_written_without_capitals(redactor):
     assert not names(("A", "whats the issue"), ("B", "its overdue and it's unplugged, will you send someone"))
 
 
+def test_lower_case_cities_and_dates_with_one_digit_months_or_a_plain_day(redactor):
+    # a city written lower case ends an address where its clause does (not the talk after it)
+    assert _kinds(redactor, "pii", ("A", "and the delivery address"), ("B", "its 509 hollis road marietta")) \
+        == {("STREET_ADDRESS", "509 hollis road marietta")}
+    assert ("STREET_ADDRESS", "62 fenwick pl brooklyn 11215") in _kinds(
+        redactor, "pii", ("A", "ship to 62 fenwick pl brooklyn 11215 and then we call you"))
+    # "born 2 9 2012" (a month and a day of one digit), "june nineteen 1983" (a plain day before a written year)
+    assert {s for k, s in _kinds(redactor, "pii", ("A", "and your son"), ("B", "he was born 2 9 2012 in ohio"))
+            if k == "DATE_OF_BIRTH"} == {"2 9 2012"}
+    assert ("DATE_OF_BIRTH", "june nineteen 1983") in _kinds(redactor, "pii", ("B", "mine is june nineteen 1983"))
+    # ... but not a time of year said like one ("june twenty twenty six")
+    assert not _kinds(redactor, "pii", ("A", "ok we open the new store june twenty twenty six"))
+
+
 def test_truecasing_capitalises_only_name_like_words_of_lines_without_capitals():
     from pipeline.redact.casing import name_like, truecased
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
+from .casing import written_lower
 from .recognizers import _CallRecognizer, _result
+from .requests import turns
 from .spoken import FILLERS, TEENS, TENS, UNITS, Token, _words_value, digit_runs, is_number_word, numeral
 
 SUFFIXES = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr",
@@ -44,6 +46,8 @@ class StreetAddressRecognizer(_CallRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         toks = self.tokens(text)
+        turn = turns(text, toks)
+        caseless = {n for n, line in enumerate(text.split("\n")) if written_lower(line)}
         out, i = [], 0
         while i < len(toks):
             if not street_word(toks[i]) or i == 0:
@@ -53,7 +57,7 @@ class StreetAddressRecognizer(_CallRecognizer):
             if start is None:
                 i += 1
                 continue
-            end = _address_tail(toks, i)
+            end = _address_tail(toks, i, turn, caseless)
             out.append(_result("STREET_ADDRESS", toks[start].start, toks[end].end, 0.85, self.name))
             i = end + 1
         return out
@@ -64,6 +68,12 @@ class StreetAddressRecognizer(_CallRecognizer):
 NOT_STREET_NAME = frozenset({"from", "to", "at", "with", "for", "by", "of", "on", "in", "the", "a", "an", "and",
                              "or", "my", "your", "our", "his", "her", "their", "this", "that", "is", "are", "was",
                              "terabyte", "gigabyte", "tablets", "nights", "days", "weeks", "hours", "minutes"})
+
+
+# never a lower-case city: talk after an address ("... lane and my phone is", "... road so yeah")
+CITY_NEVER = NOT_CITY | NOT_STREET_NAME | FILLERS | frozenset(
+    "okay ok yeah yep yes no mhm uh-huh mm-hmm um uh like just also actually then now there here please thanks "
+    "right correct same please apartment apt unit suite floor".split())
 
 
 def street_word(t: Token) -> bool:
@@ -94,13 +104,20 @@ def _house_number(toks: list[Token], suffix: int) -> int | None:
     return k
 
 
-def _address_tail(toks: list[Token], suffix: int) -> int:
-    """The last token of the address whose street word is ``toks[suffix]``: a unit, a city, a state, a zip."""
+def _address_tail(toks: list[Token], suffix: int, turn: list[int] | None = None,
+                  caseless: set[int] = frozenset()) -> int:
+    """The last token of the address whose street word is ``toks[suffix]``: a unit, a city, a state, a zip (a
+    city written lower case, in a turn written so, when the clause ends after it: ``_city_run``)."""
     end, k, seen_zip = suffix, suffix + 1, False
     while k < len(toks) and k - end <= 4 and not seen_zip:
         t = toks[k]
         if t.text in UNIT_WORDS and k + 1 < len(toks) and _unit_id(toks[k + 1]):
             end = k = k + 1
+        elif re.fullmatch(r"#\w+", t.raw.rstrip(",.")):
+            end = k  # "#214"
+        elif turn is not None and turn[k] in caseless and turn[k] == turn[suffix] \
+                and (last := _city_run(toks, turn, k)) is not None:
+            end = k = last
         elif t.text in STATES or (re.fullmatch(r"[a-z]{2}", t.text) and t.raw[:1].isupper() and t.raw[1:2].isupper()):
             end = k
         elif _numberish(t):
@@ -121,6 +138,23 @@ def _address_tail(toks: list[Token], suffix: int) -> int:
             break
         k += 1
     return end
+
+
+def _city_run(toks: list[Token], turn: list[int], k: int) -> int | None:
+    """The last of up to three lower-case words from ``toks[k]`` that end their clause or come before a state or a
+    zip code ("... lane round rock texas", "... road marietta", "... pl brooklyn 11215"): a city, not talk."""
+    j = k
+    while j < len(toks) and turn[j] == turn[k] and j - k < 3 and toks[j].text.isalpha() \
+            and toks[j].text not in CITY_NEVER and toks[j].text not in STATES:
+        j += 1
+        if toks[j - 1].raw[-1:] in ",.?!;:":
+            break
+    last = j - 1
+    if last < k:
+        return None
+    ends = toks[last].raw[-1:] in ",.?!;:" or last + 1 >= len(toks) or turn[last + 1] != turn[k] \
+        or toks[last + 1].text in STATES or _numberish(toks[last + 1])
+    return last if ends else None
 
 
 def has_number(said: list[Token]) -> bool:

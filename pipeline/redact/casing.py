@@ -31,7 +31,7 @@ def truecased(text: str, never: frozenset[str] = frozenset()) -> str:
     (function words, greetings, days ...) stay as they are unless so paired."""
     lines = text.split("\n")
     for n, line in enumerate(lines):
-        if not _caseless(line):
+        if not written_lower(line):
             continue
         chars = list(line)
         words = [(m.start() + m.group().index(w), w, m.group()) for m in re.finditer(r"\S+", line)
@@ -53,7 +53,7 @@ def _paired(word: str) -> bool:
     return word in given_names() and zipf_frequency(word, "en") < PAIRED_MAX_ZIPF
 
 
-def _caseless(line: str) -> bool:
+def written_lower(line: str) -> bool:
     """Whether a turn was written without capitals: words, and none of them (bar "I") capitalised."""
     words = [w.strip(_EDGE) for w in line.split()]
     words = [w for w in words if w[:1].isalpha()]

@@ -311,7 +311,7 @@ def _date_at(toks: list[Token], i: int) -> tuple[int, int | None] | None:
     if t in MONTHS and t not in ("may", "mar", "jan", "dec", "sept", "oct", "nov", "aug"):
         k = i + 1
         day_end = _day(toks, k)
-        if day_end is None:
+        if day_end is None and (day_end := _cardinal_day(toks, k)) is None:
             return None
         k = day_end + 1
     elif _day(toks, i) is not None:
@@ -347,6 +347,20 @@ def _day(toks: list[Token], k: int) -> int | None:
     return None
 
 
+def _cardinal_day(toks: list[Token], k: int) -> int | None:
+    """A day said as a plain number after the month, when a written year follows ("june nineteen 1993", "March 3
+    1984"): its last token."""
+    words, j = [], k
+    while j < len(toks) and j - k < 2 and toks[j].text.split("-")[0] in UNITS | TEENS.keys() | TENS.keys():
+        words.extend(toks[j].text.split("-"))
+        j += 1
+    if not words:
+        return None
+    day = _words_value(words)[0]
+    return j - 1 if day and 1 <= int(day) <= 31 and j < len(toks) \
+        and re.fullmatch(r"(19|20)\d\d,?", toks[j].text) else None
+
+
 def _year(toks: list[Token], k: int) -> tuple[int | None, int]:
     if k < len(toks) and toks[k].text == "in":
         k += 1
@@ -375,6 +389,9 @@ def _numeric_date(toks: list[Token], i: int) -> tuple[int, int | None] | None:
         if any(len(w) not in (1, 2, 4, 6, 8) or (len(w) == 4 and k + 1 < len(written))
                for k, w in enumerate(written)):
             return None  # "200, 100, 100": hundreds, not a month and a day
+        if len(written) == 3 and len(written[0]) <= 2 and len(written[1]) <= 2 and len(written[2]) in (2, 4) \
+                and 1 <= int(written[0]) <= 12 and 1 <= int(written[1]) <= 31 and len(d) < 8:
+            d = written[0].zfill(2) + written[1].zfill(2) + written[2]  # "2 9 2012": month and day of one digit
         if len(d) in (6, 8) and 1 <= int(d[:2]) <= 12 and 1 <= int(d[2:4]) <= 31:
             y = int(d[4:])
             return i + run.last, (y + 1900 if len(d) == 6 and y >= 30 else y + 2000 if len(d) == 6 else y)
