@@ -616,6 +616,20 @@ def test_lower_case_cities_and_dates_with_one_digit_months_or_a_plain_day(redact
     assert not _kinds(redactor, "pii", ("A", "ok we open the new store june twenty twenty six"))
 
 
+def test_an_address_or_a_number_ends_before_the_talk_after_it(redactor):
+    # a sentence of talk after a whole address ends it; talk before its house number is no part of it
+    got = _kinds(redactor, "pii", ("A", "What's the address?"),
+                 ("B", "1102 Bayou Oaks Drive, Lafayette. Oh, and sorry, I never said, this is my second home."))
+    assert got == {("STREET_ADDRESS", "1102 Bayou Oaks Drive, Lafayette.")}
+    got = _kinds(redactor, "pii", ("A", "Where are we delivering?"),
+                 ("B", "We're moving in with my mom, so it goes to her place, 2204 Shoreline Boulevard, unit 8."))
+    assert got == {("STREET_ADDRESS", "2204 Shoreline Boulevard, unit 8.")}
+    # "Oh, and actually ..." after the other party's "Mm-hmm." is no zero going on with the number
+    got = _kinds(redactor, "pii", ("A", "Best phone number for you?"), ("B", "It's (512) 555-0164."),
+                 ("A", "Mm-hmm."), ("B", "Oh, and actually, I'd like to book my daughter in too."))
+    assert got == {("PHONE_NUMBER", "(512) 555-0164.")}
+
+
 def test_truecasing_capitalises_only_name_like_words_of_lines_without_capitals():
     from pipeline.redact.casing import name_like, truecased
 

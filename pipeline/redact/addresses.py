@@ -53,7 +53,7 @@ class StreetAddressRecognizer(_CallRecognizer):
             if not street_word(toks[i]) or i == 0:
                 i += 1
                 continue
-            start = _house_number(toks, i)
+            start = house_number(toks, i)
             if start is None:
                 i += 1
                 continue
@@ -90,7 +90,7 @@ def _numberish(t: Token) -> bool:
         or t.text == "hundred"
 
 
-def _house_number(toks: list[Token], suffix: int) -> int | None:
+def house_number(toks: list[Token], suffix: int) -> int | None:
     """Index of the first token of the house number before street word ``suffix`` (1-4 name words between)."""
     k = suffix - 1
     names = 0

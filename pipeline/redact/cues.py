@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from .addresses import STATES, address_like
+from .addresses import NOT_STREET_NAME, STATES, address_like, house_number, street_word
 from .answers import (BACKCHANNEL, GO_AHEAD, HOLD, HOLDING, LEAD, NOT_AN_ANSWER, after_go_ahead, asks_back,
                       talks_on)
 from .cue_words import (AFTERWORDS, ANSWER_TOKENS, COPULA, CUE_WORDS, CUES, FUNCTION, FUZZY_DIGITS, GUESS_TOKENS,
@@ -137,7 +137,10 @@ def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
             return 0 < k < len(toks) - 1 and toks[k - 1].text not in FUNCTION and toks[k + 1].text not in FUNCTION
         return w == "at" and any(_valuelike(toks, j, kind) for j in range(k + 1, min(len(toks), k + 5))
                                  if toks[j].text != "at")
-    if numeral(w) is not None or is_number_word(w) or w in ("oh", "double", "triple"):
+    if w == "oh":  # a zero beside other digits ("four oh four"), not "Oh, and actually ..."
+        return any(numeral(toks[j].text) is not None or is_number_word(toks[j].text) or toks[j].text == "oh"
+                   for j in (k - 1, k + 1) if 0 <= j < len(toks))
+    if numeral(w) is not None or is_number_word(w) or w in ("double", "triple"):
         return True
     if kind == "DATE_OF_BIRTH":
         return w in MONTHS or w in ORDINALS
@@ -204,6 +207,8 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
             end = k
             if said >= 5 or len(numeral(toks[k].text) or "") in (5, 9):
                 break  # the zip code ends it
+            if toks[k].ends_sentence and address_like(toks[start:k + 1]) and _talk_follows(toks, turn, k, kind):
+                break  # "1102 Bayou Oaks Drive, Lafayette. Oh, and sorry, I'm Terrence ..."
         elif kind in NUMBER_KINDS:  # a number's answer is the rest of the turn (on a phone line its digits are
             if seen and (k in sums or toks[k].text in REFERENCE_WORDS | WEEKDAYS):  # often misheard as words,
                 last = end = valued  # which must go with it), up to a sentence after it that holds nothing
@@ -262,8 +267,14 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
         if not (address_like(said) or (direct and digits_in(said, identifiers=True))):
             return None
         while start < end and numeral(toks[start].text) is None and not is_number_word(toks[start].text) \
-                and (talk_word(toks[start].text) or not toks[start].raw[:1].isupper()):
-            start += 1  # "I have 2811 Kessler Avenue", "okay. I'll reissue it to 1903 ...": from the number
+                and (talk_word(toks[start].text) or not toks[start].raw[:1].isupper()
+                     or toks[start].text in NOT_STREET_NAME):
+            start += 1  # "I have 2811 Kessler Avenue", "okay. I'll reissue it to 1903 ...", "From 415 ...": from
+            # the number
+        house = next((j for j in range(start, end + 1) if street_word(toks[j]) and j > start
+                      and (h := house_number(toks, j)) is not None and h >= start), None)
+        if house is not None and house_number(toks, house) - start >= 3:
+            start = house_number(toks, house)  # (not "so delivery is to her place, " before "2204 Shoreline ...")
         return start, end
     if direct and kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH") and asks(toks, turn, cue_end):
         return start, end  # asked for and answered: the answer is the value, misheard
