@@ -581,6 +581,10 @@ def test_household_names_restatements_and_names_beside_a_mention(redactor):
     assert "Gallagher" in names(("A", "Can I have the member's name?"), ("B", "Gallagher."))
     assert names(("A", "What name is the booking under?"), ("B", "Put it under Henderson.")) == {"Henderson"}
     assert not names(("A", "Who are you paying?"), ("B", "It's set up under Ortiz Landscaping."))
+    # several children named after "the" ("the two kids are Tobi and Zara"), a dependant; not "the partner"
+    assert {"Tobi", "Zara"} <= names(("A", "And the two kids are Tobi and Zara?"), ("B", "Yes."))
+    assert "Mateo" in names(("A", "And you also have the dependent, Mateo? I need his social."))
+    assert not names(("A", "The partner, Acme Corp, signs it."))
 
 
 def test_names_in_turns_written_without_capitals(redactor):

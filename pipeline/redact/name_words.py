@@ -16,8 +16,11 @@ INTRO_WEAK = (("i'm",), ("i", "am"), ("it's",), ("its",), ("it", "is"), ("speaki
 RELATIONS = frozenset("husband wife son daughter partner fiance fiancé fiancee fiancée spouse mother mom mum father "
                       "dad kid child brother sister boyfriend girlfriend grandson granddaughter grandmother grandma "
                       "grandfather grandpa stepson stepdaughter".split())
+# several of them, or a dependant, named after "the" too ("the two kids are Tobi and Zara", "the dependent, Mateo")
+KIDS = frozenset({"kids", "children", "dependent", "dependents", "dependant", "twins", "sons", "daughters",
+                  "grandkids", "grandchildren"})
 RELATION_GLUE = frozenset({"little", "older", "younger", "big", "baby", "eldest", "oldest", "youngest", "late", "name",
-                           "name's", "named", "is", "called"})
+                           "name's", "named", "is", "are", "called"})
 # what the rep asks the buyer's name with
 ASK_NAME = (("your", "name"), ("your", "full", "name"), ("who", "am", "i", "speaking"), ("who", "i'm", "speaking"),
             ("who's", "calling"), ("who", "is", "calling"), ("who", "is", "this"), ("who's", "this"),

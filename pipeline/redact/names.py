@@ -14,7 +14,7 @@ import re
 from typing import Any, Sequence
 
 from .name_words import (
-    INTRO_STRONG, INTRO_WEAK, RELATIONS, RELATION_GLUE, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER,
+    INTRO_STRONG, INTRO_WEAK, KIDS, RELATIONS, RELATION_GLUE, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER,
     SELF_AFTER, COMPANY_LEAD, NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, RESUME_GLUE, OWNERS, OTHERS,
     NAME_BEFORE, PARTICLES, PROFESSIONAL, BUSINESS, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED)
 from .casing import given_names, name_like, truecased
@@ -53,7 +53,11 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
                     and (i + 1 >= len(toks) or turn[i + 1] != turn[i] or toks[i].raw[-1:] in ",.!;"):
                 found.append(_name_before(toks, i))  # "Hi Ben, Faith Young here.", "Omar calling, ..."
         if (n := _relation(toks, turn, i)) and not (mine and toks[i].text == "my"):
-            found.append(_name_at(toks, i + n, strong=False, caps=True))  # "my wife, Leah Park", "your son Will"
+            found.append(got := _name_at(toks, i + n, strong=False, caps=True))  # "my wife, Leah Park", "your son
+            # Will", and the next after "and" where they are several ("the two kids are Tobi and Zara?")
+            if got and any(_kin(t.text) in KIDS for t in toks[i + 1:i + n]) and (j := max(got) + 1) + 1 < len(toks) \
+                    and toks[j].text == "and" and toks[max(got)].raw[-1:] not in ".?!":
+                found.append(_name_at(toks, j + 1, strong=False, caps=True))
         if mine and (n := match(toks, i, VOCATIVE)) and i + n < len(toks) and turn[i + n] == turn[i] \
                 and not toks[i + n - 1].ends_sentence:  # (not "I'm sorry. Let me check.")
             found.append(_name_at(toks, i + n, strong=False))  # (the buyer's "thanks, Sam" is the rep's name)
@@ -202,17 +206,24 @@ def _runs(g: set[int]) -> list[list[int]]:
 def _relation(toks: list[Token], turn: list[int], i: int) -> int:
     """Tokens from ``toks[i]`` to a household member's name ("my wife, Leah", "our daughter Adaeze", "my fiancé is
     Drew Page", "my wife's name, Leah Park"), or 0."""
-    if toks[i].text not in ("my", "his", "her", "our", "their", "your"):
+    if toks[i].text not in ("my", "his", "her", "our", "their", "your", "the"):
         return 0
     k = i + 1
-    while k < len(toks) and turn[k] == turn[i] and k - i <= 4 and toks[k].text in RELATION_GLUE - {"is"}:
+    while k < len(toks) and turn[k] == turn[i] and k - i <= 4 and (
+            toks[k].text in RELATION_GLUE - {"is"} or is_number_word(toks[k].text)):
         k += 1
-    if k >= len(toks) or turn[k] != turn[i] or _bare(toks[k].text) not in RELATIONS:
-        return 0
+    if k >= len(toks) or turn[k] != turn[i] or _kin(toks[k].text) not in RELATIONS | KIDS \
+            or toks[i].text == "the" and _kin(toks[k].text) not in KIDS:
+        return 0  # ("the kids", "the dependent": a household's; not "the partner", a business's)
     k += 1
     while k < len(toks) and turn[k] == turn[i] and k - i <= 6 and toks[k].text in RELATION_GLUE:
         k += 1
     return k - i if k < len(toks) and turn[k] == turn[i] else 0
+
+
+def _kin(word: str) -> str:
+    """A relation word without its contraction ("wife'll", "husband's", "son'd")."""
+    return re.sub(r"'(s|ll|d)$", "", word)
 
 
 def _restated(toks: list[Token], turn: list[int], g: set[int]) -> set[int]:
