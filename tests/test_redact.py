@@ -616,6 +616,9 @@ def test_lower_case_cities_and_dates_with_one_digit_months_or_a_plain_day(redact
     assert {s for k, s in _kinds(redactor, "pii", ("A", "and your son"), ("B", "he was born 2 9 2012 in ohio"))
             if k == "DATE_OF_BIRTH"} == {"2 9 2012"}
     assert ("DATE_OF_BIRTH", "june nineteen 1983") in _kinds(redactor, "pii", ("B", "mine is june nineteen 1983"))
+    assert ("DATE_OF_BIRTH", "2 9 2012,") in _kinds(
+        redactor, "pii", ("B", "first is my daughter, grace ellison, born 2 9 2012, social 9 4 2 1 1 6 0 3 8"))
+    assert ("DATE_OF_BIRTH", "August 2nd, '85.") in _kinds(redactor, "pii", ("B", "He's August 2nd, '85."))
     # ... but not a time of year said like one ("june twenty twenty six")
     assert not _kinds(redactor, "pii", ("A", "ok we open the new store june twenty twenty six"))
 

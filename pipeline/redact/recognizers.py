@@ -319,7 +319,7 @@ def _date_at(toks: list[Token], i: int) -> tuple[int, int | None] | None:
         if k < len(toks) and toks[k].text == "of":
             k += 1
         if k >= len(toks) or toks[k].text not in MONTHS:
-            return None
+            return _numeric_date(toks, i)  # ("2 9 2012": a day-like first number, then no month)
         k += 1
     elif t in ("may",) and i + 1 < len(toks) and _day(toks, i + 1) is not None:
         k = _day(toks, i + 1) + 1
@@ -366,6 +366,9 @@ def _year(toks: list[Token], k: int) -> tuple[int | None, int]:
         k += 1
     if k < len(toks) and re.fullmatch(r"(19|20)\d\d", toks[k].text):
         return int(toks[k].text), k
+    if k < len(toks) and re.fullmatch(r"['’]\d\d", toks[k].raw.rstrip(",.?!;")):  # "August 2nd, '85"
+        y = int(toks[k].raw.rstrip(",.?!;")[1:])
+        return (2000 + y if 2000 + y <= dt.date.today().year else 1900 + y), k
     words, j = [], k
     while j < len(toks) and j - k < 4 and (toks[j].text.split("-")[0] in UNITS | TEENS.keys() | TENS.keys()
                                            or toks[j].text in ("hundred", "thousand")):
