@@ -637,6 +637,24 @@ def test_an_address_or_a_number_ends_before_the_talk_after_it(redactor):
     assert got == {("PHONE_NUMBER", "(512) 555-0164.")}
 
 
+def test_spellings_titles_with_particles_and_names_that_are_words(redactor):
+    def names(*turns):
+        return {s.rstrip(".,?!") for k, s in _kinds(redactor, "strict", *turns) if k == "PERSON"}
+
+    # the spelling alphabet, and a spelling of a found name whoever says it, with or without its accent
+    assert "Romeo, Alpha, Golf, Hotel, Uniform" in names(("A", "Could you spell the last name, please?"),
+                                                         ("B", "Romeo, Alpha, Golf, Hotel, Uniform."))
+    got = names(("A", "Name and date of birth?"), ("B", "Tomás Ramírez, zero three, zero three, eighty-four."),
+                ("A", "Is that T-O-M-A-S?"), ("B", "Yes. And Ramírez is R, A, M as in Mike, I, R, E, Z."))
+    assert {"Tomás Ramírez", "T-O-M-A-S", "R, A, M as in Mike, I, R, E, Z"} <= got
+    # a title before a surname's particles; a given name that is a word, alone after "it's"; not the greeting
+    assert "van Dijk" in names(("A", "Good afternoon, may I speak with Mr. van Dijk?"))
+    got = names(("A", "Hi, may I speak with William Asante?"), ("B", "That's me, it's Will. Who's this?"),
+                ("A", "Hey Will, this is Jordan with Northstar Fiber."))
+    assert {"William Asante", "Will"} <= got and not any("Hey" in n or "Jordan" in n for n in got)
+    assert not names(("A", "When is the renewal?"), ("B", "It's June."))
+
+
 def test_truecasing_capitalises_only_name_like_words_of_lines_without_capitals():
     from pipeline.redact.casing import name_like, truecased
 

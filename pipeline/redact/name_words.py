@@ -9,9 +9,10 @@ from .spoken import FILLERS
 # what the buyer says before their own name; the strong ones are followed by a name however Whisper spelled it
 INTRO_STRONG = (("my", "name", "is"), ("my", "name's"), ("my", "name"), ("name", "is"), ("name's",),
                 ("this", "is"), ("the", "name", "is"))
-INTRO_WEAK = (("i'm",), ("i", "am"), ("it's",), ("its",), ("it", "is"), ("speaking", "is"), ("under", "the", "name"),
-              ("be", "under"), ("it's", "under"), ("its", "under"), ("is", "under"), ("under",), ("call", "me"),
-              ("pronounced",), ("goes", "by"))  # a capitalised name must follow ("put it under Henderson", "just call me Bill")
+INTRO_WEAK = (("i'm",), ("i", "am"), ("it's",), ("its",), ("it", "is"), ("speaking", "is"),
+              ("under", "the", "name"), ("be", "under"), ("it's", "under"), ("its", "under"), ("is", "under"),
+              ("under",), ("call", "me"), ("pronounced",), ("goes", "by"))
+# (a capitalised name must follow: "put it under Henderson", "just call me Bill")
 # the caller's household, whose names are the caller's personal data too ("my wife, Leah Park", "our son Will")
 RELATIONS = frozenset("husband wife son daughter partner fiance fiancé fiancee fiancée spouse mother mom mum father "
                       "dad kid child brother sister boyfriend girlfriend grandson granddaughter grandmother grandma "
@@ -98,5 +99,6 @@ STREET_WORDS = frozenset({"street", "avenue", "road", "lane", "drive", "boulevar
 # the small words inside a surname, not counted as its words ("de la Cruz", "van der Berg", "bin Laden")
 PARTICLES = frozenset({"de", "la", "le", "del", "della", "di", "da", "dos", "das", "du", "van", "von", "der", "den",
                        "ter", "ten", "bin", "ibn", "al", "el", "st", "mac"})
+MONTH_NAMES = frozenset("january february march april may june july august september october november december".split())
 MAX_NAME_TOKENS = 3
 MIN_PROPAGATED = 4  # a name word this long is redacted wherever else it is said (not "Al", not "man")

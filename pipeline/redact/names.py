@@ -14,11 +14,13 @@ import re
 from typing import Any, Sequence
 
 from .name_words import (
-    INTRO_STRONG, INTRO_WEAK, KIDS, RELATIONS, RELATION_GLUE, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER,
-    SELF_AFTER, COMPANY_LEAD, NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, RESUME_GLUE, OWNERS, OTHERS,
-    NAME_BEFORE, PARTICLES, PROFESSIONAL, BUSINESS, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED)
+    INTRO_STRONG, INTRO_WEAK, KIDS, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER, SELF_AFTER, COMPANY_LEAD,
+    NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, RESUME_GLUE, OWNERS, OTHERS, NAME_BEFORE, PARTICLES, PROFESSIONAL,
+    MONTH_NAMES, BUSINESS, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED)
 from .casing import given_names, name_like, truecased
+from .household import kin, relation
 from .requests import hangs, match, sentence, speakers
+from .spelling import code_run, is_letter, letter_run, nato, spelled_word, spellings, spells_on
 from .spoken import FILLERS, Token, is_number_word, numeral, tokens
 
 
@@ -52,10 +54,10 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
                     and toks[i - 1].raw[-1:] not in ",.?!" \
                     and (i + 1 >= len(toks) or turn[i + 1] != turn[i] or toks[i].raw[-1:] in ",.!;"):
                 found.append(_name_before(toks, i))  # "Hi Ben, Faith Young here.", "Omar calling, ..."
-        if (n := _relation(toks, turn, i)) and not (mine and toks[i].text == "my"):
+        if (n := relation(toks, turn, i)) and not (mine and toks[i].text == "my"):
             found.append(got := _name_at(toks, i + n, strong=False, caps=True))  # "my wife, Leah Park", "your son
             # Will", and the next after "and" where they are several ("the two kids are Tobi and Zara?")
-            if got and any(_kin(t.text) in KIDS for t in toks[i + 1:i + n]) and (j := max(got) + 1) + 1 < len(toks) \
+            if got and any(kin(t.text) in KIDS for t in toks[i + 1:i + n]) and (j := max(got) + 1) + 1 < len(toks) \
                     and toks[j].text == "and" and toks[max(got)].raw[-1:] not in ".?!":
                 found.append(_name_at(toks, j + 1, strong=False, caps=True))
         if mine and (n := match(toks, i, VOCATIVE)) and i + n < len(toks) and turn[i + n] == turn[i] \
@@ -71,7 +73,8 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
                 (n := match(toks, i, ASK_NAME_ALONE)) and toks[i + n - 1].ends_sentence)):
             found.append(_answered_name(toks, turn, i + max(n, 1)))
     found = [g | _restated(toks, turn, g) for g in found if g and not {_bare(toks[k].text) for k in g} <= own
-             and not _business(toks, sorted(g))]  # ("set up under Ortiz Lawn and Garden": a business)
+             and not (_business(toks, sorted(g)) and not code_run(toks, turn, min(g)))]  # ("set up under Ortiz
+    # Lawn and Garden": a business; "Romeo, Alpha, Golf, Hotel": a spelling)
     weak = [g for g in weak if g and not {_bare(toks[k].text) for k in g} <= own]
     names = {n for n in {_bare(toks[k].text) for g in found for k in g} - own if len(n) >= 3}
     said = {k for g in found + weak for k in g}
@@ -81,7 +84,7 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
     # later mentions, and the name spelled out ("Lindqvist. That's L-I-N-D-Q-V-I-S-T.")
     spacy_words = {_bare(t.text) for a, b in spacy_names for t in toks if a <= t.start and t.end <= b} - own
     every = _mentions(toks, turn, names, lower, said, spacy_words)
-    every |= _spellings(toks, turn, {_bare(toks[k].text) for g in found + weak for k in g} - own)
+    every |= spellings(toks, turn, {_bare(toks[k].text) for g in found + weak for k in g} - own)
     for _ in range(4):  # the rest of a name said beside a mention: "Sandra Kapoor", "Pawel and Monika Kaczmarek"
         near = _beside(toks, turn, said | every, own)
         if not near:
@@ -104,7 +107,9 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
             continue  # spaCy on the rep's talk: products and companies as often as names ("Civic Sport", "Ridge
             # Honda"); a name there is the buyer's when the buyer said it too ("anita at patel architects.com" ...
             # "Found it, Anita Patel") or what is said around it shows it (vocatives, later mentions)
-        spans.append((a, b))
+        while len(idx) > 1 and toks[idx[0]].text in NOT_NAME | {"tell", "dear"}:
+            idx = idx[1:]  # "Hey Bobby", "Tell Mia": the name, not the greeting spaCy took with it
+        spans.append((toks[idx[0]].start, b))
     return spans
 
 
@@ -115,37 +120,12 @@ def _mentions(toks: list[Token], turn: list[int], names: set[str], lower: set[st
     return {k for k, t in enumerate(toks) if k not in taken and (
         (_bare(t.text) in names and (_bare(t.text) in lower - NOT_NAME and len(t.text) >= MIN_PROPAGATED
                                      or _capital(t) and not _verb_first(toks, turn, k)))
-        or _spelled(t.text) in names | spelled
+        or spelled_word(t.text) in names | spelled
         or (len(t.text) >= MIN_PROPAGATED and _can_be_name(t, False) and _sound(_bare(t.text)) in sounds
             and k > 0 and turn[k - 1] == turn[k] and not toks[k - 1].ends_sentence))}
     # (a name Whisper spelled two ways, "Caitlin" and "Kaitlyn", sounds the same: Metaphone; capitalised
     # mid-sentence, not a sentence's first word: "Brian" after "Brown", "More" after "Mary")
 
-
-def _spellings(toks: list[Token], turn: list[int], names: set[str]) -> set[int]:
-    """Letters said one by one that spell one of ``names``, whoever says them ("and is it mr delgado, d e l g a d
-    o", "v a n, d e r, b e r g"): the whole run, or each of its comma-parted pieces."""
-    out: set[int] = set()
-    x = 0
-    while x < len(toks):
-        run = _letter_run(toks, turn, x)
-        if len(run) < 2:
-            x += 1
-            continue
-        pieces, piece = [], []
-        for y in run:
-            piece.append(y)
-            if toks[y].raw[-1:] in ",;":
-                pieces.append(piece)
-                piece = []
-        pieces += [piece] if piece else []
-
-        def word(ix: list[int]) -> str:
-            return "".join(toks[y].text for y in ix)
-        if word(list(run)) in names or all(word(p) in names for p in pieces):
-            out.update(run)
-        x = run[-1] + 1
-    return out
 
 
 def _beside(toks: list[Token], turn: list[int], taken: set[int], own: set[str]) -> set[int]:
@@ -203,27 +183,6 @@ def _runs(g: set[int]) -> list[list[int]]:
     return out
 
 
-def _relation(toks: list[Token], turn: list[int], i: int) -> int:
-    """Tokens from ``toks[i]`` to a household member's name ("my wife, Leah", "our daughter Adaeze", "my fiancé is
-    Drew Page", "my wife's name, Leah Park"), or 0."""
-    if toks[i].text not in ("my", "his", "her", "our", "their", "your", "the"):
-        return 0
-    k = i + 1
-    while k < len(toks) and turn[k] == turn[i] and k - i <= 4 and (
-            toks[k].text in RELATION_GLUE - {"is"} or is_number_word(toks[k].text)):
-        k += 1
-    if k >= len(toks) or turn[k] != turn[i] or _kin(toks[k].text) not in RELATIONS | KIDS \
-            or toks[i].text == "the" and _kin(toks[k].text) not in KIDS:
-        return 0  # ("the kids", "the dependent": a household's; not "the partner", a business's)
-    k += 1
-    while k < len(toks) and turn[k] == turn[i] and k - i <= 6 and toks[k].text in RELATION_GLUE:
-        k += 1
-    return k - i if k < len(toks) and turn[k] == turn[i] else 0
-
-
-def _kin(word: str) -> str:
-    """A relation word without its contraction ("wife'll", "husband's", "son'd")."""
-    return re.sub(r"'(s|ll|d)$", "", word)
 
 
 def _restated(toks: list[Token], turn: list[int], g: set[int]) -> set[int]:
@@ -254,11 +213,6 @@ def _sound(w: str) -> str:
     return jellyfish.metaphone(w)
 
 
-def _spelled(w: str, least: int = 3) -> str | None:
-    """The word spelled letter by letter ("p-r-u-i-t-t" -> "pruitt"), or None."""
-    parts = w.split("-")
-    return "".join(parts) if len(parts) >= least and all(len(p) == 1 and p.isalpha() for p in parts) else None
-
 
 def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
     """ "Can I start with your whole legal name?": "name" a few words after "your", in a question, and the name of
@@ -284,8 +238,11 @@ def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
     else:
         owned = before.endswith("'s") or before in ("his", "her") and toks[b].is_question  # "the member's name",
         # "what's his name?" (a son, a wife being added; not "his name is Dave.")
-    if not owned and not any(t.text in ("your", "what", "which", "first", "last", "full")
-                             for t in toks[max(a, i - 4):i]) and not any(t.text == "your" for t in toks[i + 1:b + 1]):
+    asked = i == a and toks[i].text == "name" and toks[b].is_question  # "Name and date of birth?", "Name as it
+    # appears on the card?"
+    if not owned and not asked and not any(t.text in ("your", "what", "which", "first", "last", "full")
+                                           for t in toks[max(a, i - 4):i]) \
+            and not any(t.text == "your" for t in toks[i + 1:b + 1]):
         return False  # ("First and last name", "what name should I put on the note", "name as it appears on your
         # passport")
     if any(t.text.removesuffix("s") in OTHERS for t in toks[a:b + 1]):
@@ -363,6 +320,11 @@ def _name_at(toks: list[Token], k: int, strong: bool, most: int = MAX_NAME_TOKEN
     if k < len(toks) and toks[k].text in HONORIFICS:  # "is this Mr. Alvarez?", "this is Dr. Venkatesh Iyer": one
         k += 1  # or two words after the title ("Hello, Mr. Harper Valley National Day": Whisper's "this is Harper
         # Valley National Bank", no name)
+        j = k
+        while j + 1 < len(toks) and toks[j].text in PARTICLES and toks[j].raw[-1:] not in ",.?!;:":
+            j += 1
+        if j > k and _can_be_name(toks[j], False):
+            return set(range(k, j + 1))  # "Mr. van Dijk", "Ms. de la Cruz"
         two = k + 1 < len(toks) and toks[k].raw[-1:] not in ",.?!;:" and _can_be_name(toks[k + 1], False)
         if k >= len(toks) or not _can_be_name(toks[k], False) or (two and k + 2 < len(toks) and toks[
                 k + 1].raw[-1:] not in ",.?!;:" and _can_be_name(toks[k + 2], False)):
@@ -376,7 +338,8 @@ def _name_at(toks: list[Token], k: int, strong: bool, most: int = MAX_NAME_TOKEN
             out.add(k)
             k += 1
             continue
-        if not (_can_be_name(t, strong or (bool(out) and not caps)) or not out and _given_pair(toks, k)) \
+        if not (_can_be_name(t, strong or (bool(out) and not caps)) or not out and _given_pair(toks, k)
+                or not out and _given_alone(t)) \
                 or (not out and not strong and len(t.text) == 1):
             break  # (not "It's K M A 4 4 0 2": a code's letters)
         out.add(k)
@@ -385,6 +348,12 @@ def _name_at(toks: list[Token], k: int, strong: bool, most: int = MAX_NAME_TOKEN
             break
         k += 1
     return out
+
+
+def _given_alone(t: Token) -> bool:
+    """Whether ``t`` is a given name that is a word too, capitalised and ending its clause ("it's Will.", "this is
+    Mark."), not a month's ("It's June.")."""
+    return _capital(t) and t.raw[-1:] in ",.!?" and t.text in given_names() and t.text not in MONTH_NAMES
 
 
 def _given_pair(toks: list[Token], k: int) -> bool:
@@ -416,10 +385,11 @@ def _answered_name(toks: list[Token], turn: list[int], k: int) -> set[int]:
     if j >= len(toks) or turn[j] != turn[k]:
         last = j - 1  # an answer of one word, a name that is a word too ("And first name?" - "Will.")
         return {last} if last == k and toks[last].text in given_names() else set()
-    if n := _nato(toks, turn, j):  # "N as in Nancy, W, O, S, U."
+    if n := nato(toks, turn, j):  # "N as in Nancy, W, O, S, U."
         return set(range(j, j + n)) | _answered_name_rest(toks, turn, k, j, set(range(j, j + n)))
-    spelled = next((run for x in range(k, j + 1) if len(run := _letter_run(toks, turn, x)) >= 3), None)
-    if spelled:  # "can you spell the last name?" - "a s a n t e"
+    spelled = next((run for x in range(k, j + 1) if len(run := letter_run(toks, turn, x)) >= 3
+                    or len(run := code_run(toks, turn, x)) >= 3), None)
+    if spelled:  # "can you spell the last name?" - "a s a n t e", "Romeo, Alpha, Golf, ..."
         return set(spelled)
     return _answered_name_rest(toks, turn, k, j, _name_at(toks, j, strong=True))
 
@@ -429,21 +399,21 @@ def _answered_name_rest(toks: list[Token], turn: list[int], k: int, j: int, got:
     D-E-M-I-R", "Jo, J-O", "Kaczmarek. That's K as in kilo, A, C as in Charlie, Z, ...", "Choi. C-H-O-I. First
     name Hyun-woo")."""
     x = max(got, default=j) + 1
-    spelt = any(_is_letter(toks[g]) or _spelled(toks[g].text) for g in got)
+    spelt = any(is_letter(toks[g]) or spelled_word(toks[g].text) for g in got)
     while x < len(toks) and turn[x] == turn[k] and x - j < 32:
-        if n := _nato(toks, turn, x):
+        if n := nato(toks, turn, x):
             got.update(range(x, x + n))  # "G as in golf", "F as in Frank"
             x, spelt = x + n, True
             continue
-        spelling = bool(_spelled(toks[x].text, 2 if spelt or x - 1 in got else 3)) \
-            or len(_letter_run(toks, turn, x)) >= 3 or (_is_letter(toks[x]) and (spelt or _spells_on(toks, turn, x)))
+        spelling = bool(spelled_word(toks[x].text, 2 if spelt or x - 1 in got else 3)) \
+            or len(letter_run(toks, turn, x)) >= 3 or (is_letter(toks[x]) and (spelt or spells_on(toks, turn, x)))
         if toks[x - 1].ends_sentence and not spelling and not _resumes(toks, turn, x):
             break  # ("It's Irish, nobody spells it right": talk, not the name)
         if spelling:
             got.add(x)
             spelt = True
         elif toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False) \
-                and (toks[x - 1].text in SPELL_GLUE or _spelled(toks[x - 1].text, 2)):
+                and (toks[x - 1].text in SPELL_GLUE or spelled_word(toks[x - 1].text, 2)):
             got.add(x)  # (a name after "last name", or after a spelling; not any capitalised word)
         elif toks[x].text not in SPELL_GLUE | RESUME_GLUE:
             break
@@ -451,48 +421,18 @@ def _answered_name_rest(toks: list[Token], turn: list[int], k: int, j: int, got:
     return got
 
 
-def _spells_on(toks: list[Token], turn: list[int], x: int) -> bool:
-    """Whether a spelling follows ``toks[x]`` in its turn, past glue and single letters ("O, apostrophe,
-    S-U-L-L-I-V-A-N")."""
-    y = x + 1
-    while y < len(toks) and turn[y] == turn[x] and y - x <= 4 and (
-            toks[y].text in SPELL_GLUE | RESUME_GLUE or _is_letter(toks[y])) and not _nato(toks, turn, y):
-        y += 1
-    return y < len(toks) and turn[y] == turn[x] and bool(_nato(toks, turn, y) or _spelled(toks[y].text, 2))
-
 
 def _resumes(toks: list[Token], turn: list[int], x: int) -> bool:
     """Whether the answer goes on with the name after a full stop: a spelling ("That's K as in kilo") or another
     name given as one ("First name Hyun-woo", "It's pronounced Neeve")."""
-    if _is_letter(toks[x]) or _spelled(toks[x].text, 2) or _nato(toks, turn, x):
-        return _spells_on(toks, turn, x) or bool(_nato(toks, turn, x) or _spelled(toks[x].text))
+    if is_letter(toks[x]) or spelled_word(toks[x].text, 2) or nato(toks, turn, x):
+        return spells_on(toks, turn, x) or bool(nato(toks, turn, x) or spelled_word(toks[x].text))
     y = x
     while y < len(toks) and turn[y] == turn[x] and y - x < 3 and toks[y].text in SPELL_GLUE | RESUME_GLUE:
         y += 1
     if y == x or y >= len(toks) or turn[y] != turn[x]:
         return False
-    return bool(_nato(toks, turn, y) or _spelled(toks[y].text, 2) or len(_letter_run(toks, turn, y)) >= 3
+    return bool(nato(toks, turn, y) or spelled_word(toks[y].text, 2) or len(letter_run(toks, turn, y)) >= 3
                 or (toks[y - 1].text in ("name", "name's", "pronounced") and _can_be_name(toks[y], False)))
 
 
-def _nato(toks: list[Token], turn: list[int], x: int) -> int:
-    """Tokens of a letter spelled with a word for it at ``toks[x]`` ("T as in tango"): 4, else 0."""
-    ok = x + 3 < len(toks) and turn[x + 3] == turn[x] and _is_letter(toks[x])
-    return 4 if ok and toks[x + 1].text == "as" and toks[x + 2].text == "in" else 0
-
-
-def _is_letter(t: Token) -> bool:
-    return len(t.text) == 1 and t.text.isalpha()
-
-
-def _letter_run(toks: list[Token], turn: list[int], x: int) -> range:
-    """The single letters said in a row, in one turn, around ``toks[x]`` ("nick zhao, z h a o"); empty when
-    ``toks[x]`` is no letter."""
-    if not _is_letter(toks[x]):
-        return range(x, x)
-    a, b = x, x
-    while a > 0 and turn[a - 1] == turn[x] and _is_letter(toks[a - 1]):
-        a -= 1
-    while b + 1 < len(toks) and turn[b + 1] == turn[x] and _is_letter(toks[b + 1]):
-        b += 1
-    return range(a, b + 1)
