@@ -631,6 +631,9 @@ def test_an_address_or_a_number_ends_before_the_talk_after_it(redactor):
     got = _kinds(redactor, "pii", ("A", "Where are we delivering?"),
                  ("B", "We're moving in with my mom, so it goes to her place, 2204 Shoreline Boulevard, unit 8."))
     assert got == {("STREET_ADDRESS", "2204 Shoreline Boulevard, unit 8.")}
+    got = _kinds(redactor, "pii", ("B", "I need a delivery."), ("A", "Sure, what's the address?"),
+                 ("B", "58 Elm Court, unit 2, Fairview. Yes, and can you deliver tomorrow between 2 and 5 PM?"))
+    assert got == {("STREET_ADDRESS", "58 Elm Court, unit 2, Fairview.")}
     # "Oh, and actually ..." after the other party's "Mm-hmm." is no zero going on with the number
     got = _kinds(redactor, "pii", ("A", "Best phone number for you?"), ("B", "It's (512) 555-0164."),
                  ("A", "Mm-hmm."), ("B", "Oh, and actually, I'd like to book my daughter in too."))

@@ -207,7 +207,7 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
             end = k
             if said >= 5 or len(numeral(toks[k].text) or "") in (5, 9):
                 break  # the zip code ends it
-            if toks[k].ends_sentence and address_like(toks[start:k + 1]) and _talk_follows(toks, turn, k, kind):
+            if toks[k].ends_sentence and address_like(toks[start:k + 1]) and _talk_after_address(toks, turn, k):
                 break  # "1102 Bayou Oaks Drive, Lafayette. Oh, and sorry, I'm Terrence ..."
         elif kind in NUMBER_KINDS:  # a number's answer is the rest of the turn (on a phone line its digits are
             if seen and (k in sums or toks[k].text in REFERENCE_WORDS | WEEKDAYS):  # often misheard as words,
@@ -364,6 +364,23 @@ def _clause_talk(toks: list[Token], turn: list[int], k: int, kind: str) -> bool:
     rest = range(end, next((x for x in range(end, len(toks)) if turn[x] != turn[k]), len(toks)))
     return end - k > 3 and not any(_valuelike(toks, x, kind) for x in range(k + 1, end)) \
         and not any(_valuelike(toks, x, kind) for x in rest)  # ("4485 2710, hang on, let me check, 9934 6021")
+
+
+def _talk_after_address(toks: list[Token], turn: list[int], k: int) -> bool:
+    """Whether the sentence after a whole address (ending at ``toks[k]``) is talk: three different words or more
+    and no number, or eight words or more with no street, state or zip ("Oh, and sorry, I'm Terrence.", "Yes, we
+    deliver there tomorrow between 2 and 5 PM."; not "215 Oakmont, yes.", nor a misheard rest: "You at 3W
+    -minisota -5582.")."""
+    a = k + 1
+    if a >= len(toks) or turn[a] != turn[k]:
+        return False
+    _, b = sentence(toks, turn, a)
+    said = toks[a:b + 1]
+    if len({t.text for t in said}) < 3:
+        return False
+    return not any(numeral(t.text) is not None or is_number_word(t.text) and t.text not in ("oh", "o", "one")
+                   for t in said) \
+        or (len(said) >= 8 and not address_like(said))
 
 
 def _talk_follows(toks: list[Token], turn: list[int], k: int, kind: str) -> bool:
