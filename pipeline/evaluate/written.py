@@ -7,7 +7,8 @@ what decides recall there is whether the rules read the many ways real people as
 number words, fillers, read-backs, values split over turns, spelled e-mails, corrections), each personal value
 and each must-stay item (prices, times, order numbers ...) labelled by its exact text. One file per writer, none
 of whom saw the redactor's rules or the other files: ``tune.json``, ``dev.json``, ``service.json`` (bank and service
-calls), ``sales.json`` and ``varied.json`` (rules may be set on them) and ``test.json`` and ``holdout.json`` (frozen:
+calls), ``sales.json``, ``varied.json``, ``everyday.json``, ``sloppy.json`` (lower case, homophones), ``verify.json``
+(identity checks) and ``outbound.json`` (outbound sales calls) (rules may be set on them) and ``test.json`` and ``holdout.json`` (frozen:
 reported, never read for rules).
 
 Each turn's words are spread over a few seconds (``transcript_from_lines``), ``detect`` runs at ``pii`` (and at
@@ -127,7 +128,7 @@ def score_written(path: Path, redactor=None) -> dict[str, Any]:
 
 
 def score_sets(folder: Path, only: str | None = None, redactor=None) -> dict[str, Any]:
-    """Each written set in ``folder`` (``tune``, ``dev``, ``service``, ``sales``, ``varied``, ``test``, ``holdout``)
+    """Each written set in ``folder`` (the tuning files, and ``test`` and ``holdout``)
     by name; ``only``: that one alone (what tuning looks at: never ``test`` or ``holdout``)."""
     return {p.stem: score_written(p, redactor) for p in sorted(Path(folder).glob("*.json"))
             if only is None or p.stem == only}

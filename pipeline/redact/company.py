@@ -29,7 +29,9 @@ ROLE_MAILBOXES = frozenset({
     "jobs", "hr", "office", "admin", "reservations", "bookings", "booking", "waivers", "customerservice",
     "memberservices", "care", "feedback", "privacy", "legal", "press", "media", "events", "frontdesk",
     "appointments", "payments", "receivables", "invoices", "records", "scheduling", "enquiries", "inquiries",
-    "membership", "members", "donations", "giving", "catering", "dispatch", "shipping", "warranty", "rentals"})
+    "membership", "members", "donations", "giving", "catering", "dispatch", "shipping", "warranty", "rentals",
+    "leasing", "finaid", "financialaid", "registrar", "accounting", "payroll", "benefits", "reception", "concierge",
+    "tickets", "marketing", "partners", "studentservices", "patientservices", "pharmacy", "compliance"})
 PERSONAL = CARD_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS
 KINDS = frozenset({"PHONE_NUMBER", "ACCOUNT_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS"})
 

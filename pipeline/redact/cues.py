@@ -308,7 +308,9 @@ def _after_naming(toks: list[Token], start: int, last: int, kind: str) -> int:
     Pruitt, and my birthday's the fifth of June"), else where the answer does (a misheard start is part of it)."""
     first = next(j for j in range(start, last + 1) if _valuelike(toks, j, kind))
     named = [j for j in range(start, first) if toks[j].text.removesuffix("'s") in NAMING[kind]
-             and (toks[j].text.endswith("'s") or toks[j + 1].text in COPULA)]  # "my birthday is" (not a misheard
+             and (toks[j].text.endswith("'s") or toks[j + 1].text in COPULA or kind == "DATE_OF_BIRTH" and (
+                 toks[j + 1].text in ("in", "on") or j + 1 == first or toks[j].raw[-1:] in ",:"))]
+    # "my birthday is", "DOB 11-20-1975", "born in '91" (not a misheard
     # "gmail": "the under-court gentle, that email not come")
     if not named:
         return start
