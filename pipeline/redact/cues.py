@@ -315,7 +315,7 @@ def _after_naming(toks: list[Token], start: int, last: int, kind: str) -> int:
     if not named:
         return start
     j = named[-1] + 1
-    while j < first and toks[j].text in LEAD:
+    while j < first and (toks[j].text in LEAD or kind == "DATE_OF_BIRTH" and toks[j].text in ("in", "on")):
         j += 1
     return j
 
