@@ -664,6 +664,14 @@ def test_spellings_titles_with_particles_and_names_that_are_words(redactor):
     assert not names(("A", "When is the renewal?"), ("B", "It's June."))
 
 
+def test_a_reference_with_lower_case_letters_said_again_stays(redactor):
+    # "f r 3 3 9 0 1 2": an identifier's letters written lower case (not "a", "is", "to" ...), said again by the caller
+    got = _kinds(redactor, "pii",
+                 ("A", "yes a provisional credit in 1 to 2 business days, your dispute case is f r 3 3 9 0 1 2"),
+                 ("B", "ok wait let me write that, f r 3 3 9 0 1 2"))
+    assert got == set()
+
+
 def test_truecasing_capitalises_only_name_like_words_of_lines_without_capitals():
     from pipeline.redact.casing import name_like, truecased
 

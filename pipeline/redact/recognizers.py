@@ -28,6 +28,8 @@ ROUTING_WORDS = {"routing", "aba", "transit", "sort"}
 SSN_WORDS = {"social", "ssn", "security"}
 PHONE_WORDS = {"phone", "cell", "mobile", "call", "reach", "callback", "text", "landline", "extension", "ring",
                "dial", "fax", "line"}
+# one- and two-letter words that are words, not an identifier's letters written lower case
+SHORT_WORDS = frozenset("a i an as at be by do go he if in is it me my no of oh ok on or so to up us we".split())
 BIRTH_WORDS = {"born", "birth", "birthday", "dob", "d.o.b", "birthdate"}
 MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                       "september", "october", "november", "december"), 1)}
@@ -145,8 +147,9 @@ def _reference_named(toks: list[Token], first: int) -> bool:
     T K 9 9 0", "the order's 1 1 2" (not "text the receipt to 505-555-0163")."""
     k = first - 1
     while k >= 0 and first - k <= 4 and (toks[k].text in ID_WORDS | {"is", "was", "it's", "its"}
-                                         or re.fullmatch(r"[a-z]{1,2}", toks[k].text) and toks[k].raw[:1].isupper()):
-        k -= 1
+                                         or re.fullmatch(r"[a-z]{1,2}", toks[k].text) and (
+                                             toks[k].raw[:1].isupper() or toks[k].text not in SHORT_WORDS)):
+        k -= 1  # ("T K 9 9 0", "your dispute case is f r 3 3 9 0 1 2": an identifier's letters)
     if k >= 0 and toks[k].text.removesuffix("'s") in REFERENCE_WORDS:
         return True
     # "the reference for today's call is 4 4 1 9 0 2 3": a reference named earlier in the sentence, then "is"
