@@ -640,6 +640,14 @@ def test_an_address_or_a_number_ends_before_the_talk_after_it(redactor):
     got = _kinds(redactor, "pii", ("B", "I need a delivery."), ("A", "Sure, what's the address?"),
                  ("B", "58 Elm Court, unit 2, Fairview. Yes, and can you deliver tomorrow between 2 and 5 PM?"))
     assert got == {("STREET_ADDRESS", "58 Elm Court, unit 2, Fairview.")}
+    # ... but a unit or a building said before it is ("The Willows, building 3, 18 Park Road")
+    got = _kinds(redactor, "pii", ("A", "What's the address?"),
+                 ("B", "It's Rosewood House, flat 3, 18 Park Road, Leeds."))
+    assert any(s.startswith("Rosewood House, flat 3, 18 Park Road") for k, s in got if k == "STREET_ADDRESS")
+    # an address goes on after the other party's "Mm-hmm." with its unit ("Oh, and it's unit 5")
+    got = _kinds(redactor, "pii", ("A", "And where are we shipping it?"), ("B", "221 Baker Street, Springfield."),
+                 ("A", "Mm-hmm."), ("B", "Oh, and it's unit 5, sorry."))
+    assert any("unit 5" in s for k, s in got if k == "STREET_ADDRESS")
     # "Oh, and actually ..." after the other party's "Mm-hmm." is no zero going on with the number
     got = _kinds(redactor, "pii", ("A", "Best phone number for you?"), ("B", "It's (512) 555-0164."),
                  ("A", "Mm-hmm."), ("B", "Oh, and actually, I'd like to book my daughter in too."))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from .addresses import NOT_STREET_NAME, STATES, address_like, house_number, street_word
+from .addresses import NOT_STREET_NAME, STATES, UNIT_WORDS, address_like, house_number, street_word
 from .answers import (BACKCHANNEL, GO_AHEAD, HOLD, HOLDING, LEAD, NOT_AN_ANSWER, after_go_ahead, asks_back,
                       talks_on)
 from .cue_words import (AFTERWORDS, ANSWER_TOKENS, COPULA, CUE_WORDS, CUES, FUNCTION, FUZZY_DIGITS, GUESS_TOKENS,
@@ -194,9 +194,11 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
             while j < len(toks) and turn[j] == who + 1 and toks[j].text in BACKCHANNEL and j - k < 3:
                 j += 1
             # a new line is a change of speaker: the speaker resumes two turns on, after nothing but "okay, go on"
-            if j >= len(toks) or turn[j] != who + 2 or not any(_valuelike(toks, x, kind)
-                                                               for x in range(j, min(len(toks), j + 3))):
-                break
+            if j >= len(toks) or turn[j] != who + 2 or not (
+                    any(_valuelike(toks, x, kind) for x in range(j, min(len(toks), j + 3)))
+                    or kind == "STREET_ADDRESS" and any(toks[x].text in UNIT_WORDS and _valuelike(toks, x + 1, kind)
+                                                        for x in range(j, min(len(toks) - 1, j + 4)))):
+                break  # (the address goes on: "Oh, and it's unit 5, sorry.")
             k, who = j, turn[j]
             continue
         if k > start and ({_named(cues, k), _named(cues, k + 1)} - {None, kind}):
@@ -273,7 +275,8 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
             # the number
         house = next((j for j in range(start, end + 1) if street_word(toks[j]) and j > start
                       and (h := house_number(toks, j)) is not None and h >= start), None)
-        if house is not None and house_number(toks, house) - start >= 3:
+        if house is not None and house_number(toks, house) - start >= 3 \
+                and _talk_before(toks[start:house_number(toks, house)]):
             start = house_number(toks, house)  # (not "so delivery is to her place, " before "2204 Shoreline ...")
         return start, end
     if direct and kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH") and asks(toks, turn, cue_end):
@@ -366,6 +369,15 @@ def _clause_talk(toks: list[Token], turn: list[int], k: int, kind: str) -> bool:
     rest = range(end, next((x for x in range(end, len(toks)) if turn[x] != turn[k]), len(toks)))
     return end - k > 3 and not any(_valuelike(toks, x, kind) for x in range(k + 1, end)) \
         and not any(_valuelike(toks, x, kind) for x in rest)  # ("4485 2710, hang on, let me check, 9934 6021")
+
+
+def _talk_before(said: list[Token]) -> bool:
+    """Whether the words before an address's house number are talk: no unit, no building's or place's name (no
+    capitalised word but a sentence's first and "I": "We're moving in with my mom, so it goes to her place,"; not
+    "Unit 12 B," nor "The Willows, building 3,")."""
+    return not any(t.text in UNIT_WORDS for t in said) and not any(
+        t.raw[:1].isupper() and t.text not in ("i", "i'm", "i've", "i'll", "i'd") and not said[k].ends_sentence
+        for k, t in enumerate(said[1:]))
 
 
 def _talk_after_address(toks: list[Token], turn: list[int], k: int) -> bool:
