@@ -625,6 +625,14 @@ def test_lower_case_cities_and_dates_with_one_digit_months_or_a_plain_day(redact
     assert _kinds(redactor, "pii", ("A", "And the name and date of birth of the patient?"),
                   ("B", "Chinedu Okafor, date of birth, ten, twenty-nine, nineteen seventy.")) \
         == {("DATE_OF_BIRTH", "ten, twenty-nine, nineteen seventy.")}
+    # a child's birth date said again in another form, far from "born": the same date, so a birth date too
+    got = _kinds(redactor, "pii", ("A", "I'll need everyone's date of birth for the booking."),
+                 ("B", "Sure. The kids are Aiden, 2/11/2013, and Nora, 7/30/2016."),
+                 ("A", "Okay, let me repeat the whole party back to you in a moment, I just need to check the room "
+                       "types first, one moment please, we have a family suite with two queens and a sofa bed."),
+                 ("A", "Here we go. Aiden, February 11th, 2013; and Nora, July 30th, 2016. The trip is March 3rd, 2027."))
+    assert {s for k, s in got if k == "DATE_OF_BIRTH"} >= {"February 11th, 2013;", "July 30th, 2016."}
+    assert not any("2027" in s for _, s in got)
     # ... but not a time of year said like one ("june twenty twenty six")
     assert not _kinds(redactor, "pii", ("A", "ok we open the new store june twenty twenty six"))
 

@@ -30,6 +30,7 @@ PHONE_WORDS = {"phone", "cell", "mobile", "call", "reach", "callback", "text", "
                "dial", "fax", "line"}
 # one- and two-letter words that are words, not an identifier's letters written lower case
 SHORT_WORDS = frozenset("a i an as at be by do go he if in is it me my no of oh ok on or so to up us we".split())
+BIRTH_REACH = 60  # a date this many words after "born" / "date of birth" may be one, said again in another form
 BIRTH_WORDS = {"born", "birth", "birthday", "dob", "d.o.b", "birthdate"}
 MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                       "september", "october", "november", "december"), 1)}
@@ -287,19 +288,26 @@ class DateOfBirthRecognizer(_CallRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         toks = self.tokens(text)
-        out, i = [], 0
+        dates, i = [], 0  # (first, last, year, the date as (year, month, day) or None)
         this_year = dt.date.today().year
         while i < len(toks):
             span = _date_at(toks, i)
             if span is None:
                 i += 1
                 continue
-            end, year = span
-            ctx = {t.text for t in toks[max(0, i - 12):i]}
-            if ctx & BIRTH_WORDS or (year is not None and 1900 <= year <= this_year - 16):
+            dates.append((i, span[0], span[1], _date_value(toks, i, span[0])))
+            i = span[0] + 1
+        out, births = [], set()
+        for i, end, year, value in dates:
+            near = {t.text for t in toks[max(0, i - 12):i]}
+            if near & BIRTH_WORDS or (year is not None and 1900 <= year <= this_year - 16):
                 out.append(_result("DATE_OF_BIRTH", toks[i].start, toks[end].end,
-                                   0.9 if ctx & BIRTH_WORDS else 0.7, self.name))
-            i = end + 1
+                                   0.9 if near & BIRTH_WORDS else 0.7, self.name))
+            if value and (near | {t.text for t in toks[max(0, i - BIRTH_REACH):i]}) & BIRTH_WORDS:
+                births.add(value)
+        for i, end, year, value in dates:  # a birth date said again in another form ("2/11/2013" ... "Aiden,
+            if value in births and not any(r.start == toks[i].start for r in out):  # February 11th, 2013")
+                out.append(_result("DATE_OF_BIRTH", toks[i].start, toks[end].end, 0.8, self.name))
         return out
 
 
@@ -348,6 +356,34 @@ def _day(toks: list[Token], k: int) -> int | None:
     if len(parts) == 2 and parts[0] in TENS and parts[1] in ORDINALS:
         return k
     return None
+
+
+def _date_value(toks: list[Token], i: int, end: int) -> tuple[int, int, int] | None:
+    """The date said from ``toks[i]`` to ``toks[end]`` as (year, month, day), when all three are said."""
+    said = toks[i:end + 1]
+    t = said[0].text
+    if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})", t):
+        month, day, y = (int(g) for g in m.groups())
+    else:
+        months = [MONTHS[x.text] for x in said if x.text in MONTHS]
+        days = [_day_number(x.text) for x in said if _day_number(x.text)]
+        year = _year(toks, end)[0] if end < len(toks) else None
+        if not months or not days or year is None:
+            digits = "".join(numeral(x.text) or "" for x in said)
+            if len(digits) in (6, 8):
+                month, day, y = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+            else:
+                return None
+        else:
+            return year, months[0], days[0]
+    y = y + (1900 if 30 <= y < 100 else 2000 if y < 30 else 0)
+    return (y, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+def _day_number(w: str) -> int | None:
+    if m := re.fullmatch(r"(\d{1,2})(st|nd|rd|th)", w):
+        return int(m.group(1))
+    return ORDINALS.get(w)
 
 
 def _cardinal_day(toks: list[Token], k: int) -> int | None:
