@@ -2,7 +2,7 @@
 
     callreview run redact_calls/dev --out out/dev-none --redact none --settle 0   # the words, once (minutes)
     python scripts/redaction_misses.py dev out/dev-none [-v]                     # then this, after each change (s)
-    python scripts/redaction_misses.py written [tune|dev|service|sales|varied|everyday|sloppy|verify|outbound] [-v]
+    python scripts/redaction_misses.py written [tune|dev|service|...|outbound|plain|mixed] [-v]  # written tuning files
 
 The words are the batch's, unredacted; they are redacted here in-process by the same ``detect`` and
 ``redact_body`` the batch runs, so a rule change is measured in seconds on the same transcription (as ``callreview
@@ -58,8 +58,8 @@ def main(argv: list[str]) -> int:
         return written(name, "-v" in argv)
     if len(args) != 2 or args[0] not in TUNING:
         print(f"usage: redaction_misses.py {{{'|'.join(TUNING)}}} OUT [-v] | "
-              "written [tune|dev|service|sales|varied|everyday|sloppy|verify|outbound] [-v]  (the test half, written/test and written/holdout are "
-              "frozen: callreview eval --redaction reports them)", file=sys.stderr)
+              "written NAME [-v]  (NAME: a tuning file in redact_calls/written/; the test half, written/test and "
+              "written/holdout are frozen: callreview eval --redaction reports them)", file=sys.stderr)
         return 2
     half, out = args[0], Path(args[1])
     verbose = "-v" in argv

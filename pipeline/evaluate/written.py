@@ -8,7 +8,8 @@ number words, fillers, read-backs, values split over turns, spelled e-mails, cor
 and each must-stay item (prices, times, order numbers ...) labelled by its exact text. One file per writer, none
 of whom saw the redactor's rules or the other files: ``tune.json``, ``dev.json``, ``service.json`` (bank and service
 calls), ``sales.json``, ``varied.json``, ``everyday.json``, ``sloppy.json`` (lower case, homophones), ``verify.json``
-(identity checks) and ``outbound.json`` (outbound sales calls) (rules may be set on them) and ``test.json`` and ``holdout.json`` (frozen:
+(identity checks), ``outbound.json`` (outbound sales calls), ``plain.json`` and ``mixed.json`` (rules may be set on
+them) and ``test.json`` and ``holdout.json`` (frozen:
 reported, never read for rules).
 
 Each turn's words are spread over a few seconds (``transcript_from_lines``), ``detect`` runs at ``pii`` (and at
