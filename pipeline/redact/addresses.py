@@ -72,8 +72,8 @@ NOT_STREET_NAME = frozenset({"from", "to", "at", "with", "for", "by", "of", "on"
 
 # never a lower-case city: talk after an address ("... lane and my phone is", "... road so yeah")
 CITY_NEVER = NOT_CITY | NOT_STREET_NAME | FILLERS | frozenset(
-    "okay ok yeah yep yes no mhm uh-huh mm-hmm um uh like just also actually then now there here please thanks "
-    "right correct same please apartment apt unit suite floor".split())
+    "yep no uh-huh mm-hmm like just also actually then now there here correct same apartment apt unit suite "
+    "floor".split())
 
 
 def street_word(t: Token) -> bool:
@@ -104,8 +104,7 @@ def house_number(toks: list[Token], suffix: int) -> int | None:
     return k
 
 
-def _address_tail(toks: list[Token], suffix: int, turn: list[int] | None = None,
-                  caseless: set[int] = frozenset()) -> int:
+def _address_tail(toks: list[Token], suffix: int, turn: list[int], caseless: set[int]) -> int:
     """The last token of the address whose street word is ``toks[suffix]``: a unit, a city, a state, a zip (a
     city written lower case, in a turn written so, when the clause ends after it: ``_city_run``)."""
     end, k, seen_zip = suffix, suffix + 1, False
@@ -115,7 +114,7 @@ def _address_tail(toks: list[Token], suffix: int, turn: list[int] | None = None,
             end = k = k + 1
         elif re.fullmatch(r"#\w+", t.raw.rstrip(",.")):
             end = k  # "#214"
-        elif turn is not None and turn[k] in caseless and turn[k] == turn[suffix] \
+        elif turn[k] in caseless and turn[k] == turn[suffix] \
                 and (last := _city_run(toks, turn, k)) is not None:
             end = k = last
         elif t.text in STATES or (re.fullmatch(r"[a-z]{2}", t.text) and t.raw[:1].isupper() and t.raw[1:2].isupper()):

@@ -21,7 +21,7 @@ RARE_ZIPF = 3.3  # any word rarer than this ("castillo" 3.1, "okafor" 2.6; not "
 WORD_ENDINGS = ("ed", "ing", "ly", "ness", "ment", "able", "ible", "tion", "ful", "less", "ize", "ise")
 PAIRED_MAX_ZIPF = 5.5  # before a surname: "summer" 5.2, "june" 5.2 (not "so" 6.5, "my" 6.6)
 _EDGE = "\"'“”‘’()[]{}<>,;:!?."
-_I_FORMS = frozenset({"i", "i'm", "i'll", "i've", "i'd"})
+I_FORMS = frozenset({"i", "i'm", "i'll", "i've", "i'd"})  # capitalised in any case
 _WORD = re.compile(r"[a-z][a-z'\-]*")
 
 
@@ -57,7 +57,7 @@ def written_lower(line: str) -> bool:
     """Whether a turn was written without capitals: words, and none of them (bar "I") capitalised."""
     words = [w.strip(_EDGE) for w in line.split()]
     words = [w for w in words if w[:1].isalpha()]
-    return bool(words) and not any(w[0].isupper() and w.lower() not in _I_FORMS for w in words)
+    return bool(words) and not any(w[0].isupper() and w.lower() not in I_FORMS for w in words)
 
 
 def name_like(word: str) -> bool:

@@ -9,7 +9,7 @@ Pure: candidate spans (kind, character start and end, score, recogniser) in, the
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Any, Sequence
 
 from .recognizers import ACCOUNT_WORDS, CARD_WORDS, ROUTING_WORDS, SSN_WORDS
@@ -44,11 +44,11 @@ def callers_only(found: list[tuple], text: str, words: Sequence[Any], offsets: l
         return found
     speaker, turn = speakers(toks, words, offsets), turns(text, toks)
     rep = {s for s, r in roles.items() if r == "rep"}
-    tstarts = [t.start for t in toks]
+    tstarts, tends = [t.start for t in toks], [t.end for t in toks]
     own: set[str] = set()
     keep = []
     for f in found:
-        kind, idx = f[0], _inside(toks, tstarts, f[1], f[2])
+        kind, idx = f[0], _inside(tstarts, tends, f[1], f[2])
         if kind not in KINDS or not idx:
             keep.append(f)
             continue
@@ -63,22 +63,16 @@ def callers_only(found: list[tuple], text: str, words: Sequence[Any], offsets: l
         return keep
     out = []
     for f in keep:  # the caller saying the company's number back ("1-800-555-0117, got it")
-        idx = _inside(toks, tstarts, f[1], f[2])
+        idx = _inside(tstarts, tends, f[1], f[2])
         if f[0] in KINDS and idx and _key(f[0], toks[idx[0]:idx[-1] + 1]) in own:
             continue
         out.append(f)
     return out
 
 
-def _inside(toks: list[Token], tstarts: list[int], a: int, b: int) -> list[int]:
-    """The tokens the character span ``a``-``b`` overlaps."""
-    out = []
-    for k in range(max(0, bisect_right(tstarts, a) - 1), len(toks)):
-        if toks[k].start >= b:
-            break
-        if toks[k].end > a:
-            out.append(k)
-    return out
+def _inside(tstarts: list[int], tends: list[int], a: int, b: int) -> list[int]:
+    """The tokens the character span ``a``-``b`` overlaps (``tstarts``, ``tends``: the tokens' offsets, rising)."""
+    return list(range(bisect_right(tends, a), bisect_left(tstarts, b)))
 
 
 def _key(kind: str, said: list[Token]) -> str:

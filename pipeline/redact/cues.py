@@ -25,6 +25,7 @@ import re
 from .addresses import NOT_STREET_NAME, STATES, UNIT_WORDS, address_like, house_number, street_word
 from .answers import (BACKCHANNEL, GO_AHEAD, HOLD, HOLDING, LEAD, NOT_AN_ANSWER, after_go_ahead, asks_back,
                       talks_on)
+from .casing import I_FORMS
 from .cue_words import (AFTERWORDS, ANSWER_TOKENS, COPULA, CUE_WORDS, CUES, FUNCTION, FUZZY_DIGITS, GUESS_TOKENS,
                         KEYS, MAX_GAP, MAX_TOKENS, NAMING, NUMBER_KINDS, PHONE_DIGITS, READBACK, TALK, WEAK_CUES,
                         WEEKDAYS, WHOLE)
@@ -376,7 +377,7 @@ def _talk_before(said: list[Token]) -> bool:
     capitalised word but a sentence's first and "I": "We're moving in with my mom, so it goes to her place,"; not
     "Unit 12 B," nor "The Willows, building 3,")."""
     return not any(t.text in UNIT_WORDS for t in said) and not any(
-        t.raw[:1].isupper() and t.text not in ("i", "i'm", "i've", "i'll", "i'd") and not said[k].ends_sentence
+        t.raw[:1].isupper() and t.text not in I_FORMS and not said[k].ends_sentence
         for k, t in enumerate(said[1:]))
 
 

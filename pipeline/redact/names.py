@@ -127,7 +127,6 @@ def _mentions(toks: list[Token], turn: list[int], names: set[str], lower: set[st
     # mid-sentence, not a sentence's first word: "Brian" after "Brown", "More" after "Mary")
 
 
-
 def _beside(toks: list[Token], turn: list[int], taken: set[int], own: set[str]) -> set[int]:
     """Capitalised name words said right beside a mention in ``taken``, in its sentence ("it's Sandra Kapoor on
     the lease?", "the parent of Noah Stein"), and a name joined to one by "and" ("Pawel and Monika")."""
@@ -183,8 +182,6 @@ def _runs(g: set[int]) -> list[list[int]]:
     return out
 
 
-
-
 def _restated(toks: list[Token], turn: list[int], g: set[int]) -> set[int]:
     """The name said again, in full, right after ``g`` ("under Nguyen, Linh Nguyen", "Marcus. Marcus Bell."):
     capitalised words to the next stop that repeat one of ``g``'s."""
@@ -211,7 +208,6 @@ def _sound(w: str) -> str:
     import jellyfish
 
     return jellyfish.metaphone(w)
-
 
 
 def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
@@ -419,7 +415,6 @@ def _answered_name_rest(toks: list[Token], turn: list[int], k: int, j: int, got:
             break
         x += 1
     return got
-
 
 
 def _resumes(toks: list[Token], turn: list[int], x: int) -> bool:

@@ -297,16 +297,17 @@ class DateOfBirthRecognizer(_CallRecognizer):
                 continue
             dates.append((i, span[0], span[1], _date_value(toks, i, span[0])))
             i = span[0] + 1
-        out, births = [], set()
+        out, taken, births = [], set(), set()
         for i, end, year, value in dates:
             near = {t.text for t in toks[max(0, i - 12):i]}
             if near & BIRTH_WORDS or (year is not None and 1900 <= year <= this_year - 16):
                 out.append(_result("DATE_OF_BIRTH", toks[i].start, toks[end].end,
                                    0.9 if near & BIRTH_WORDS else 0.7, self.name))
+                taken.add(i)
             if value and (near | {t.text for t in toks[max(0, i - BIRTH_REACH):i]}) & BIRTH_WORDS:
                 births.add(value)
         for i, end, year, value in dates:  # a birth date said again in another form ("2/11/2013" ... "Aiden,
-            if value in births and not any(r.start == toks[i].start for r in out):  # February 11th, 2013")
+            if value in births and i not in taken:  # February 11th, 2013")
                 out.append(_result("DATE_OF_BIRTH", toks[i].start, toks[end].end, 0.8, self.name))
         return out
 
