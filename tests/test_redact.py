@@ -633,6 +633,14 @@ def test_lower_case_cities_and_dates_with_one_digit_months_or_a_plain_day(redact
                  ("A", "Here we go. Aiden, February 11th, 2013; and Nora, July 30th, 2016. The trip is March 3rd, 2027."))
     assert {s for k, s in got if k == "DATE_OF_BIRTH"} >= {"February 11th, 2013;", "July 30th, 2016."}
     assert not any("2027" in s for _, s in got)
+    # ... in whatever form either was said ("born 2 9 2012" ... "February 9th, 2012"; "twenty first" is the 21st)
+    got = _kinds(redactor, "pii", ("A", "And the children?"),
+                 ("B", "grace was born 2 9 2012 and leo was born on the twenty first of march 2015"),
+                 ("A", "Okay, let me repeat the whole party back to you in a moment, I just need to check the room "
+                       "types first, one moment please, we have a family suite with two queens and a sofa bed."),
+                 ("A", "Here we go. Grace, February 9th, 2012; and Leo, 3/21/2015. The trip is March 3rd, 2027."))
+    assert {s for k, s in got if k == "DATE_OF_BIRTH"} >= {"February 9th, 2012;", "3/21/2015."}
+    assert not any("2027" in s for _, s in got)
     # ... but not a time of year said like one ("june twenty twenty six")
     assert not _kinds(redactor, "pii", ("A", "ok we open the new store june twenty twenty six"))
 

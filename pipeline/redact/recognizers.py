@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -295,7 +296,7 @@ class DateOfBirthRecognizer(_CallRecognizer):
             if span is None:
                 i += 1
                 continue
-            dates.append((i, span[0], span[1], _date_value(toks, i, span[0])))
+            dates.append((i, *span))
             i = span[0] + 1
         out, taken, births = [], set(), set()
         for i, end, year, value in dates:
@@ -306,90 +307,69 @@ class DateOfBirthRecognizer(_CallRecognizer):
                 taken.add(i)
             if value and (near | {t.text for t in toks[max(0, i - BIRTH_REACH):i]}) & BIRTH_WORDS:
                 births.add(value)
+        said = Counter(value for *_, value in dates)
         for i, end, year, value in dates:  # a birth date said again in another form ("2/11/2013" ... "Aiden,
-            if value in births and i not in taken:  # February 11th, 2013")
+            if value in births and said[value] > 1 and i not in taken:  # February 11th, 2013")
                 out.append(_result("DATE_OF_BIRTH", toks[i].start, toks[end].end, 0.8, self.name))
         return out
 
 
-def _date_at(toks: list[Token], i: int) -> tuple[int, int | None] | None:
+def _date_at(toks: list[Token], i: int) -> tuple[int, int | None, tuple[int, int, int] | None] | None:
     """A date starting at ``toks[i]``: "March third, nineteen eighty five", "the fourth of July 1979",
-    "03/15/1985", "oh three fifteen eighty five". Returns the last token and the year (None when unsaid)."""
+    "03/15/1985", "oh three fifteen eighty five". Returns the last token, the year (None when unsaid) and the date
+    as (year, month, day) when all three are said."""
     t = toks[i].text
-    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", t):
-        y = int(re.split(r"[/.-]", t)[-1])
-        return i, (y + 1900 if 30 <= y < 100 else y + 2000 if y < 30 else y)
-    k = i
+    if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})", t):
+        month, day, y = (int(g) for g in m.groups())
+        y = y + 1900 if 30 <= y < 100 else y + 2000 if y < 30 else y
+        return i, y, _ymd(y, month, day)
     if t in MONTHS and t not in ("may", "mar", "jan", "dec", "sept", "oct", "nov", "aug"):
-        k = i + 1
-        day_end = _day(toks, k)
-        if day_end is None and (day_end := _cardinal_day(toks, k)) is None:
+        month, said = MONTHS[t], _day(toks, i + 1) or _cardinal_day(toks, i + 1)
+        if said is None:
             return None
-        k = day_end + 1
-    elif _day(toks, i) is not None:
-        k = _day(toks, i) + 1
+        k, day = said[0] + 1, said[1]
+    elif (said := _day(toks, i)) is not None:
+        k, day = said[0] + 1, said[1]
         if k < len(toks) and toks[k].text == "of":
             k += 1
         if k >= len(toks) or toks[k].text not in MONTHS:
             return _numeric_date(toks, i)  # ("2 9 2012": a day-like first number, then no month)
-        k += 1
-    elif t in ("may",) and i + 1 < len(toks) and _day(toks, i + 1) is not None:
-        k = _day(toks, i + 1) + 1
+        month, k = MONTHS[toks[k].text], k + 1
+    elif t in ("may",) and (said := _day(toks, i + 1)) is not None:
+        month, k, day = 5, said[0] + 1, said[1]
     else:
         return _numeric_date(toks, i)
     year, last = _year(toks, k)
-    return (last if year is not None else k - 1), year
+    return (last, year, _ymd(year, month, day)) if year is not None else (k - 1, None, None)
 
 
-def _day(toks: list[Token], k: int) -> int | None:
+def _ymd(year: int, month: int, day: int) -> tuple[int, int, int] | None:
+    return (year, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+def _day(toks: list[Token], k: int) -> tuple[int, int] | None:
+    """An ordinal day at ``toks[k]`` ("the 3rd", "twenty first", "twenty-first", "14"): its last token and
+    value."""
     if k >= len(toks):
         return None
     t = toks[k].text
     if t == "the" and k + 1 < len(toks):
         return _day(toks, k + 1)
-    if re.fullmatch(r"\d{1,2}(st|nd|rd|th)?", t) and 1 <= int(re.match(r"\d+", t).group()) <= 31:
-        return k
+    if (m := re.fullmatch(r"(\d{1,2})(st|nd|rd|th)?", t)) and 1 <= int(m.group(1)) <= 31:
+        return k, int(m.group(1))
     if t in ORDINALS:
-        return k
+        return k, ORDINALS[t]
     if t in TENS and k + 1 < len(toks) and toks[k + 1].text in ORDINALS:
-        return k + 1
+        return k + 1, TENS[t] + ORDINALS[toks[k + 1].text]
     parts = t.split("-")
     if len(parts) == 2 and parts[0] in TENS and parts[1] in ORDINALS:
-        return k
+        return k, TENS[parts[0]] + ORDINALS[parts[1]]
     return None
 
 
-def _date_value(toks: list[Token], i: int, end: int) -> tuple[int, int, int] | None:
-    """The date said from ``toks[i]`` to ``toks[end]`` as (year, month, day), when all three are said."""
-    said = toks[i:end + 1]
-    t = said[0].text
-    if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})", t):
-        month, day, y = (int(g) for g in m.groups())
-    else:
-        months = [MONTHS[x.text] for x in said if x.text in MONTHS]
-        days = [_day_number(x.text) for x in said if _day_number(x.text)]
-        year = _year(toks, end)[0] if end < len(toks) else None
-        if not months or not days or year is None:
-            digits = "".join(numeral(x.text) or "" for x in said)
-            if len(digits) in (6, 8):
-                month, day, y = int(digits[:2]), int(digits[2:4]), int(digits[4:])
-            else:
-                return None
-        else:
-            return year, months[0], days[0]
-    y = y + (1900 if 30 <= y < 100 else 2000 if y < 30 else 0)
-    return (y, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
-
-
-def _day_number(w: str) -> int | None:
-    if m := re.fullmatch(r"(\d{1,2})(st|nd|rd|th)", w):
-        return int(m.group(1))
-    return ORDINALS.get(w)
-
-
-def _cardinal_day(toks: list[Token], k: int) -> int | None:
+def _cardinal_day(toks: list[Token], k: int) -> tuple[int, int] | None:
     """A day said as a plain number after the month, when a written year follows ("june nineteen 1993", "March 3
-    1984"): its last token."""
+    1984"): its last token and value."""
     words, j = [], k
     while j < len(toks) and j - k < 2 and toks[j].text.split("-")[0] in UNITS | TEENS.keys() | TENS.keys():
         words.extend(toks[j].text.split("-"))
@@ -397,7 +377,7 @@ def _cardinal_day(toks: list[Token], k: int) -> int | None:
     if not words:
         return None
     day = _words_value(words)[0]
-    return j - 1 if day and 1 <= int(day) <= 31 and j < len(toks) \
+    return (j - 1, int(day)) if day and 1 <= int(day) <= 31 and j < len(toks) \
         and re.fullmatch(r"(19|20)\d\d,?", toks[j].text) else None
 
 
@@ -422,7 +402,7 @@ def _year(toks: list[Token], k: int) -> tuple[int | None, int]:
     return None, k
 
 
-def _numeric_date(toks: list[Token], i: int) -> tuple[int, int | None] | None:
+def _numeric_date(toks: list[Token], i: int) -> tuple[int, int, tuple[int, int, int]] | None:
     """"oh three fifteen eighty five", "03 15 1985": six or eight digits in month, day, year order."""
     for run in digit_runs(toks[i:i + 10]):
         if run.first != 0 or run.time or any(is_sum(t.raw) for t in toks[i:i + run.last + 1]):
@@ -437,7 +417,8 @@ def _numeric_date(toks: list[Token], i: int) -> tuple[int, int | None] | None:
             d = written[0].zfill(2) + written[1].zfill(2) + written[2]  # "2 9 2012": month and day of one digit
         if len(d) in (6, 8) and 1 <= int(d[:2]) <= 12 and 1 <= int(d[2:4]) <= 31:
             y = int(d[4:])
-            return i + run.last, (y + 1900 if len(d) == 6 and y >= 30 else y + 2000 if len(d) == 6 else y)
+            y = y + 1900 if len(d) == 6 and y >= 30 else y + 2000 if len(d) == 6 else y
+            return i + run.last, y, (y, int(d[:2]), int(d[2:4]))
         return None
     return None
 
