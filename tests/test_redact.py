@@ -587,6 +587,33 @@ def test_household_names_restatements_and_names_beside_a_mention(redactor):
     assert not names(("A", "The partner, Acme Corp, signs it."))
 
 
+def test_names_read_off_the_record_asked_for_a_relative_or_spelled_after_talk(redactor):
+    def names(*turns):
+        return {s for k, s in _kinds(redactor, "strict", *turns) if k == "PERSON"}
+
+    # the rep reads the name off the record: after "as", or ending a question, or "listed" / "on the account"
+    assert names(("A", "I have your last name as Chang, C-H-A-N-G?"), ("B", "Yes.")) == {"Chang,", "C-H-A-N-G?"}
+    assert names(("A", "Let me check. Yes, I have a William Otieno listed.")) == {"William Otieno"}
+    assert names(("A", "Any authorized users? I see a Piotr on the account.")) == {"Piotr"}
+    assert names(("A", "I have Visa ending 4242 on file. I have Tuesday at 3?")) == set()
+    assert names(("A", "Your doctor is listed as Dr. Helen Marsh. Is that right?")) == set()
+    # a relative's name asked ("your partner's name?"), and "Is this for Mateo?"
+    assert names(("A", "And your partner's name?"), ("B", "Morgan Tate.")) == {"Morgan Tate."}
+    assert names(("A", "There are two kids listed. Is this for Mateo?")) == {"Mateo?"}
+    # a given name that is a word too, answering "your name?" with a surname after it
+    assert names(("A", "And your name?"), ("B", "Will Otieno. I'm her caregiver.")) == {"Will Otieno."}
+    # a spelling after talk ("Actually it's spelled ..."), or asked for ("spell the first name for me?"); where
+    # a name comes from is no name ("it's Irish")
+    assert names(("A", "Can I get your name?"),
+                 ("B", "It's Shivon Gallagher. Actually it's spelled S-I-O-B-H-A-N, it's Irish.")) \
+        == {"Shivon Gallagher.", "S-I-O-B-H-A-N,"}
+    assert names(("A", "Could you spell the first name for me?"), ("B", "S-A-O-I-R-S-E.")) == {"S-A-O-I-R-S-E."}
+    # a found name Whisper wrote lower case in a turn with capitals, where the word is rare ("keoni", not "dawn")
+    got = names(("A", "Can I get your name?"), ("B", "Keoni Kahale."),
+                ("A", "Alright, keoni, see you this afternoon."), ("B", "Thanks. I've been up since dawn."))
+    assert "keoni," in got and not any("dawn" in s for s in got)
+
+
 def test_names_in_turns_written_without_capitals(redactor):
     def names(*turns):
         return {s.rstrip(".,?!") for k, s in _kinds(redactor, "strict", *turns) if k == "PERSON"}

@@ -47,6 +47,13 @@ def truecased(text: str, never: frozenset[str] = frozenset()) -> str:
     return "\n".join(lines)
 
 
+def rare(word: str) -> bool:
+    """Whether a word is rare in English, as a name mostly is ("keoni", "sven"; not "dawn", "grant")."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") < RARE_ZIPF
+
+
 def _paired(word: str) -> bool:
     from wordfreq import zipf_frequency
 

@@ -27,9 +27,17 @@ ASK_NAME = (("your", "name"), ("your", "full", "name"), ("who", "am", "i", "spea
             ("who's", "calling"), ("who", "is", "calling"), ("who", "is", "this"), ("who's", "this"),
             ("who", "am", "i", "talking"), ("your", "first", "name"), ("your", "last", "name"),
             ("who", "do", "i", "have"))
+# what the rep reads the buyer's name off a record with ("I have your last name as Chang", "I have it as
+# Kovalchik?", "I have a William Otieno listed", "I see a Piotr on the account"); after those without "as" the name
+# must end a question or come before LOOKUP_AFTER
+LOOKUP = (("i", "have", "you", "down", "as"), ("i", "have", "it", "down", "as"), ("i", "have", "it", "as"),
+          ("i", "have", "you", "as"), ("i've", "got", "you", "as"), ("i've", "got", "it", "as"), ("listed", "as"),
+          ("name", "as"), ("i", "have", "a"), ("i", "have", "an"), ("i", "see", "a"), ("i", "see", "an"),
+          ("i've", "got", "a"), ("i", "show", "a"), ("i", "have"), ("i've", "got"), ("i", "see"), ("i", "show"))
+LOOKUP_AFTER = frozenset({"listed", "on", "here", "down", "as", "under"})
 ASK_NAME_ALONE = (("who", "are", "you"),)  # a whole question: "Who are you?", not "Who are you paying?"
 # what a speaker says right before the other party's name ("Thanks, Maria", "Is this Priya?")
-VOCATIVE = (("thanks",), ("thank", "you"), ("hi",), ("hello",), ("hey",), ("is", "this"), ("is", "that"),
+VOCATIVE = (("is", "this", "for"), ("is", "it", "for"), ("is", "that", "for"), ("thanks",), ("thank", "you"), ("hi",), ("hello",), ("hey",), ("is", "this"), ("is", "that"),
             ("am", "i", "speaking", "with"), ("am", "i", "talking", "to"), ("speak", "with"), ("speak", "to"),
             ("talk", "to"), ("looking", "for"), ("you're",), ("you", "are"), ("bye",), ("goodbye",), ("sorry",),
             ("cheers",), ("care",))
@@ -40,6 +48,11 @@ REP_INTRO = (("this", "is"), ("my", "name", "is"), ("name's",), ("i'm",), ("i", 
 REP_AFTER = ("calling", "here", "speaking", "from")  # "Ravi calling from Brightwave", "Oliver here"
 SELF_AFTER = ("here", "calling", "speaking")  # the buyer's "Faith Young here", ended there: a name said before
 COMPANY_LEAD = ("from", "at", "with", "of")
+# where a name comes from, said about it ("It's Shivon. ... it's Irish."; "Irish" is a Census given name too)
+ORIGINS = frozenset("irish polish spanish italian french german greek dutch welsh scottish chinese japanese korean "
+                    "vietnamese portuguese russian ukrainian hungarian czech turkish arabic hebrew hindi punjabi "
+                    "tagalog filipino hawaiian gaelic swedish norwegian danish finnish nigerian yoruba igbo persian "
+                    "armenian".split())
 # never a name: function words, greetings and answers, days and months, what a call is about
 NOT_NAME = FILLERS | frozenset(
     "a an the and or but so if then than that this these those it it's its is are was were be been am i i'm i'd "
@@ -53,7 +66,8 @@ NOT_NAME = FILLERS | frozenset(
     "september october november december today tomorrow yesterday mr mrs ms miss dr sir madam ma'am mister "
     "missus doctor attention email visa mastercard amex discover routing checking savings "
     "speaking everyone everybody all both team folks guys calling back again under over after before because "
-    "actually still only really maybe probably same thats let dot underscore dash hyphen com net org".split()) | RELATIONS
+    "actually still only really maybe probably same thats let dot underscore dash hyphen com net org".split()) | RELATIONS \
+    | ORIGINS
 # said before a name that ends where a sentence or clause does ("Okay, Natalie."): the name alone, no more
 VOCATIVE_ALONE = (("okay",), ("ok",), ("alright",), ("perfect",), ("great",), ("got", "it"), ("sure", "thing"),
                   ("all", "right"))
@@ -61,6 +75,7 @@ HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "mister", "missus"})
 SPELL_GLUE = frozenset({"last", "first", "name", "name's", "is", "and", "that's", "spelled", "surname", "middle",
                         "apostrophe", "hyphen", "pronounced"})
 RESUME_GLUE = frozenset({"that's", "it's", "its", "that", "it"})  # "That's K as in kilo", "It's pronounced Neeve"
+RESUME_LEAD = frozenset({"actually", "so", "and", "oh", "but"})  # "Actually it's spelled S-I-O-B-H-A-N"
 # asked about with "name", whose name is the caller's ("the name of the account holder", "name for the booking")
 OWNERS = frozenset({"holder", "account", "cardholder", "policyholder", "accountholder", "primary", "caller", "patient",
                     "passenger", "member", "owner", "insured", "applicant", "borrower", "subscriber", "reservation",

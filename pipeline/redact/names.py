@@ -16,8 +16,9 @@ from typing import Any, Sequence
 from .name_words import (
     INTRO_STRONG, INTRO_WEAK, KIDS, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER, SELF_AFTER, COMPANY_LEAD,
     NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, RESUME_GLUE, OWNERS, OTHERS, NAME_BEFORE, PARTICLES, PROFESSIONAL,
-    MONTH_NAMES, BUSINESS, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED)
-from .casing import given_names, name_like, truecased
+    MONTH_NAMES, BUSINESS, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED, RELATIONS, LOOKUP, LOOKUP_AFTER,
+    RESUME_LEAD, ORIGINS)
+from .casing import given_names, name_like, rare, truecased
 from .household import kin, relation
 from .requests import hangs, match, sentence, speakers
 from .spelling import code_run, is_letter, letter_run, nato, spelled_word, spellings, spells_on
@@ -69,6 +70,8 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
             weak.append(_name_at(toks, i + n, strong=False, most=1))  # "Okay, Natalie." (and "Okay, Checking.")
         if mine and toks[i].text in HONORIFICS - PROFESSIONAL and i + 1 < len(toks) and turn[i + 1] == turn[i]:
             weak.append(_name_at(toks, i, strong=False))  # "Mr. Alvarez", whoever says it
+        if mine and (n := match(toks, i, LOOKUP)):
+            found.append(_looked_up(toks, turn, i, n))
         if mine and ((n := match(toks, i, ASK_NAME)) or _asks_name(toks, turn, i) or (
                 (n := match(toks, i, ASK_NAME_ALONE)) and toks[i + n - 1].ends_sentence)):
             found.append(_answered_name(toks, turn, i + max(n, 1)))
@@ -113,13 +116,25 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
     return spans
 
 
+def _looked_up(toks: list[Token], turn: list[int], i: int, n: int) -> set[int]:
+    """The name the rep reads off the record after ``LOOKUP``'s words at ``toks[i]``: right after "as", else one
+    that ends a question or is "listed" / "on the account" ("I have Sven Lindquist?", not "I have Visa ...")."""
+    if i + n >= len(toks) or turn[i + n] != turn[i] or toks[i + n].text in PROFESSIONAL:
+        return set()  # ("your doctor is listed as Dr. Helen Marsh")
+    got, k = _name_at(toks, i + n, strong=False, caps=True), i + n - 1
+    last = max(got, default=k)  # (right after "as", or ending a question, or before "listed")
+    return got if toks[k].text == "as" or toks[last].is_question or last + 1 < len(toks) and turn[last + 1] == turn[
+        i] and toks[last].raw[-1:] not in ",.?!;:" and toks[last + 1].text in LOOKUP_AFTER else set()
+
+
 def _mentions(toks: list[Token], turn: list[int], names: set[str], lower: set[str], taken: set[int],
               spelled: set[str]) -> set[int]:
     """Tokens that say one of ``names`` again (or spell it, or one of ``spelled``), outside ``taken``."""
     sounds = {_sound(n) for n in names if len(n) >= MIN_PROPAGATED}
     return {k for k, t in enumerate(toks) if k not in taken and (
-        (_bare(t.text) in names and (_bare(t.text) in lower - NOT_NAME and len(t.text) >= MIN_PROPAGATED
-                                     or _capital(t) and not _verb_first(toks, turn, k)))
+        (_bare(t.text) in names and (_capital(t) and not _verb_first(toks, turn, k) or len(
+            t.text) >= MIN_PROPAGATED and _bare(t.text) not in NOT_NAME and (_bare(t.text) in lower or rare(
+                _bare(t.text)))))  # (or written lower case where it is rare: "Alright, keoni, see you", not "dawn")
         or spelled_word(t.text) in names | spelled
         or (len(t.text) >= MIN_PROPAGATED and _can_be_name(t, False) and _sound(_bare(t.text)) in sounds
             and k > 0 and turn[k - 1] == turn[k] and not toks[k - 1].ends_sentence))}
@@ -218,7 +233,7 @@ def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
         return False
     a, b = sentence(toks, turn, i)
     before = toks[i - 1].text if i > a else ""
-    if before.endswith("'s") and before[:-2] not in OWNERS or (
+    if before.endswith("'s") and before[:-2] not in OWNERS and kin(before) not in RELATIONS | KIDS or (
             before and not before.endswith("'s") and before not in NAME_BEFORE | NOT_NAME
             and not is_number_word(before)):
         return False  # "the payee's name", "your company name" (not "the cardholder's name", "your legal name")
@@ -227,9 +242,9 @@ def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
         k += 1
         while k <= b and toks[k].text in ("the", "a", "an", "your", "that", "this", "my", "whoever"):
             k += 1
-        if k > b or toks[k].text.removesuffix("s") not in OWNERS:
+        if k > b or toks[k].text.removesuffix("s") not in OWNERS and toks[k].text not in ("me", "us"):
             return False  # "the name of the company", "name for the advisor" (not "name of the account holder",
-            # "the name for the order", "the name on the membership")
+            # "the name for the order", "the name on the membership", "spell the first name for me")
         owned = True
     else:
         owned = before.endswith("'s") or before in ("his", "her") and toks[b].is_question  # "the member's name",
@@ -349,13 +364,13 @@ def _name_at(toks: list[Token], k: int, strong: bool, most: int = MAX_NAME_TOKEN
 def _given_alone(t: Token) -> bool:
     """Whether ``t`` is a given name that is a word too, capitalised and ending its clause ("it's Will.", "this is
     Mark."), not a month's ("It's June.")."""
-    return _capital(t) and t.raw[-1:] in ",.!?" and t.text in given_names() and t.text not in MONTH_NAMES
+    return _capital(t) and t.raw[-1:] in ",.!?" and t.text in given_names() and t.text not in MONTH_NAMES | ORIGINS
 
 
 def _given_pair(toks: list[Token], k: int) -> bool:
     """Whether ``toks[k]`` is a given name that is a word too ("June", "Will", "August"), capitalised and said
     right before a capitalised surname ("my fiancée is June Abernathy")."""
-    return k + 1 < len(toks) and _capital(toks[k]) and toks[k].text in given_names() \
+    return k + 1 < len(toks) and _capital(toks[k]) and toks[k].text in given_names() - ORIGINS \
         and toks[k].raw[-1:] not in ",.?!;:" and _can_be_name(toks[k + 1], False) \
         and not is_number_word(toks[k].text)
 
@@ -376,7 +391,8 @@ def _answered_name(toks: list[Token], turn: list[int], k: int) -> set[int]:
         return set()
     lead = (NOT_NAME | SPELL_GLUE | ANSWER_VERBS | OWNERS) - {"may", "march", "june", "april", "august"}
     j = k
-    while j < len(toks) and turn[j] == turn[k] and _bare(toks[j].text) in lead and j - k < 6:
+    while j < len(toks) and turn[j] == turn[k] and _bare(toks[j].text) in lead and j - k < 6 \
+            and not _given_pair(toks, j):  # ("Will Otieno.": a name, not a verb)
         j += 1
     if j >= len(toks) or turn[j] != turn[k]:
         last = j - 1  # an answer of one word, a name that is a word too ("And first name?" - "Will.")
@@ -411,7 +427,7 @@ def _answered_name_rest(toks: list[Token], turn: list[int], k: int, j: int, got:
         elif toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False) \
                 and (toks[x - 1].text in SPELL_GLUE or spelled_word(toks[x - 1].text, 2)):
             got.add(x)  # (a name after "last name", or after a spelling; not any capitalised word)
-        elif toks[x].text not in SPELL_GLUE | RESUME_GLUE:
+        elif toks[x].text not in SPELL_GLUE | RESUME_GLUE | RESUME_LEAD:
             break
         x += 1
     return got
@@ -423,7 +439,7 @@ def _resumes(toks: list[Token], turn: list[int], x: int) -> bool:
     if is_letter(toks[x]) or spelled_word(toks[x].text, 2) or nato(toks, turn, x):
         return spells_on(toks, turn, x) or bool(nato(toks, turn, x) or spelled_word(toks[x].text))
     y = x
-    while y < len(toks) and turn[y] == turn[x] and y - x < 3 and toks[y].text in SPELL_GLUE | RESUME_GLUE:
+    while y < len(toks) and turn[y] == turn[x] and y - x < 4 and toks[y].text in SPELL_GLUE | RESUME_GLUE | RESUME_LEAD:
         y += 1
     if y == x or y >= len(toks) or turn[y] != turn[x]:
         return False
