@@ -672,6 +672,19 @@ def test_lower_case_cities_and_dates_with_one_digit_months_or_a_plain_day(redact
     assert not _kinds(redactor, "pii", ("A", "ok we open the new store june twenty twenty six"))
 
 
+def test_a_unit_said_after_its_address_and_a_phone_asked_for_in_case(redactor):
+    # the unit said after the address, in its turn or when asked for; not "an apartment? Two bedrooms"
+    assert ("STREET_ADDRESS", "apartment 2R.") in _kinds(
+        redactor, "pii", ("A", "And the address?"), ("B", "77 Mulberry Street, Hoboken, New Jersey 07030."),
+        ("A", "Is there an apartment number?"), ("B", "Oh, yes, apartment 2R. Second floor, there's an elevator."))
+    assert not any(k == "STREET_ADDRESS" and "Two" in s for k, s in _kinds(
+        redactor, "pii", ("B", "We're at 12 Elm Street."), ("A", "Is it a house or an apartment? Two bedrooms?")))
+    # "in case" names no case: the number after it is a phone's, not a case's reference
+    assert _kinds(redactor, "pii", ("A", "Okay, and a phone, in case?"), ("B", "704-555-0124.")) \
+        == {("PHONE_NUMBER", "704-555-0124.")}
+    assert not _kinds(redactor, "pii", ("A", "Your case number is 4 4 1 9 0 2 3."), ("B", "Okay, 4419023."))
+
+
 def test_an_address_or_a_number_ends_before_the_talk_after_it(redactor):
     # a sentence of talk after a whole address ends it; talk before its house number is no part of it
     got = _kinds(redactor, "pii", ("A", "What's the address?"),

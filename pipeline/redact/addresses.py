@@ -60,7 +60,20 @@ class StreetAddressRecognizer(_CallRecognizer):
             end = _address_tail(toks, i, turn, caseless)
             out.append(_result("STREET_ADDRESS", toks[start].start, toks[end].end, 0.85, self.name))
             i = end + 1
+            for k in _units_after(toks, turn, end):  # "... Ohio 43017. Oh, and it's apartment 3."
+                out.append(_result("STREET_ADDRESS", toks[k].start, toks[k + 1].end, 0.8, self.name))
         return out
+
+
+LATER_UNIT_WORDS = frozenset({"apartment", "apt", "unit", "suite", "flat"})
+LATER_UNIT_TURNS = 3
+
+
+def _units_after(toks: list[Token], turn: list[int], end: int) -> list[int]:
+    """Where a unit of the address ending at ``toks[end]`` is said after it, in its turn or the next few ("Is
+    there an apartment number?" - "Oh, yes, apartment 2R."): each unit word's index."""
+    return [k for k in range(end + 1, len(toks) - 1) if turn[k] - turn[end] <= LATER_UNIT_TURNS
+            and toks[k].text in LATER_UNIT_WORDS and toks[k].raw[-1:] not in ",.?!;:" and _unit_id(toks[k + 1])]
 
 
 # words never part of a street's name: "6120447 from Dr. Feldman", "4 nights at the Beaver Run Resort", "one on

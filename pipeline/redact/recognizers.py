@@ -131,11 +131,16 @@ def named_by(toks: list[Token], first: int, before: int = 8) -> str | None:
         w = toks[k].text.removesuffix("'s")  # "the order's 1 1 2 ..."
         if w in REFERENCE_WORDS and not (first - k <= 3 or (k + 1 < first and toks[k + 1].text in ID_WORDS | {"is"})):
             continue  # "order" said in passing, not naming the number
-        if w == "call" and k > 0 and toks[k - 1].text in ("this", "the", "that", "a", "your", "our", "my"):
-            continue  # "the reference number for this call is ...": the call, not a phone
+        if w == "call" and k > 0 and toks[k - 1].text in ("this", "the", "that", "a", "your", "our", "my") \
+                or _in_case(toks, k):
+            continue  # "the reference number for this call is ...": the call, not a phone; "a phone, in case?"
         if w in NAMING_WORDS | REFERENCE_WORDS and w != "number":
             return w
     return None
+
+
+def _in_case(toks: list[Token], k: int) -> bool:
+    return toks[k].text == "case" and k > 0 and toks[k - 1].text == "in"  # "a phone, in case?": no case's number
 
 
 def reference_digits(toks: list[Token]) -> set[str]:
@@ -152,7 +157,7 @@ def _reference_named(toks: list[Token], first: int) -> bool:
                                          or re.fullmatch(r"[a-z]{1,2}", toks[k].text) and (
                                              toks[k].raw[:1].isupper() or toks[k].text not in SHORT_WORDS)):
         k -= 1  # ("T K 9 9 0", "your dispute case is f r 3 3 9 0 1 2": an identifier's letters)
-    if k >= 0 and toks[k].text.removesuffix("'s") in REFERENCE_WORDS:
+    if k >= 0 and toks[k].text.removesuffix("'s") in REFERENCE_WORDS and not _in_case(toks, k):
         return True
     # "the reference for today's call is 4 4 1 9 0 2 3": a reference named earlier in the sentence, then "is"
     if k < 0 or k + 1 >= first or toks[k + 1].text not in ("is", "was", "it's", "its"):
