@@ -614,6 +614,16 @@ def test_names_read_off_the_record_asked_for_a_relative_or_spelled_after_talk(re
     assert "keoni," in got and not any("dawn" in s for s in got)
 
 
+def test_a_colleague_a_firms_mailbox_and_its_main_line_are_no_callers(redactor):
+    got = _kinds(redactor, "strict", ("A", "Who should the invoice go to?"),
+                 ("B", "Put it to the attention of our controller, Gwen Castillo. My name is Tom Hale, by the way."))
+    assert ("PERSON", "Tom Hale,") in got and not any("Gwen" in s or "Castillo" in s for _, s in got)
+    assert _kinds(redactor, "pii", ("A", "Where do invoices go?"),
+                  ("B", "ap@halvorsenfoods.com, and cc me at tom.hale@halvorsenfoods.com.")) \
+        == {("EMAIL_ADDRESS", "tom.hale@halvorsenfoods.com.")}
+    assert _kinds(redactor, "pii", ("B", "Oh, and the main switchboard is 414-555-0100 if I'm away.")) == set()
+
+
 def test_names_in_turns_written_without_capitals(redactor):
     def names(*turns):
         return {s.rstrip(".,?!") for k, s in _kinds(redactor, "strict", *turns) if k == "PERSON"}

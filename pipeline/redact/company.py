@@ -31,7 +31,13 @@ ROLE_MAILBOXES = frozenset({
     "appointments", "payments", "receivables", "invoices", "records", "scheduling", "enquiries", "inquiries",
     "membership", "members", "donations", "giving", "catering", "dispatch", "shipping", "warranty", "rentals",
     "leasing", "finaid", "financialaid", "registrar", "accounting", "payroll", "benefits", "reception", "concierge",
-    "tickets", "marketing", "partners", "studentservices", "patientservices", "pharmacy", "compliance"})
+    "tickets", "marketing", "partners", "studentservices", "patientservices", "pharmacy", "compliance", "ap", "ar",
+    "payables", "accountspayable", "procurement", "purchasing", "bids", "finance", "vendors", "invoicing",
+    "remittance", "treasury", "operations", "ops", "postmaster", "webmaster", "abuse", "security", "quotes",
+    "estimates", "rfq", "tenders", "hiring", "recruiting"})
+# what names a phone number as a business's main line, whoever gives it ("the main switchboard is ...")
+FIRM_LINES = (("main", "line"), ("main", "number"), ("switchboard",), ("front", "desk"), ("main", "office"),
+              ("reception",))
 PERSONAL = CARD_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS
 KINDS = frozenset({"PHONE_NUMBER", "ACCOUNT_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS"})
 
@@ -54,7 +60,7 @@ def callers_only(found: list[tuple], text: str, words: Sequence[Any], offsets: l
             continue
         said = toks[idx[0]:idx[-1] + 1]
         key = _key(kind, said)
-        if _toll_free(kind, said) or _role_mailbox(kind, toks, idx) or (
+        if _toll_free(kind, said) or _role_mailbox(kind, toks, idx) or _firm_line(kind, toks, turn, idx) or (
                 speaker[idx[0]] in rep and _given_as_own(toks, turn, idx)):
             own.add(key)
             continue
@@ -93,6 +99,12 @@ def _role_mailbox(kind: str, toks: list[Token], idx: list[int]) -> bool:
     if "@" in first:
         return first.split("@")[0] in ROLE_MAILBOXES
     return len(idx) > 1 and toks[idx[1]].text in ("at", "@") and first in ROLE_MAILBOXES
+
+
+def _firm_line(kind: str, toks: list[Token], turn: list[int], idx: list[int]) -> bool:
+    """A phone number given as a business's main line in its sentence ("The main switchboard is 414-555-0100")."""
+    a = sentence(toks, turn, idx[0])[0]
+    return kind == "PHONE_NUMBER" and any(match(toks, i, FIRM_LINES) for i in range(max(a, idx[0] - 8), idx[0]))
 
 
 def _given_as_own(toks: list[Token], turn: list[int], idx: list[int]) -> bool:

@@ -37,7 +37,8 @@ LOOKUP = (("i", "have", "you", "down", "as"), ("i", "have", "it", "down", "as"),
 LOOKUP_AFTER = frozenset({"listed", "on", "here", "down", "as", "under"})
 ASK_NAME_ALONE = (("who", "are", "you"),)  # a whole question: "Who are you?", not "Who are you paying?"
 # what a speaker says right before the other party's name ("Thanks, Maria", "Is this Priya?")
-VOCATIVE = (("is", "this", "for"), ("is", "it", "for"), ("is", "that", "for"), ("thanks",), ("thank", "you"), ("hi",), ("hello",), ("hey",), ("is", "this"), ("is", "that"),
+VOCATIVE = (("is", "this", "for"), ("is", "it", "for"), ("is", "that", "for"), ("thanks",), ("thank", "you"), ("hi",),
+            ("hello",), ("hey",), ("is", "this"), ("is", "that"),
             ("am", "i", "speaking", "with"), ("am", "i", "talking", "to"), ("speak", "with"), ("speak", "to"),
             ("talk", "to"), ("looking", "for"), ("you're",), ("you", "are"), ("bye",), ("goodbye",), ("sorry",),
             ("cheers",), ("care",))
@@ -66,8 +67,8 @@ NOT_NAME = FILLERS | frozenset(
     "september october november december today tomorrow yesterday mr mrs ms miss dr sir madam ma'am mister "
     "missus doctor attention email visa mastercard amex discover routing checking savings "
     "speaking everyone everybody all both team folks guys calling back again under over after before because "
-    "actually still only really maybe probably same thats let dot underscore dash hyphen com net org".split()) | RELATIONS \
-    | ORIGINS
+    "actually still only really maybe probably same thats let dot underscore dash hyphen com net org".split()) \
+    | RELATIONS | ORIGINS
 # said before a name that ends where a sentence or clause does ("Okay, Natalie."): the name alone, no more
 VOCATIVE_ALONE = (("okay",), ("ok",), ("alright",), ("perfect",), ("great",), ("got", "it"), ("sure", "thing"),
                   ("all", "right"))
@@ -94,6 +95,14 @@ NAME_BEFORE = frozenset({"your", "the", "a", "first", "last", "full", "legal", "
 # a title that names someone the caller deals with, not the caller ("your appointment with Dr. Patel")
 PROFESSIONAL = frozenset({"dr", "doctor", "officer", "nurse", "professor", "judge", "pastor", "father", "reverend",
                           "coach", "agent", "detective", "sergeant", "captain"})
+# a job said right before a name makes it a colleague's, not the caller's ("our controller, Gwen Castillo", "my
+# assistant, Jolene", "our purchasing manager, Dmitri Volkov"); not "partner", a household's too
+ROLES = frozenset({"boss", "manager", "controller", "cfo", "ceo", "coo", "cto", "cio", "vp", "president", "director",
+                   "supervisor", "assistant", "colleague", "coworker", "co-worker", "receptionist", "accountant",
+                   "bookkeeper", "secretary", "administrator", "coordinator", "foreman", "superintendent",
+                   "lawyer", "attorney", "advisor", "adviser", "broker", "realtor", "landlord", "contractor",
+                   "technician", "tech", "therapist", "teacher", "principal", "paralegal", "dispatcher",
+                   "planner", "estimator", "engineer", "head", "chief", "lead", "rep", "representative"})
 # words that make a name a business's ("Johnson Plumbing", "Ortiz Lawn and Garden LLC", "Miller's Auto Body")
 BUSINESS = frozenset({"plumbing", "landscaping", "lawn", "garden", "llc", "inc", "corp", "co", "company", "services",
                       "dental", "auto", "body", "shop", "store", "group", "bank", "insurance", "electric",

@@ -17,7 +17,7 @@ from .name_words import (
     INTRO_STRONG, INTRO_WEAK, KIDS, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER, SELF_AFTER, COMPANY_LEAD,
     NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, RESUME_GLUE, OWNERS, OTHERS, NAME_BEFORE, PARTICLES, PROFESSIONAL,
     MONTH_NAMES, BUSINESS, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED, RELATIONS, LOOKUP, LOOKUP_AFTER,
-    RESUME_LEAD, ORIGINS)
+    RESUME_LEAD, ORIGINS, ROLES)
 from .casing import given_names, name_like, rare, truecased
 from .household import kin, relation
 from .requests import hangs, match, sentence, speakers
@@ -117,8 +117,7 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
 
 
 def _looked_up(toks: list[Token], turn: list[int], i: int, n: int) -> set[int]:
-    """The name the rep reads off the record after ``LOOKUP``'s words at ``toks[i]``: right after "as", else one
-    that ends a question or is "listed" / "on the account" ("I have Sven Lindquist?", not "I have Visa ...")."""
+    """The name the rep reads off the record after ``LOOKUP``'s words ("I have Sven Lindquist?", not "I have Visa")."""
     if i + n >= len(toks) or turn[i + n] != turn[i] or toks[i + n].text in PROFESSIONAL:
         return set()  # ("your doctor is listed as Dr. Helen Marsh")
     got, k = _name_at(toks, i + n, strong=False, caps=True), i + n - 1
@@ -208,8 +207,10 @@ def _restated(toks: list[Token], turn: list[int], g: set[int]) -> set[int]:
 
 
 def _titled_other(toks: list[Token], k: int) -> bool:
-    """Whether a professional's title comes just before ``toks[k]`` ("Dr. Patel", "doctor Cho", "Officer Reyes")."""
-    return k > 0 and toks[k - 1].text in PROFESSIONAL
+    """Whether a professional's title ("Dr. Patel", "doctor Cho", "Officer Reyes") or a job after "our" / "my" ("our
+    controller, Gwen Castillo", "my assistant, Jolene") comes just before ``toks[k]``: someone else's name."""
+    return k > 0 and (toks[k - 1].text in PROFESSIONAL or toks[k - 1].text in ROLES and any(
+        t.text in ("our", "my", "the", "his", "her", "their", "your") for t in toks[max(0, k - 4):k - 1]))
 
 
 def _business(toks: list[Token], idx: list[int]) -> bool:
