@@ -624,6 +624,25 @@ def test_a_colleague_a_firms_mailbox_and_its_main_line_are_no_callers(redactor):
     assert _kinds(redactor, "pii", ("B", "Oh, and the main switchboard is 414-555-0100 if I'm away.")) == set()
 
 
+def test_a_phone_answer_ends_at_the_stop_after_a_whole_number(redactor):
+    # a whole phone number, then a stop: what follows is talk ("Or my son Danny,"), or another value of its own
+    got = _kinds(redactor, "pii", ("A", "What's the best number to reach you?"),
+                 ("B", "713-555-0126. Or my son Danny, he's usually home."))
+    assert got == {("PHONE_NUMBER", "713-555-0126.")}
+    got = _kinds(redactor, "pii", ("A", "What's the phone number on the lease?"),
+                 ("B", "Probably hers, 512-555-0116. Mine is 512-555-0117."))
+    assert ("PHONE_NUMBER", "512-555-0117.") in got and not any("Mine" in s for _, s in got)
+    # ... but a number cut by a stop goes on ("734-555. 0161.")
+    assert ("PHONE_NUMBER", "734-555. 0161.") in _kinds(redactor, "pii", ("A", "And the best number to reach you?"),
+                                                       ("B", "Um, it's 734-555. 0161."))
+    # a toll-free line said with its option, and said back, is the company's
+    assert not _kinds(redactor, "pii", ("A", "If we get disconnected, their direct line is 1-877-555-0150, option 3."),
+                      ("B", "1-877-555-0150, option 3. Got it."))
+    # an outbound rep "trying to reach" someone names them
+    assert ("PERSON", "Teresa Nowak.") in _kinds(redactor, "strict", (
+        "A", "Hi, this is Colleen calling from Brightwater Financial. I'm trying to reach Teresa Nowak."))
+
+
 def test_names_in_turns_written_without_capitals(redactor):
     def names(*turns):
         return {s.rstrip(".,?!") for k, s in _kinds(redactor, "strict", *turns) if k == "PERSON"}

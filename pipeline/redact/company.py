@@ -88,7 +88,10 @@ def _key(kind: str, said: list[Token]) -> str:
 
 
 def _toll_free(kind: str, said: list[Token]) -> bool:
-    return kind in ("PHONE_NUMBER", "ACCOUNT_NUMBER") and any(TOLL_FREE.fullmatch(r.digits) for r in digit_runs(said))
+    """A toll-free number: a run of digits, or one word ("3. 1-877-555-0150": a run from the turn before)."""
+    return kind in ("PHONE_NUMBER", "ACCOUNT_NUMBER") and (any(TOLL_FREE.fullmatch(r.digits) for r in digit_runs(said))
+                                                          or any(TOLL_FREE.fullmatch(re.sub(r"\D", "", t.text))
+                                                                 for t in said))
 
 
 def _role_mailbox(kind: str, toks: list[Token], idx: list[int]) -> bool:

@@ -219,8 +219,10 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
             if k not in sums and _valuelike(toks, k, kind):
                 seen, valued = True, k
             last = end = k
-            if seen and (toks[k].ends_sentence and _talk_follows(toks, turn, k, kind)
-                         or _clause_talk(toks, turn, k, kind)):
+            if seen and (toks[k].ends_sentence and (_talk_follows(toks, turn, k, kind) or kind == "PHONE_NUMBER"
+                                                    and digits_in(toks[start:k + 1]) >= WHOLE[kind])
+                         or _clause_talk(toks, turn, k, kind)):  # (or a whole phone number, then a stop: "617-555-
+                # 0193. Or Arjun's is ...")
                 break  # (a clause of talk after it: "PPC 20448, just bring your id to the front desk")
             k += 1
             continue

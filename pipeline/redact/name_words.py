@@ -38,7 +38,7 @@ LOOKUP_AFTER = frozenset({"listed", "on", "here", "down", "as", "under"})
 ASK_NAME_ALONE = (("who", "are", "you"),)  # a whole question: "Who are you?", not "Who are you paying?"
 # what a speaker says right before the other party's name ("Thanks, Maria", "Is this Priya?")
 VOCATIVE = (("is", "this", "for"), ("is", "it", "for"), ("is", "that", "for"), ("thanks",), ("thank", "you"), ("hi",),
-            ("hello",), ("hey",), ("is", "this"), ("is", "that"),
+            ("hello",), ("hey",), ("is", "this"), ("is", "that"), ("trying", "to", "reach"), ("hoping", "to", "reach"),
             ("am", "i", "speaking", "with"), ("am", "i", "talking", "to"), ("speak", "with"), ("speak", "to"),
             ("talk", "to"), ("looking", "for"), ("you're",), ("you", "are"), ("bye",), ("goodbye",), ("sorry",),
             ("cheers",), ("care",))

@@ -179,7 +179,9 @@ def misheard_runs(runs: list[Run], toks: list[Token], text: str) -> list[Run]:
         between = toks[group[-1].last + 1:run.first] if group and run is not None else None
         if between is not None and _misheard_gap(between) and "\n" not in text[group[-1].end:run.start] \
                 and not (run.amount or run.time) and not {t.text for t in between} & NAMING_WORDS \
-                and not _range(group[-1], run, between, toks):
+                and not _range(group[-1], run, between, toks) \
+                and not (len(group[-1].digits) >= 10 and len(run.digits) >= 10):  # (two whole numbers: "512-555-
+            # 0116. Mine is 512-555-0117.")
             group.append(run)
             continue
         if len(group) > 1 and sum(len(r.digits) for r in group) >= MISHEARD_DIGITS:
