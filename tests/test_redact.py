@@ -608,6 +608,10 @@ def test_names_read_off_the_record_asked_for_a_relative_or_spelled_after_talk(re
                  ("B", "It's Shivon Gallagher. Actually it's spelled S-I-O-B-H-A-N, it's Irish.")) \
         == {"Shivon Gallagher.", "S-I-O-B-H-A-N,"}
     assert names(("A", "Could you spell the first name for me?"), ("B", "S-A-O-I-R-S-E.")) == {"S-A-O-I-R-S-E."}
+    # a part of a hyphenated name, spelled or said alone
+    got = names(("A", "Can I have the patient's name?"),
+                ("B", "It's Faith Okonkwo-Reyes. That's hyphenated, O-K-O-N-K-W-O, dash, Reyes."))
+    assert {"Faith Okonkwo-Reyes.", "O-K-O-N-K-W-O, dash,"} <= got
     # a found name Whisper wrote lower case in a turn with capitals, where the word is rare ("keoni", not "dawn")
     got = names(("A", "Can I get your name?"), ("B", "Keoni Kahale."),
                 ("A", "Alright, keoni, see you this afternoon."), ("B", "Thanks. I've been up since dawn."))

@@ -79,7 +79,8 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
              and not (_business(toks, sorted(g)) and not code_run(toks, turn, min(g)))]  # ("set up under Ortiz
     # Lawn and Garden": a business; "Romeo, Alpha, Golf, Hotel": a spelling)
     weak = [g for g in weak if g and not {_bare(toks[k].text) for k in g} <= own]
-    names = {n for n in {_bare(toks[k].text) for g in found for k in g} - own if len(n) >= 3}
+    names = {n for w in {_bare(toks[k].text) for g in found for k in g} - own  # (and a rare part: "Okonkwo-Reyes")
+             for n in [w, *(q for q in w.split("-") if "-" in w and rare(q))] if len(n) >= 3}
     said = {k for g in found + weak for k in g}
     # a name found written lower-case ("quame man") may recur so; one Whisper capitalised is a word when it is not
     # ("Mark Young" - "mark it as lost", "Summer" - "most of the summer"), or starts a question ("Will you ...")
@@ -137,8 +138,7 @@ def _mentions(toks: list[Token], turn: list[int], names: set[str], lower: set[st
         or spelled_word(t.text) in names | spelled
         or (len(t.text) >= MIN_PROPAGATED and _can_be_name(t, False) and _sound(_bare(t.text)) in sounds
             and k > 0 and turn[k - 1] == turn[k] and not toks[k - 1].ends_sentence))}
-    # (a name Whisper spelled two ways, "Caitlin" and "Kaitlyn", sounds the same: Metaphone; capitalised
-    # mid-sentence, not a sentence's first word: "Brian" after "Brown", "More" after "Mary")
+    # (a name spelled two ways, "Caitlin" / "Kaitlyn", sounds the same: Metaphone; mid-sentence, not "More" after "Mary")
 
 
 def _beside(toks: list[Token], turn: list[int], taken: set[int], own: set[str]) -> set[int]:

@@ -17,7 +17,7 @@ def spellings(toks: list[Token], turn: list[int], names: set[str]) -> set[int]:
     """Spellings of one of ``names``, whoever says them ("and is it mr delgado, d e l g a d o", "v a n, d e r, b e
     r g", "Kowalczyk, K as in kite, O, W as in whiskey, ...", "T-O-M-A-S" for "Tomás"): the whole run when it
     spells one, or each of its comma-parted pieces does."""
-    plain = {fold(n) for n in names}
+    plain = {fold(p) for n in names for p in [n, *n.split("-")] if len(p) >= 2}  # ("O-K-O-N-K-W-O" of "Okonkwo-Reyes")
     out: set[int] = set()
     x = 0
     while x < len(toks):
