@@ -16,10 +16,11 @@ from typing import Any, Sequence
 from .name_words import (
     INTRO_STRONG, INTRO_WEAK, KIDS, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER, SELF_AFTER, COMPANY_LEAD,
     NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, RESUME_GLUE, OWNERS, OTHERS, NAME_BEFORE, PARTICLES, PROFESSIONAL,
-    MONTH_NAMES, BUSINESS, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED, RELATIONS, LOOKUP, LOOKUP_AFTER,
-    RESUME_LEAD, ORIGINS, ROLES)
+    MONTH_NAMES, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED, RELATIONS, LOOKUP, LOOKUP_AFTER,
+    RESUME_LEAD, ORIGINS)
 from .casing import given_names, name_like, rare, truecased
 from .household import kin, relation
+from .name_checks import bare, business, capital, runs, sound, titled_other
 from .requests import hangs, match, sentence, speakers
 from .spelling import code_run, is_letter, letter_run, nato, spelled_word, spellings, spells_on
 from .spoken import FILLERS, Token, is_number_word, numeral, tokens
@@ -75,35 +76,35 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
         if mine and ((n := match(toks, i, ASK_NAME)) or _asks_name(toks, turn, i) or (
                 (n := match(toks, i, ASK_NAME_ALONE)) and toks[i + n - 1].ends_sentence)):
             found.append(_answered_name(toks, turn, i + max(n, 1)))
-    found = [g | _restated(toks, turn, g) for g in found if g and not {_bare(toks[k].text) for k in g} <= own
-             and not (_business(toks, sorted(g)) and not code_run(toks, turn, min(g)))]  # ("set up under Ortiz
+    found = [g | _restated(toks, turn, g) for g in found if g and not {bare(toks[k].text) for k in g} <= own
+             and not (business(toks, sorted(g)) and not code_run(toks, turn, min(g)))]  # ("set up under Ortiz
     # Lawn and Garden": a business; "Romeo, Alpha, Golf, Hotel": a spelling)
-    weak = [g for g in weak if g and not {_bare(toks[k].text) for k in g} <= own]
-    names = {n for w in {_bare(toks[k].text) for g in found for k in g} - own  # (and a rare part: "Okonkwo-Reyes")
+    weak = [g for g in weak if g and not {bare(toks[k].text) for k in g} <= own]
+    names = {n for w in {bare(toks[k].text) for g in found for k in g} - own  # (and a rare part: "Okonkwo-Reyes")
              for n in [w, *(q for q in w.split("-") if "-" in w and rare(q))] if len(n) >= 3}
     said = {k for g in found + weak for k in g}
     # a name found written lower-case ("quame man") may recur so; one Whisper capitalised is a word when it is not
     # ("Mark Young" - "mark it as lost", "Summer" - "most of the summer"), or starts a question ("Will you ...")
-    lower = {_bare(toks[k].text) for g in found for k in g if not text[toks[k].start].isupper()}  # as Whisper wrote it
+    lower = {bare(toks[k].text) for g in found for k in g if not text[toks[k].start].isupper()}  # as Whisper wrote it
     # later mentions, and the name spelled out ("Lindqvist. That's L-I-N-D-Q-V-I-S-T.")
-    spacy_words = {_bare(t.text) for a, b in spacy_names for t in toks if a <= t.start and t.end <= b} - own
+    spacy_words = {bare(t.text) for a, b in spacy_names for t in toks if a <= t.start and t.end <= b} - own
     every = _mentions(toks, turn, names, lower, said, spacy_words)
-    every |= spellings(toks, turn, {_bare(toks[k].text) for g in found + weak for k in g} - own)
+    every |= spellings(toks, turn, {bare(toks[k].text) for g in found + weak for k in g} - own)
     for _ in range(4):  # the rest of a name said beside a mention: "Sandra Kapoor", "Pawel and Monika Kaczmarek"
         near = _beside(toks, turn, said | every, own)
         if not near:
             break
-        names |= {_bare(toks[k].text) for k in near if len(toks[k].text) >= 3}
+        names |= {bare(toks[k].text) for k in near if len(toks[k].text) >= 3}
         every |= near
         every |= _mentions(toks, turn, names, lower, said | every, spacy_words)
-    spans = [(toks[r[0]].start, toks[r[-1]].end) for g in found + weak + [every] for r in _runs(g)]
+    spans = [(toks[r[0]].start, toks[r[-1]].end) for g in found + weak + [every] for r in runs(g)]
     buyer_said = {p for k, t in enumerate(toks) if speaker[k] not in rep for p in re.split(r"[^a-z]+", t.text) if p}
     for a, b in spacy_names:
         idx = [k for k, t in enumerate(toks) if a <= t.start and t.end <= b]
-        inside = {_bare(toks[k].text) for k in idx}
+        inside = {bare(toks[k].text) for k in idx}
         if not inside or inside <= own | NOT_NAME or any(c.isdigit() for w in inside for c in w):
             continue  # the rep's own name or company, a code ("K7QX2M")
-        if not inside & names and (_titled_other(toks, idx[0]) or _business(toks, idx)
+        if not inside & names and (titled_other(toks, idx[0]) or business(toks, idx)
                                    or all(len(w) == 1 for w in inside)):  # "K M" of "K M A 4 4 0 2": a code
             continue  # "Dr. Patel's office", "Johnson Plumbing": a physician's or a business's name
         if all(speaker[k] in rep for k in idx) and not inside & names \
@@ -130,13 +131,13 @@ def _looked_up(toks: list[Token], turn: list[int], i: int, n: int) -> set[int]:
 def _mentions(toks: list[Token], turn: list[int], names: set[str], lower: set[str], taken: set[int],
               spelled: set[str]) -> set[int]:
     """Tokens that say one of ``names`` again (or spell it, or one of ``spelled``), outside ``taken``."""
-    sounds = {_sound(n) for n in names if len(n) >= MIN_PROPAGATED}
+    sounds = {sound(n) for n in names if len(n) >= MIN_PROPAGATED}
     return {k for k, t in enumerate(toks) if k not in taken and (
-        (_bare(t.text) in names and (_capital(t) and not _verb_first(toks, turn, k) or len(
-            t.text) >= MIN_PROPAGATED and _bare(t.text) not in NOT_NAME and (_bare(t.text) in lower or rare(
-                _bare(t.text)))))  # (or written lower case where it is rare: "Alright, keoni, see you", not "dawn")
+        (bare(t.text) in names and (capital(t) and not _verb_first(toks, turn, k) or len(
+            t.text) >= MIN_PROPAGATED and bare(t.text) not in NOT_NAME and (bare(t.text) in lower or rare(
+                bare(t.text)))))  # (or written lower case where it is rare: "Alright, keoni, see you", not "dawn")
         or spelled_word(t.text) in names | spelled
-        or (len(t.text) >= MIN_PROPAGATED and _can_be_name(t, False) and _sound(_bare(t.text)) in sounds
+        or (len(t.text) >= MIN_PROPAGATED and _can_be_name(t, False) and sound(bare(t.text)) in sounds
             and k > 0 and turn[k - 1] == turn[k] and not toks[k - 1].ends_sentence))}
     # (a name spelled two ways, "Caitlin" / "Kaitlyn", sounds the same: Metaphone; mid-sentence, not "More" after "Mary")
 
@@ -155,8 +156,8 @@ def _beside(toks: list[Token], turn: list[int], taken: set[int], own: set[str]) 
         for j, edge in side:
             t = toks[j] if 0 <= j < len(toks) else None
             if t is None or j in taken or turn[j] != turn[k] or toks[edge].raw[-1:] in ",.?!;:" \
-                    or not _capital(t) or len(t.text) < 2 or not _can_be_name(t, False) or _bare(t.text) in own \
-                    or t.text in STREET_WORDS or _business(toks, [j]) or t.text in PROFESSIONAL:
+                    or not capital(t) or len(t.text) < 2 or not _can_be_name(t, False) or bare(t.text) in own \
+                    or t.text in STREET_WORDS or business(toks, [j]) or t.text in PROFESSIONAL:
                 continue
             out.add(j)
         j = k - 1
@@ -174,26 +175,11 @@ def _past_fillers(toks: list[Token], turn: list[int], k: int) -> int:
     return k
 
 
-def _capital(t: Token) -> bool:
-    return t.raw.lstrip("\"'(“‘")[:1].isupper()
-
-
 def _verb_first(toks: list[Token], turn: list[int], k: int) -> bool:
     """Whether ``toks[k]`` starts its sentence as a verb would ("Will you be home?", "Mark it as lost.")."""
     first = k == 0 or turn[k - 1] != turn[k] or toks[k - 1].ends_sentence
     return first and k + 1 < len(toks) and toks[k + 1].text in ("you", "it", "i", "we", "they", "that", "this", "do",
                                                                   "be", "the", "a", "your", "my", "me", "him", "her")
-
-
-def _runs(g: set[int]) -> list[list[int]]:
-    """``g``'s token indices as runs of neighbours ("Okafor, first name Chidi": two spans, not the words between)."""
-    out: list[list[int]] = []
-    for k in sorted(g):
-        if out and out[-1][-1] == k - 1:
-            out[-1].append(k)
-        else:
-            out.append([k])
-    return out
 
 
 def _restated(toks: list[Token], turn: list[int], g: set[int]) -> set[int]:
@@ -203,27 +189,7 @@ def _restated(toks: list[Token], turn: list[int], g: set[int]) -> set[int]:
     if k >= len(toks) or turn[k] != turn[k - 1] or toks[k - 1].raw[-1:] not in ",.":
         return set()
     again = _name_at(toks, k, strong=False)
-    return again if {_bare(toks[x].text) for x in again} & {_bare(toks[x].text) for x in g} else set()
-
-
-def _titled_other(toks: list[Token], k: int) -> bool:
-    """Whether a professional's title ("Dr. Patel", "doctor Cho", "Officer Reyes") or a job after "our" / "my" ("our
-    controller, Gwen Castillo", "my assistant, Jolene") comes just before ``toks[k]``: someone else's name."""
-    return k > 0 and (toks[k - 1].text in PROFESSIONAL or toks[k - 1].text in ROLES and any(
-        t.text in ("our", "my", "the", "his", "her", "their", "your") for t in toks[max(0, k - 4):k - 1]))
-
-
-def _business(toks: list[Token], idx: list[int]) -> bool:
-    """Whether the words ``idx`` (or the word after them) name a business ("Johnson Plumbing, "Ortiz Lawn and
-    Garden LLC", "Miller's Auto Body")."""
-    after = [idx[-1] + 1] if idx[-1] + 1 < len(toks) else []
-    return any(re.sub(r"[^a-z&]", "", toks[k].text) in BUSINESS for k in idx + after)
-
-
-def _sound(w: str) -> str:
-    import jellyfish
-
-    return jellyfish.metaphone(w)
+    return again if {bare(toks[x].text) for x in again} & {bare(toks[x].text) for x in g} else set()
 
 
 def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
@@ -262,10 +228,6 @@ def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
     return hangs(toks, turn, b)
 
 
-def _bare(text: str) -> str:
-    return text[:-2] if text.endswith("'s") else text
-
-
 def _rep_speakers(toks: list[Token], speaker: list, roles: dict[str, str]) -> set:
     """The rep's speaker ids; without roles, whoever introduces themself "from" a company, else who spoke first."""
     rep = {s for s, r in roles.items() if r == "rep"}
@@ -296,11 +258,11 @@ def _own_names(toks: list[Token], speaker: list, turn: list[int], rep: set) -> s
         named = {k for k in named if turn[k] == turn[i]}  # ("who am I speaking with?" + the buyer's answer)
         if not named:
             continue
-        own |= {_bare(toks[k].text) for k in named}
+        own |= {bare(toks[k].text) for k in named}
         k = max(named) + 1
         k += k < len(toks) and toks[k].text in ("calling", "here", "speaking")
         if k < len(toks) and toks[k].text in COMPANY_LEAD and turn[k] == turn[i]:
-            own |= {_bare(toks[j].text) for j in _name_at(toks, k + 1, strong=False, most=4)}
+            own |= {bare(toks[j].text) for j in _name_at(toks, k + 1, strong=False, most=4)}
     return own
 
 
@@ -365,13 +327,13 @@ def _name_at(toks: list[Token], k: int, strong: bool, most: int = MAX_NAME_TOKEN
 def _given_alone(t: Token) -> bool:
     """Whether ``t`` is a given name that is a word too, capitalised and ending its clause ("it's Will.", "this is
     Mark."), not a month's ("It's June.")."""
-    return _capital(t) and t.raw[-1:] in ",.!?" and t.text in given_names() and t.text not in MONTH_NAMES | ORIGINS
+    return capital(t) and t.raw[-1:] in ",.!?" and t.text in given_names() and t.text not in MONTH_NAMES | ORIGINS
 
 
 def _given_pair(toks: list[Token], k: int) -> bool:
     """Whether ``toks[k]`` is a given name that is a word too ("June", "Will", "August"), capitalised and said
     right before a capitalised surname ("my fiancée is June Abernathy")."""
-    return k + 1 < len(toks) and _capital(toks[k]) and toks[k].text in given_names() - ORIGINS \
+    return k + 1 < len(toks) and capital(toks[k]) and toks[k].text in given_names() - ORIGINS \
         and toks[k].raw[-1:] not in ",.?!;:" and _can_be_name(toks[k + 1], False) \
         and not is_number_word(toks[k].text)
 
@@ -392,7 +354,7 @@ def _answered_name(toks: list[Token], turn: list[int], k: int) -> set[int]:
         return set()
     lead = (NOT_NAME | SPELL_GLUE | ANSWER_VERBS | OWNERS) - {"may", "march", "june", "april", "august"}
     j = k
-    while j < len(toks) and turn[j] == turn[k] and _bare(toks[j].text) in lead and j - k < 6 \
+    while j < len(toks) and turn[j] == turn[k] and bare(toks[j].text) in lead and j - k < 6 \
             and not _given_pair(toks, j):  # ("Will Otieno.": a name, not a verb)
         j += 1
     if j >= len(toks) or turn[j] != turn[k]:
