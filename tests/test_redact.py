@@ -608,6 +608,18 @@ def test_names_read_off_the_record_asked_for_a_relative_or_spelled_after_talk(re
                  ("B", "It's Shivon Gallagher. Actually it's spelled S-I-O-B-H-A-N, it's Irish.")) \
         == {"Shivon Gallagher.", "S-I-O-B-H-A-N,"}
     assert names(("A", "Could you spell the first name for me?"), ("B", "S-A-O-I-R-S-E.")) == {"S-A-O-I-R-S-E."}
+    # a full name ending the rep's question, and the name asked with "What's the name?" or someone's "'s"
+    assert names(("A", "Thank you. So that's, uh, Bogdan Kovalenko?"), ("B", "Yes.")) == {"Bogdan Kovalenko?"}
+    assert names(("A", "And is the parent on file still Adaeze Okafor?"), ("B", "Yes, that's me. A-D-A-E-Z-E.")) \
+        == {"Adaeze Okafor?", "A-D-A-E-Z-E."}
+    assert names(("A", "Still Delta Dental? Or Blue Cross? With Dr. Patel? On Cedar Street?")) == set()
+    assert names(("A", "What's the student's name?"), ("B", "Linh Pham. L-I-N-H.")) == {"Linh Pham. L-I-N-H."}
+    assert names(("A", "No problem. What's the name?"), ("B", "Zsófia Horváth. That's Z-S-O-F-I-A.")) \
+        == {"Zsófia Horváth.", "Z-S-O-F-I-A."}
+    assert names(("A", "And your dog's name?"), ("B", "Biscuit.")) == set()
+    assert names(("A", "Can I get your name?"), ("B", "Siobhán Kavanagh. It's spelled, um, S-I-O-B-H-A-N, with an "
+                                                      "accent on the A.")) == {"Siobhán Kavanagh.", "S-I-O-B-H-A-N,"}
+    assert names(("A", "Let me verify your emergency contacts. I have Wei Zhang at 206-555-0122?")) == {"Wei Zhang"}
     # a part of a hyphenated name, spelled or said alone
     got = names(("A", "Can I have the patient's name?"),
                 ("B", "It's Faith Okonkwo-Reyes. That's hyphenated, O-K-O-N-K-W-O, dash, Reyes."))

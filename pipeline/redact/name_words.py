@@ -34,7 +34,7 @@ LOOKUP = (("i", "have", "you", "down", "as"), ("i", "have", "it", "down", "as"),
           ("i", "have", "you", "as"), ("i've", "got", "you", "as"), ("i've", "got", "it", "as"), ("listed", "as"),
           ("name", "as"), ("i", "have", "a"), ("i", "have", "an"), ("i", "see", "a"), ("i", "see", "an"),
           ("i've", "got", "a"), ("i", "show", "a"), ("i", "have"), ("i've", "got"), ("i", "see"), ("i", "show"))
-LOOKUP_AFTER = frozenset({"listed", "on", "here", "down", "as", "under"})
+LOOKUP_AFTER = frozenset({"listed", "on", "here", "down", "as", "under", "at"})
 ASK_NAME_ALONE = (("who", "are", "you"),)  # a whole question: "Who are you?", not "Who are you paying?"
 # what a speaker says right before the other party's name ("Thanks, Maria", "Is this Priya?")
 VOCATIVE = (("is", "this", "for"), ("is", "it", "for"), ("is", "that", "for"), ("thanks",), ("thank", "you"), ("hi",),
@@ -89,6 +89,11 @@ OTHERS = frozenset({"company", "business", "payee", "biller", "merchant", "provi
                     "supplier", "landlord", "contractor", "carrier", "agency", "firm", "shop", "restaurant", "hotel",
                     "clinic", "practice", "insurer", "lender", "dealer", "dealership", "plan", "product", "street",
                     "city", "town", "rep", "representative", "agent", "manager", "recipient", "beneficiary"})
+# whose name, asked with "'s", is no person's ("the dog's name", "the venue's name")
+THINGS = frozenset({"dog", "cat", "pet", "puppy", "kitten", "horse", "website", "site", "app", "song", "show", "movie",
+                    "book", "game", "brand", "model", "device", "network", "wifi", "router", "building", "property",
+                    "venue", "team", "event", "course", "class", "program", "medication", "drug", "boat", "vehicle",
+                    "car", "file", "folder", "document", "form", "street", "road", "town", "city", "county", "state"})
 # the word right before "name" when the caller's is asked ("your full name", "the last name"), not "company name"
 NAME_BEFORE = frozenset({"your", "the", "a", "first", "last", "full", "legal", "middle", "maiden", "whole", "given",
                          "family", "complete", "what", "what's", "which", "and", "that", "same", "sur"})

@@ -16,8 +16,8 @@ from typing import Any, Sequence
 from .name_words import (
     INTRO_STRONG, INTRO_WEAK, KIDS, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER, SELF_AFTER, COMPANY_LEAD,
     NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, RESUME_GLUE, OWNERS, OTHERS, NAME_BEFORE, PARTICLES, PROFESSIONAL,
-    MONTH_NAMES, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED, RELATIONS, LOOKUP, LOOKUP_AFTER,
-    RESUME_LEAD, ORIGINS)
+    MONTH_NAMES, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED, LOOKUP, LOOKUP_AFTER,
+    RESUME_LEAD, ORIGINS, ROLES, THINGS)
 from .casing import given_names, name_like, rare, truecased
 from .household import kin, relation
 from .name_checks import bare, business, capital, runs, sound, titled_other
@@ -73,6 +73,8 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
             weak.append(_name_at(toks, i, strong=False))  # "Mr. Alvarez", whoever says it
         if mine and (n := match(toks, i, LOOKUP)):
             found.append(_looked_up(toks, turn, i, n))
+        if mine and _full_name_asked(toks, turn, i):  # "So that's, uh, Bogdan Kovalenko?", "still Adaeze Okafor?"
+            found.append({i, i + 1})
         if mine and ((n := match(toks, i, ASK_NAME)) or _asks_name(toks, turn, i) or (
                 (n := match(toks, i, ASK_NAME_ALONE)) and toks[i + n - 1].ends_sentence)):
             found.append(_answered_name(toks, turn, i + max(n, 1)))
@@ -126,6 +128,17 @@ def _looked_up(toks: list[Token], turn: list[int], i: int, n: int) -> set[int]:
     last = max(got, default=k)  # (right after "as", or ending a question, or before "listed")
     return got if toks[k].text == "as" or toks[last].is_question or last + 1 < len(toks) and turn[last + 1] == turn[
         i] and toks[last].raw[-1:] not in ",.?!;:" and toks[last + 1].text in LOOKUP_AFTER else set()
+
+
+def _full_name_asked(toks: list[Token], turn: list[int], i: int) -> bool:
+    """Whether a given name and a surname, both name-like (``casing.name_like``), end the rep's question at
+    ``toks[i]`` ("is the parent on file still Adaeze Okafor?"; not "Delta Dental?", "Dr. Patel?")."""
+    if i + 1 >= len(toks) or turn[i + 1] != turn[i] or toks[i].raw[-1:] in ",.?!;:" or not toks[i + 1].is_question \
+            or i > 0 and turn[i - 1] == turn[i] and capital(toks[i - 1]) and not toks[i - 1].ends_sentence:
+        return False
+    pair = [toks[i], toks[i + 1]]
+    return all(capital(t) and _can_be_name(t, False) and name_like(bare(t.text).rstrip("?")) and t.text not in
+               STREET_WORDS for t in pair) and not business(toks, [i, i + 1]) and not titled_other(toks, i)
 
 
 def _mentions(toks: list[Token], turn: list[int], names: set[str], lower: set[str], taken: set[int],
@@ -200,7 +213,7 @@ def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
         return False
     a, b = sentence(toks, turn, i)
     before = toks[i - 1].text if i > a else ""
-    if before.endswith("'s") and before[:-2] not in OWNERS and kin(before) not in RELATIONS | KIDS or (
+    if before.endswith("'s") and before[:-2] in OTHERS | ROLES | THINGS or (
             before and not before.endswith("'s") and before not in NAME_BEFORE | NOT_NAME
             and not is_number_word(before)):
         return False  # "the payee's name", "your company name" (not "the cardholder's name", "your legal name")
@@ -218,7 +231,7 @@ def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
         # "what's his name?" (a son, a wife being added; not "his name is Dave.")
     asked = i == a and toks[i].text == "name" and toks[b].is_question  # "Name and date of birth?", "Name as it
     # appears on the card?"
-    if not owned and not asked and not any(t.text in ("your", "what", "which", "first", "last", "full")
+    if not owned and not asked and not any(t.text in ("your", "what", "what's", "which", "first", "last", "full")
                                            for t in toks[max(a, i - 4):i]) \
             and not any(t.text == "your" for t in toks[i + 1:b + 1]):
         return False  # ("First and last name", "what name should I put on the note", "name as it appears on your
@@ -390,7 +403,7 @@ def _answered_name_rest(toks: list[Token], turn: list[int], k: int, j: int, got:
         elif toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False) \
                 and (toks[x - 1].text in SPELL_GLUE or spelled_word(toks[x - 1].text, 2)):
             got.add(x)  # (a name after "last name", or after a spelling; not any capitalised word)
-        elif toks[x].text not in SPELL_GLUE | RESUME_GLUE | RESUME_LEAD:
+        elif toks[x].text not in SPELL_GLUE | RESUME_GLUE | RESUME_LEAD | FILLERS:
             break
         x += 1
     return got
@@ -402,7 +415,7 @@ def _resumes(toks: list[Token], turn: list[int], x: int) -> bool:
     if is_letter(toks[x]) or spelled_word(toks[x].text, 2) or nato(toks, turn, x):
         return spells_on(toks, turn, x) or bool(nato(toks, turn, x) or spelled_word(toks[x].text))
     y = x
-    while y < len(toks) and turn[y] == turn[x] and y - x < 4 and toks[y].text in SPELL_GLUE | RESUME_GLUE | RESUME_LEAD:
+    while y < len(toks) and turn[y] == turn[x] and y - x < 4 and toks[y].text in SPELL_GLUE | RESUME_GLUE | RESUME_LEAD | FILLERS:
         y += 1
     if y == x or y >= len(toks) or turn[y] != turn[x]:
         return False
