@@ -620,6 +620,11 @@ def test_names_read_off_the_record_asked_for_a_relative_or_spelled_after_talk(re
     assert names(("A", "Can I get your name?"), ("B", "Siobhán Kavanagh. It's spelled, um, S-I-O-B-H-A-N, with an "
                                                       "accent on the A.")) == {"Siobhán Kavanagh.", "S-I-O-B-H-A-N,"}
     assert names(("A", "Let me verify your emergency contacts. I have Wei Zhang at 206-555-0122?")) == {"Wei Zhang"}
+    # every spelling in the answer to "your name?", however the name before it was misheard
+    assert names(("A", "okay and the name on the card"), ("B", "christoff no vac it's k r z y s z t o f")) \
+        >= {"k r z y s z t o f"}
+    assert names(("A", "sorry could you spell the last name"),
+                 ("B", "n g u y e n the first name is t h a n h then huong")) >= {"n g u y e n", "t h a n h"}
     # a part of a hyphenated name, spelled or said alone
     got = names(("A", "Can I have the patient's name?"),
                 ("B", "It's Faith Okonkwo-Reyes. That's hyphenated, O-K-O-N-K-W-O, dash, Reyes."))
@@ -628,6 +633,35 @@ def test_names_read_off_the_record_asked_for_a_relative_or_spelled_after_talk(re
     got = names(("A", "Can I get your name?"), ("B", "Keoni Kahale."),
                 ("A", "Alright, keoni, see you this afternoon."), ("B", "Thanks. I've been up since dawn."))
     assert "keoni," in got and not any("dawn" in s for s in got)
+
+
+def test_a_part_of_an_email_spelled_after_it_is_the_email(redactor):
+    # at pii, where names stay: the surname spelled after the e-mail would say it again
+    assert _kinds(redactor, "pii", ("A", "What's the best email?"),
+                  ("B", "It's ingrid.halvorsen@northwindlogistics.com. H-A-L-V-O-R-S-E-N.")) \
+        == {("EMAIL_ADDRESS", "ingrid.halvorsen@northwindlogistics.com."), ("EMAIL_ADDRESS", "H-A-L-V-O-R-S-E-N.")}
+    assert ("EMAIL_ADDRESS", "O-S-U-L-L-I-V-A-N.") in _kinds(
+        redactor, "pii", ("A", "What's your email?"), ("B", "liam.osullivan at gmail dot com. O-S-U-L-L-I-V-A-N."))
+    # a spelled name of many letters, a provider said without its ending, a country's ending said as a word
+    assert _kinds(redactor, "pii", ("A", "That's L U P E dot I B A R R A 7 4 at gmail dot com?")) \
+        == {("EMAIL_ADDRESS", "L U P E dot I B A R R A 7 4 at gmail dot com?")}
+    assert _kinds(redactor, "pii", ("A", "I'll email the rebate form to farah.almasri at gmail?")) \
+        == {("EMAIL_ADDRESS", "farah.almasri at gmail?")}
+    assert _kinds(redactor, "pii", ("B", "Yes, g marchetti at libero dot it. It's Italian.")) \
+        == {("EMAIL_ADDRESS", "g marchetti at libero dot it.")}
+    assert not _kinds(redactor, "pii", ("B", "I'm at home in the evenings, at gmail I mean."))
+    # a phone number's last four ("the number on file, which ends in 0 1 4 2"); not an order's
+    assert _kinds(redactor, "pii", ("A", "We should have sent a text to the number on file which ends in 0 1 4 2")) \
+        == {("PHONE_NUMBER", "0 1 4 2")}
+    assert not _kinds(redactor, "pii", ("A", "Your order number ends in 4410."))
+    # a website said with "at" is no one's e-mail ("you can book online at saffrontable dot com")
+    assert not _kinds(redactor, "pii", ("A", "No problem, you can book online at saffrontable dot com."))
+    # an ITIN is a taxpayer's number, as a social is
+    assert ("SSN", "7 1 5 5?") in _kinds(redactor, "pii", ("A", "And her old ITIN ended in 7 1 5 5?"),
+                                          ("B", "Uh, yes, I think so. 7155."))
+    # a spelling of anything else stays ("the code is B-K-R")
+    assert not any("B-K-R" in s for _, s in _kinds(redactor, "pii", ("A", "What's your email?"),
+                                                   ("B", "liam at gmail dot com."), ("A", "Your code is B-K-R.")))
 
 
 def test_a_colleague_a_firms_mailbox_and_its_main_line_are_no_callers(redactor):

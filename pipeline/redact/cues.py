@@ -29,8 +29,8 @@ from .casing import I_FORMS
 from .cue_words import (AFTERWORDS, ANSWER_TOKENS, COPULA, CUE_WORDS, CUES, FUNCTION, FUZZY_DIGITS, GUESS_TOKENS,
                         KEYS, MAX_GAP, MAX_TOKENS, NAMING, NUMBER_KINDS, PHONE_DIGITS, READBACK, TALK, WEAK_CUES,
                         WEEKDAYS, WHOLE)
-from .recognizers import (MONTHS, NAMING_WORDS, REFERENCE_WORDS, TLDS, _CallRecognizer, _result, email_start,
-                          spells)
+from .emails import TLDS, email_start, spells
+from .recognizers import MONTHS, NAMING_WORDS, REFERENCE_WORDS, _CallRecognizer, _result
 from .requests import (REQUEST_START, REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request,
                        sounds_like,
                        turns)
@@ -141,6 +141,8 @@ def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
     if w == "oh":  # a zero beside other digits ("four oh four"), not "Oh, and actually ..."
         return any(numeral(toks[j].text) is not None or is_number_word(toks[j].text) or toks[j].text == "oh"
                    for j in (k - 1, k + 1) if 0 <= j < len(toks))
+    if kind == "DATE_OF_BIRTH" and len(numeral(w) or "") > 8:
+        return False  # a phone number said after talk is no date ("... call my cell. 808-555-0116.")
     if numeral(w) is not None or is_number_word(w) or w in ("double", "triple"):
         return True
     if kind == "DATE_OF_BIRTH":

@@ -89,6 +89,9 @@ OTHERS = frozenset({"company", "business", "payee", "biller", "merchant", "provi
                     "supplier", "landlord", "contractor", "carrier", "agency", "firm", "shop", "restaurant", "hotel",
                     "clinic", "practice", "insurer", "lender", "dealer", "dealership", "plan", "product", "street",
                     "city", "town", "rep", "representative", "agent", "manager", "recipient", "beneficiary"})
+# a person's own data: after a name and "'s" they make it a person's ("Olivia's date of birth")
+OWN_DATA = (("date", "of", "birth"), ("birthday",), ("dob",), ("birth", "date"), ("social",), ("ssn",),
+            ("middle", "name"), ("last", "name"), ("full", "name"), ("maiden", "name"), ("cell",), ("email",))
 # whose name, asked with "'s", is no person's ("the dog's name", "the venue's name")
 THINGS = frozenset({"dog", "cat", "pet", "puppy", "kitten", "horse", "website", "site", "app", "song", "show", "movie",
                     "book", "game", "brand", "model", "device", "network", "wifi", "router", "building", "property",

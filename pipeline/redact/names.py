@@ -17,7 +17,7 @@ from .name_words import (
     INTRO_STRONG, INTRO_WEAK, KIDS, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER, SELF_AFTER, COMPANY_LEAD,
     NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, RESUME_GLUE, OWNERS, OTHERS, NAME_BEFORE, PARTICLES, PROFESSIONAL,
     MONTH_NAMES, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED, LOOKUP, LOOKUP_AFTER,
-    RESUME_LEAD, ORIGINS, ROLES, THINGS)
+    RESUME_LEAD, ORIGINS, ROLES, THINGS, OWN_DATA)
 from .casing import given_names, name_like, rare, truecased
 from .household import kin, relation
 from .name_checks import bare, business, capital, runs, sound, titled_other
@@ -73,6 +73,10 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
             weak.append(_name_at(toks, i, strong=False))  # "Mr. Alvarez", whoever says it
         if mine and (n := match(toks, i, LOOKUP)):
             found.append(_looked_up(toks, turn, i, n))
+        if toks[i].text.endswith("'s") and len(toks[i].text) > 3 and capital(toks[i]) and _can_be_name(toks[i], False) \
+                and not titled_other(toks, i) and i + 1 < len(toks) and turn[i + 1] == turn[i] \
+                and match(toks, i + 1, OWN_DATA):
+            found.append({i})  # "can I get Olivia's date of birth?", "Seini's birthday"
         if mine and _full_name_asked(toks, turn, i):  # "So that's, uh, Bogdan Kovalenko?", "still Adaeze Okafor?"
             found.append({i, i + 1})
         if mine and ((n := match(toks, i, ASK_NAME)) or _asks_name(toks, turn, i) or (
@@ -378,8 +382,20 @@ def _answered_name(toks: list[Token], turn: list[int], k: int) -> set[int]:
     spelled = next((run for x in range(k, j + 1) if len(run := letter_run(toks, turn, x)) >= 3
                     or len(run := code_run(toks, turn, x)) >= 3), None)
     if spelled:  # "can you spell the last name?" - "a s a n t e", "Romeo, Alpha, Golf, ..."
-        return set(spelled)
-    return _answered_name_rest(toks, turn, k, j, _name_at(toks, j, strong=True))
+        return set(spelled) | _letters_in(toks, turn, k)
+    return _answered_name_rest(toks, turn, k, j, _name_at(toks, j, strong=True)) | _letters_in(toks, turn, k)
+
+
+def _letters_in(toks: list[Token], turn: list[int], k: int) -> set[int]:
+    """Every spelling in the answer from ``toks[k]`` to its turn's end, of three letters or more ("christoff no vac
+    it's k r z y s z t o f", "n g u y e n the first name is t h a n h then huong")."""
+    out: set[int] = set()
+    for x in range(k, len(toks)):
+        if turn[x] != turn[k]:
+            break
+        if len(run := letter_run(toks, turn, x)) >= 3 or spelled_word(toks[x].text):
+            out.update(run or [x])
+    return out
 
 
 def _answered_name_rest(toks: list[Token], turn: list[int], k: int, j: int, got: set[int]) -> set[int]:

@@ -14,7 +14,7 @@ from collections import Counter
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from .spoken import (FILLERS, ORDINALS, TEENS, TENS, UNITS, Run, Token, _words_value, context, digit_runs, is_sum,
+from .spoken import (ORDINALS, TEENS, TENS, UNITS, Run, Token, _words_value, context, digit_runs, is_sum,
                      luhn, numeral, tokens)
 
 CARD_WORDS = {"card", "visa", "mastercard", "amex", "discover", "credit", "debit"}
@@ -26,7 +26,7 @@ REFERENCE_WORDS = {"order", "quote", "confirmation", "reference", "ref", "case",
                    "claim", "po", "purchase", "receipt", "serial", "booking", "transaction", "reservation", "sku",
                    "dispute", "job", "incident", "rma", "model", "part", "return", "policy", "prescription", "rx"}
 ROUTING_WORDS = {"routing", "aba", "transit", "sort"}
-SSN_WORDS = {"social", "ssn", "security"}
+SSN_WORDS = {"social", "ssn", "security", "itin"}
 PHONE_WORDS = {"phone", "cell", "mobile", "call", "reach", "callback", "text", "landline", "extension", "ring",
                "dial", "fax", "line"}
 # one- and two-letter words that are words, not an identifier's letters written lower case
@@ -37,15 +37,6 @@ MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "
                                       "september", "october", "november", "december"), 1)}
 MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
                "oct": 10, "nov": 11, "dec": 12})
-TLDS = {"com", "net", "org", "edu", "gov", "io", "co", "us", "uk", "ca", "biz", "info", "me", "de", "ai"}
-JOINERS = {"underscore", "dot", "dash", "hyphen"}  # what joins the parts of a spelled e-mail's name
-EMAIL_STOP = {"is", "it's", "its", "email", "e-mail", "address", "my", "me", "to", "send", "the", "that's", "sure",
-              "yes", "yeah", "okay", "ok", "so", "and", "it", "at", "use", "just", "reach", "mail", "please", "on",
-              "your", "for", "with", "from", "via", "still", "statements", "receipts", "receipt", "invoices",
-              "updates", "prefer", "rather", "want"}
-# "the work one, thanh dot nguyen at ...": a comma after one of these ends the talk before an e-mail's name
-EMAIL_DESCRIBED = {"one", "address", "email", "e-mail", "mine", "account", "personal", "work", "new", "old", "best",
-                   "file", "home"}
 STRICT_KINDS = ("PERSON", "NUMBER")
 NAMING_WORDS = CARD_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS | PHONE_WORDS | BIRTH_WORDS | {"number", "zip"}
 MISHEARD_GAP = 2  # words between two runs of digits that may be a misheard digit of the same number
@@ -140,7 +131,11 @@ def named_by(toks: list[Token], first: int, before: int = 8) -> str | None:
 
 
 def _in_case(toks: list[Token], k: int) -> bool:
-    return toks[k].text == "case" and k > 0 and toks[k - 1].text == "in"  # "a phone, in case?": no case's number
+    """Whether a reference word at ``toks[k]`` names no number: "a phone, in case?", "a phone number for the
+    receipt?" (what the number is for)."""
+    return toks[k].text == "case" and k > 0 and toks[k - 1].text == "in" or toks[k].text in REFERENCE_WORDS and (
+        k > 0 and toks[k - 1].text == "for" or k > 1 and toks[k - 2].text == "for"
+        and toks[k - 1].text in ("the", "a", "your", "my", "this", "that"))
 
 
 def reference_digits(toks: list[Token]) -> set[str]:
@@ -212,6 +207,9 @@ def classify_run(run: Run, toks: list[Token]) -> tuple[str, float] | None:
         return "CARD_NUMBER", 0.85
     if ctx & ACCOUNT_WORDS and n >= 5:
         return "ACCOUNT_NUMBER", 0.9
+    if n == 4 and ctx & (PHONE_WORDS | {"number"}) and ctx & {"ending", "ends", "end"} \
+            and not ctx & (ACCOUNT_WORDS | SSN_WORDS | REFERENCE_WORDS):
+        return "PHONE_NUMBER", 0.8  # "the number on file, which ends in 0 1 4 2"
     if n == 10 or (n == 11 and d[0] == "1") or (n == 7 and ctx & (PHONE_WORDS | {"number", "at", "on"})):
         return "PHONE_NUMBER", 0.85 if ctx & (PHONE_WORDS | {"number"}) else 0.6
     if ctx & SSN_WORDS and n >= 7:
@@ -222,69 +220,6 @@ def classify_run(run: Run, toks: list[Token]) -> tuple[str, float] | None:
         return "PHONE_NUMBER", 0.5  # seven digits: a phone number without its area code ("555 0132")
     if n >= 5 and run.groups >= 2:
         return "NUMBER", 0.5  # strict only: an identifier read in groups, kind unknown
-    return None
-
-
-class SpelledEmailRecognizer(_CallRecognizer):
-    """An e-mail address spelled out: "j dot smith at gmail dot com", "sam underscore lee at outlook.com"."""
-
-    ENTITIES = ["EMAIL_ADDRESS"]
-
-    def analyze(self, text, entities, nlp_artifacts=None):
-        toks = self.tokens(text)
-        out = []
-        for i, t in enumerate(toks):
-            if t.text not in ("at", "@"):
-                continue
-            end = _domain_end(toks, i + 1)
-            if end is None:
-                continue
-            start = email_start(toks, i)
-            # no name before the "at" (misheard, or a turn of its own): the domain still goes
-            out.append(_result("EMAIL_ADDRESS", toks[start].start, toks[end].end, 0.9 if start < i else 0.6,
-                               self.name))
-        return out
-
-
-def spells(toks: list[Token], j: int) -> bool:
-    """Whether ``toks[j]`` spells: a letter, letters joined by hyphens ("p-a-r-k", "2-2"), "as in"."""
-    w = toks[j].text
-    return len(w) == 1 or (("-" in w) and all(len(x) == 1 for x in w.split("-"))) or (
-        w == "as" and j + 1 < len(toks) and toks[j + 1].text == "in")
-
-
-def email_start(toks: list[Token], i: int) -> int:
-    """The first token of a spoken e-mail's name before its "at" (``toks[i]``): back to a lead-in word, a comma or
-    a full stop ("send it to megorourke at ...", "the work one, thanh dot nguyen at ..."), at most six words, or
-    to where a "dot" or "underscore" joins it."""
-    start = i
-    while start > 0 and i - start < 6 and toks[start - 1].text not in EMAIL_STOP \
-            and not toks[start - 1].ends_sentence and toks[start - 1].text not in FILLERS \
-            and not (toks[start - 1].raw.endswith(",") and toks[start - 1].text in EMAIL_DESCRIBED):
-        start -= 1
-    joined = [k for k in range(max(0, i - 8), start) if toks[k].text in JOINERS
-              and not any(t.ends_sentence for t in toks[k:i])]
-    if joined and joined[0] > 0:  # "call him underscore phrase or 80 to at": the name runs back to its join
-        start = joined[0] - 1
-    return start
-
-
-def _domain_end(toks: list[Token], j: int) -> int | None:
-    """The last token of a spoken domain starting at ``toks[j]`` ("gmail dot com", "gmail.com", "yahoo dot co
-    dot uk"), or None."""
-    for k in range(j, min(len(toks), j + 7)):
-        t = toks[k].text
-        if re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.(" + "|".join(TLDS) + ")", t):
-            return k
-        if t in TLDS and k > j and toks[k].raw.lstrip("\"'(").startswith("."):  # "gmail .com": Whisper's split
-            while k + 1 < len(toks) and toks[k + 1].text in TLDS and toks[k + 1].raw.startswith("."):
-                k += 1  # ".co .uk"
-            return k
-        if t in ("dot", ".") and k + 1 < len(toks) and toks[k + 1].text in TLDS and k > j:
-            end = k + 1
-            while end + 2 < len(toks) and toks[end + 1].text == "dot" and toks[end + 2].text in TLDS:
-                end += 2
-            return end
     return None
 
 
@@ -433,6 +368,7 @@ def _numeric_date(toks: list[Token], i: int) -> tuple[int, int, tuple[int, int, 
 def recognizers() -> tuple[type, ...]:
     from .addresses import StreetAddressRecognizer
     from .cues import CueRecognizer
+    from .emails import SpelledEmailRecognizer
 
     return (SpokenNumberRecognizer, MisheardNumberRecognizer, SpelledEmailRecognizer, StreetAddressRecognizer,
             DateOfBirthRecognizer, CueRecognizer)
