@@ -2,7 +2,7 @@
 
     callreview run redact_calls/dev --out out/dev-none --redact none --settle 0   # the words, once (minutes)
     python scripts/redaction_misses.py dev out/dev-none [-v]                     # then this, after each change (s)
-    python scripts/redaction_misses.py written [tune|dev|service|...|plain|mixed|health|asr] [-v]  # written tuning
+    python scripts/redaction_misses.py written [tune|dev|service|...|asr|noisy|support] [-v]  # written tuning
 
 The words are the batch's, unredacted; they are redacted here in-process by the same ``detect`` and
 ``redact_body`` the batch runs, so a rule change is measured in seconds on the same transcription (as ``callreview
