@@ -106,8 +106,10 @@ def _role_mailbox(kind: str, toks: list[Token], idx: list[int]) -> bool:
 
 def _firm_line(kind: str, toks: list[Token], turn: list[int], idx: list[int]) -> bool:
     """A phone number given as a business's main line in its sentence ("The main switchboard is 414-555-0100")."""
+    if kind != "PHONE_NUMBER":
+        return False
     a = sentence(toks, turn, idx[0])[0]
-    return kind == "PHONE_NUMBER" and any(match(toks, i, FIRM_LINES) for i in range(max(a, idx[0] - 8), idx[0]))
+    return any(match(toks, i, FIRM_LINES) for i in range(max(a, idx[0] - 8), idx[0]))
 
 
 def _given_as_own(toks: list[Token], turn: list[int], idx: list[int]) -> bool:

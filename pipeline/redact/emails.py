@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .recognizers import _CallRecognizer, _result
+from .spelling import spelled_word
 from .spoken import FILLERS, Token
 
 TLDS = {"com", "net", "org", "edu", "gov", "io", "co", "us", "uk", "ca", "biz", "info", "me", "de", "ai", "br", "fr", "es",
@@ -35,37 +36,36 @@ class SpelledEmailRecognizer(_CallRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         toks = self.tokens(text)
-        out = []
+        out, names = [], []  # names: (where the "at" or the written address is, the name before it)
         for i, t in enumerate(toks):
-            if t.text not in ("at", "@"):
+            if "@" in t.text and t.text != "@":
+                names.append((i, t.text.split("@")[0]))
+            if t.text not in ("at", "@") or (end := _domain_end(toks, i + 1)) is None:
                 continue
-            end = _domain_end(toks, i + 1)
-            if end is None or i > 0 and toks[i - 1].text in WEB_BEFORE:
-                continue  # ("you can apply at studentaid dot gov": a website)
             start = email_start(toks, i)
+            if t.text == "at":
+                names.append((i, " ".join(x.text for x in toks[start:i])))
+            if i > 0 and toks[i - 1].text in WEB_BEFORE:
+                continue  # ("you can apply at studentaid dot gov": a website)
             # no name before the "at" (misheard, or a turn of its own): the domain still goes
             out.append(_result("EMAIL_ADDRESS", toks[start].start, toks[end].end, 0.9 if start < i else 0.6,
                                self.name))
-        for a, b in _local_part_spelled(toks):
+        for a, b in _name_spelled(toks, text, names):
             out.append(_result("EMAIL_ADDRESS", toks[a].start, toks[b].end, 0.8, self.name))
         return out
 
 
-def _local_part_spelled(toks: list[Token]) -> list[tuple[int, int]]:
-    """A part of an e-mail's name spelled after it ("ingrid.halvorsen@... H-A-L-V-O-R-S-E-N", "liam.osullivan at
-    gmail dot com. O-S-U-L-L-I-V-A-N"): first and last token of each spelling."""
-    parts: dict[str, int] = {}  # a part of a name before "@" / "at" -> where it was said
-    for i, t in enumerate(toks):
-        local = t.text.split("@")[0] if "@" in t.text else " ".join(x.text for x in toks[email_start(toks, i):i]) \
-            if t.text == "at" and _domain_end(toks, i + 1) is not None else ""
-        parts.update({p: i for p in re.findall(r"[a-z]{3,}", local)})
+def _name_spelled(toks: list[Token], text: str, names: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """A part of an e-mail's name (``names``) spelled after it ("ingrid.halvorsen@... H-A-L-V-O-R-S-E-N",
+    "liam.osullivan at gmail dot com. O-S-U-L-L-I-V-A-N"): first and last token of each spelling."""
+    parts = {p: i for i, name in names for p in re.findall(r"[a-z]{3,}", name)}  # a part -> where it was said
     out, k = [], 0
     while k < len(toks):
-        b = k
-        while b + 1 < len(toks) and len(toks[b].text) == len(toks[b + 1].text) == 1 and "\n" not in toks[b].raw:
+        b = k  # single letters in a row, within one turn
+        while b + 1 < len(toks) and len(toks[b].text) == len(toks[b + 1].text) == 1 \
+                and "\n" not in text[toks[b].end:toks[b + 1].start]:
             b += 1
-        said = toks[k].text.replace("-", "") if "-" in toks[k].text and all(
-            len(x) == 1 for x in toks[k].text.split("-")) else "".join(t.text for t in toks[k:b + 1]) if b > k else ""
+        said = spelled_word(toks[k].text) or ("".join(t.text for t in toks[k:b + 1]) if b > k else "")
         if said in parts and 0 < k - parts[said] <= 40:
             out.append((k, b))
         k = b + 1

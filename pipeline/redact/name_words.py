@@ -77,6 +77,8 @@ SPELL_GLUE = frozenset({"last", "first", "name", "name's", "is", "and", "that's"
                         "apostrophe", "hyphen", "pronounced"})
 RESUME_GLUE = frozenset({"that's", "it's", "its", "that", "it"})  # "That's K as in kilo", "It's pronounced Neeve"
 RESUME_LEAD = frozenset({"actually", "so", "and", "oh", "but"})  # "Actually it's spelled S-I-O-B-H-A-N"
+# what an answer's name and its spelling may be parted by ("Kavanagh. It's spelled, um, S-I-O-B-H-A-N")
+RESUME_SKIP = SPELL_GLUE | RESUME_GLUE | RESUME_LEAD | FILLERS
 # asked about with "name", whose name is the caller's ("the name of the account holder", "name for the booking")
 OWNERS = frozenset({"holder", "account", "cardholder", "policyholder", "accountholder", "primary", "caller", "patient",
                     "passenger", "member", "owner", "insured", "applicant", "borrower", "subscriber", "reservation",
@@ -96,7 +98,7 @@ OWN_DATA = (("date", "of", "birth"), ("birthday",), ("dob",), ("birth", "date"),
 THINGS = frozenset({"dog", "cat", "pet", "puppy", "kitten", "horse", "website", "site", "app", "song", "show", "movie",
                     "book", "game", "brand", "model", "device", "network", "wifi", "router", "building", "property",
                     "venue", "team", "event", "course", "class", "program", "medication", "drug", "boat", "vehicle",
-                    "car", "file", "folder", "document", "form", "street", "road", "town", "city", "county", "state"})
+                    "car", "file", "folder", "document", "form", "road", "county", "state"})
 # the word right before "name" when the caller's is asked ("your full name", "the last name"), not "company name"
 NAME_BEFORE = frozenset({"your", "the", "a", "first", "last", "full", "legal", "middle", "maiden", "whole", "given",
                          "family", "complete", "what", "what's", "which", "and", "that", "same", "sur"})

@@ -15,9 +15,9 @@ from typing import Any, Sequence
 
 from .name_words import (
     INTRO_STRONG, INTRO_WEAK, KIDS, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER, SELF_AFTER, COMPANY_LEAD,
-    NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, RESUME_GLUE, OWNERS, OTHERS, NAME_BEFORE, PARTICLES, PROFESSIONAL,
+    NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, OWNERS, OTHERS, NAME_BEFORE, PARTICLES, PROFESSIONAL,
     MONTH_NAMES, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED, LOOKUP, LOOKUP_AFTER,
-    RESUME_LEAD, ORIGINS, ROLES, THINGS, OWN_DATA)
+    RESUME_SKIP, ORIGINS, ROLES, THINGS, OWN_DATA)
 from .casing import given_names, name_like, rare, truecased
 from .household import kin, relation
 from .name_checks import bare, business, capital, runs, sound, titled_other
@@ -141,7 +141,7 @@ def _full_name_asked(toks: list[Token], turn: list[int], i: int) -> bool:
             or i > 0 and turn[i - 1] == turn[i] and capital(toks[i - 1]) and not toks[i - 1].ends_sentence:
         return False
     pair = [toks[i], toks[i + 1]]
-    return all(capital(t) and _can_be_name(t, False) and name_like(bare(t.text).rstrip("?")) and t.text not in
+    return all(capital(t) and _can_be_name(t, False) and name_like(bare(t.text)) and t.text not in
                STREET_WORDS for t in pair) and not business(toks, [i, i + 1]) and not titled_other(toks, i)
 
 
@@ -390,11 +390,11 @@ def _letters_in(toks: list[Token], turn: list[int], k: int) -> set[int]:
     """Every spelling in the answer from ``toks[k]`` to its turn's end, of three letters or more ("christoff no vac
     it's k r z y s z t o f", "n g u y e n the first name is t h a n h then huong")."""
     out: set[int] = set()
-    for x in range(k, len(toks)):
-        if turn[x] != turn[k]:
-            break
+    x = k
+    while x < len(toks) and turn[x] == turn[k]:
         if len(run := letter_run(toks, turn, x)) >= 3 or spelled_word(toks[x].text):
             out.update(run or [x])
+        x = (run[-1] if run else x) + 1  # (past a run of letters, read once)
     return out
 
 
@@ -419,7 +419,7 @@ def _answered_name_rest(toks: list[Token], turn: list[int], k: int, j: int, got:
         elif toks[x].text not in SPELL_GLUE and _can_be_name(toks[x], False) \
                 and (toks[x - 1].text in SPELL_GLUE or spelled_word(toks[x - 1].text, 2)):
             got.add(x)  # (a name after "last name", or after a spelling; not any capitalised word)
-        elif toks[x].text not in SPELL_GLUE | RESUME_GLUE | RESUME_LEAD | FILLERS:
+        elif toks[x].text not in RESUME_SKIP:
             break
         x += 1
     return got
@@ -431,7 +431,7 @@ def _resumes(toks: list[Token], turn: list[int], x: int) -> bool:
     if is_letter(toks[x]) or spelled_word(toks[x].text, 2) or nato(toks, turn, x):
         return spells_on(toks, turn, x) or bool(nato(toks, turn, x) or spelled_word(toks[x].text))
     y = x
-    while y < len(toks) and turn[y] == turn[x] and y - x < 4 and toks[y].text in SPELL_GLUE | RESUME_GLUE | RESUME_LEAD | FILLERS:
+    while y < len(toks) and turn[y] == turn[x] and y - x < 4 and toks[y].text in RESUME_SKIP:
         y += 1
     if y == x or y >= len(toks) or turn[y] != turn[x]:
         return False

@@ -123,14 +123,14 @@ def named_by(toks: list[Token], first: int, before: int = 8) -> str | None:
         if w in REFERENCE_WORDS and not (first - k <= 3 or (k + 1 < first and toks[k + 1].text in ID_WORDS | {"is"})):
             continue  # "order" said in passing, not naming the number
         if w == "call" and k > 0 and toks[k - 1].text in ("this", "the", "that", "a", "your", "our", "my") \
-                or _in_case(toks, k):
+                or _names_no_number(toks, k):
             continue  # "the reference number for this call is ...": the call, not a phone; "a phone, in case?"
         if w in NAMING_WORDS | REFERENCE_WORDS and w != "number":
             return w
     return None
 
 
-def _in_case(toks: list[Token], k: int) -> bool:
+def _names_no_number(toks: list[Token], k: int) -> bool:
     """Whether a reference word at ``toks[k]`` names no number: "a phone, in case?", "a phone number for the
     receipt?" (what the number is for)."""
     return toks[k].text == "case" and k > 0 and toks[k - 1].text == "in" or toks[k].text in REFERENCE_WORDS and (
@@ -152,7 +152,7 @@ def _reference_named(toks: list[Token], first: int) -> bool:
                                          or re.fullmatch(r"[a-z]{1,2}", toks[k].text) and (
                                              toks[k].raw[:1].isupper() or toks[k].text not in SHORT_WORDS)):
         k -= 1  # ("T K 9 9 0", "your dispute case is f r 3 3 9 0 1 2": an identifier's letters)
-    if k >= 0 and toks[k].text.removesuffix("'s") in REFERENCE_WORDS and not _in_case(toks, k):
+    if k >= 0 and toks[k].text.removesuffix("'s") in REFERENCE_WORDS and not _names_no_number(toks, k):
         return True
     # "the reference for today's call is 4 4 1 9 0 2 3": a reference named earlier in the sentence, then "is"
     if k < 0 or k + 1 >= first or toks[k + 1].text not in ("is", "was", "it's", "its"):
@@ -247,7 +247,7 @@ class DateOfBirthRecognizer(_CallRecognizer):
                 out.append(_result("DATE_OF_BIRTH", toks[i].start, toks[end].end,
                                    0.9 if near & BIRTH_WORDS else 0.7, self.name))
                 taken.add(i)
-            if value and (near | {t.text for t in toks[max(0, i - BIRTH_REACH):i]}) & BIRTH_WORDS:
+            if value and {t.text for t in toks[max(0, i - BIRTH_REACH):i]} & BIRTH_WORDS:  # (``near`` is in it)
                 births.add(value)
         said = Counter(value for *_, value in dates)
         for i, end, year, value in dates:  # a birth date said again in another form ("2/11/2013" ... "Aiden,
@@ -263,7 +263,7 @@ def _date_at(toks: list[Token], i: int) -> tuple[int, int | None, tuple[int, int
     t = toks[i].text
     if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})", t):
         month, day, y = (int(g) for g in m.groups())
-        y = y + 1900 if 30 <= y < 100 else y + 2000 if y < 30 else y
+        y = _century(y)
         return i, y, _ymd(y, month, day)
     if t in MONTHS and t not in ("may", "mar", "jan", "dec", "sept", "oct", "nov", "aug"):
         month, said = MONTHS[t], _day(toks, i + 1) or _cardinal_day(toks, i + 1)
@@ -283,6 +283,11 @@ def _date_at(toks: list[Token], i: int) -> tuple[int, int | None, tuple[int, int
         return _numeric_date(toks, i)
     year, last = _year(toks, k)
     return (last, year, _ymd(year, month, day)) if year is not None else (k - 1, None, None)
+
+
+def _century(y: int) -> int:
+    """A year said with two digits in its century ("85" -> 1985, "12" -> 2012); four digits as they are."""
+    return y + 1900 if 30 <= y < 100 else y + 2000 if y < 30 else y
 
 
 def _ymd(year: int, month: int, day: int) -> tuple[int, int, int] | None:
@@ -358,8 +363,7 @@ def _numeric_date(toks: list[Token], i: int) -> tuple[int, int, tuple[int, int, 
                 and 1 <= int(written[0]) <= 12 and 1 <= int(written[1]) <= 31 and len(d) < 8:
             d = written[0].zfill(2) + written[1].zfill(2) + written[2]  # "2 9 2012": month and day of one digit
         if len(d) in (6, 8) and 1 <= int(d[:2]) <= 12 and 1 <= int(d[2:4]) <= 31:
-            y = int(d[4:])
-            y = y + 1900 if len(d) == 6 and y >= 30 else y + 2000 if len(d) == 6 else y
+            y = _century(int(d[4:])) if len(d) == 6 else int(d[4:])
             return i + run.last, y, (y, int(d[:2]), int(d[2:4]))
         return None
     return None
