@@ -853,3 +853,48 @@ def test_the_companys_own_details_and_the_talk_around_a_whole_value_stay(redacto
     # a doctor is no street: "prescription 6120447 from Dr. Feldman"
     assert not {k for k, _ in _kinds(redactor, "pii", ("A", "I see prescription 6120447 from Dr. Feldman."))} \
         & {"STREET_ADDRESS"}
+
+
+def test_an_address_starts_at_its_sentence_and_answers_that_give_no_value_take_nothing(redactor):
+    # whole sentences before the address's own that name no place are talk, whoever said them
+    got = _kinds(redactor, "pii", ("A", "Where should the installer go?"),
+                 ("B", "Ask for Dominic, he runs the floor. The site address is 2250 West Fulton Street, Chicago."))
+    assert got == {("STREET_ADDRESS", "2250 West Fulton Street, Chicago.")}
+    got = _kinds(redactor, "pii", ("B", "Which shipping address do you have on file for us?"),
+                 ("A", "I don't have one saved yet. Go ahead."), ("B", "818 Larimer Street, Suite 40, Denver 80202."))
+    assert got == {("STREET_ADDRESS", "818 Larimer Street, Suite 40, Denver 80202.")}
+    # "I don't have it" gives no number; a yes to a question that read the value out gives no e-mail
+    assert not _kinds(redactor, "pii", ("A", "can i get your loyalty account number"),
+                      ("B", "uh i don't have it with me"))
+    assert not _kinds(redactor, "pii", ("A", "Should the receipts still go to mia.k@brightwave.io?"),
+                      ("B", "Yes, and my manager looks over them."), roles={"A": "buyer", "B": "rep"}) - {
+        ("EMAIL_ADDRESS", "mia.k@brightwave.io?")}
+    # ... but a correction with a number is an answer
+    got = _kinds(redactor, "pii", ("A", "And the address, still 14 Alder Lane, Salem, Oregon 97301?"),
+                 ("B", "Yes. Oh, wait, it's 16 Alder, not 14."))
+    assert any("16" in s for k, s in got if k == "STREET_ADDRESS")
+    # a date is no misheard "birth", "doing" no misheard "routing", a firm's disputes mailbox is the firm's
+    assert not _kinds(redactor, "pii", ("A", "I have the 20th or the 24th."), ("B", "the the twenty fourth"),
+                      ("A", "great bring your receipts and the 1099"))
+    assert not _kinds(redactor, "pii", ("A", "Hi! What are we doing?"),
+                      ("B", "So, ten bags of the house blend, and, um, four of the decaf."))
+    assert not _kinds(redactor, "pii", ("A", "Send the proof to disputes at northgate recovery dot com."),
+                      ("B", "Okay, disputes at northgate recovery dot com."))
+
+
+def test_dates_of_birth_in_a_list_and_after_birthdays(redactor):
+    # after one date of birth, the next full date in the past the same speaker lists (names and ages between)
+    got = _kinds(redactor, "pii", ("A", "Names and birth dates for everyone travelling?"),
+                 ("B", "Okay, my husband's Ravi, 3/14/1982. Then Anika, she's nine, August 5th, 2016."),
+                 ("A", "Mm-hmm."), ("B", "And little Dev, October 22nd, 2021."))
+    said = " ".join(s for k, s in got if k == "DATE_OF_BIRTH")
+    assert all(d in said for d in ("3/14/1982", "August 5th, 2016", "October 22nd, 2021"))
+    # a date the rep books is none ("after the 20th of May, 2025") and neither is a future one
+    got = _kinds(redactor, "pii", ("A", "And the date of birth?"), ("B", "June 1st, 1990."),
+                 ("A", "Great, you're booked for June 30th, 2031."))
+    assert got == {("DATE_OF_BIRTH", "June 1st, 1990.")}
+    assert ("DATE_OF_BIRTH", "July 9th, 2014.") in _kinds(
+        redactor, "pii", ("A", "How old is she?"), ("B", "She's ten. Her birthday's July 9th, 2014."))
+    # an amount ends with its sentence: the card read next is no part of it
+    assert ("CARD_NUMBER", "4929 1137 2280 6614.") in _kinds(
+        redactor, "pii", ("A", "I'll just need a card for the $45."), ("B", "4929 1137 2280 6614."))

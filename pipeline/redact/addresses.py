@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from .casing import written_lower
+from .casing import I_FORMS, written_lower
 from .recognizers import _CallRecognizer, _result
-from .requests import turns
+from .requests import sentence, turns
 from .spoken import FILLERS, TEENS, TENS, UNITS, Token, _words_value, digit_runs, is_number_word, numeral
 
 SUFFIXES = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr",
@@ -177,3 +177,59 @@ def address_like(said: list[Token]) -> bool:
     """A number with a street word, a state or a zip code (written, or read as words: "two seven six one four")."""
     return has_number(said) and (any(street_word(t) or t.text in STATES for t in said)
                                  or any(len(r.digits) in (5, 9) and not r.amount for r in digit_runs(said)))
+
+
+def address_start(toks: list[Token], turn: list[int], start: int, end: int, talk) -> int:
+    """Where the address in an answer ``toks[start:end + 1]`` begins: at the house number, past talk (``talk(w)``:
+    a lead-in, a cue's words), lower-case words and whole sentences before it that name no place ("I have 2811
+    Kessler Avenue", "That'd be Gary, he's the VP. The delivery address is 4410 ...", the asker's "I don't have one
+    on file yet. Go ahead." before the other party's "1550 Wynkoop Street"); not "Unit 12 B," nor "The Willows,
+    building 3,"."""
+    def trim(a: int) -> int:
+        while a < end and numeral(toks[a].text) is None and not is_number_word(toks[a].text) \
+                and (talk(toks[a].text) or not toks[a].raw[:1].isupper() or toks[a].text in NOT_STREET_NAME):
+            a += 1
+        return a
+
+    start = trim(start)
+    house = next((h for j in range(start + 1, end + 1) if street_word(toks[j])
+                  and (h := house_number(toks, j)) is not None and h >= start), None)
+    if house is None:
+        return start
+    b = max((j + 1 for j in range(start, house) if toks[j].ends_sentence or turn[j + 1] != turn[j]), default=start)
+    if b > start and not _names_place(toks[start:b]):
+        start = trim(b)
+    return house if house - start >= 3 and _talk_before(toks[start:house]) else start
+
+
+def _names_place(said: list[Token]) -> bool:
+    """Whether words before an address's sentence belong to it: a street word, a state or a number (a unit's, or a
+    building's; "one" aside: "I don't have one on file"; a unit word alone is none: "he runs the floor")."""
+    return any(t.text in STATES or street_word(t) or t.text != "one" and (
+        numeral(t.text) is not None or is_number_word(t.text)) for t in said)
+
+
+def _talk_before(said: list[Token]) -> bool:
+    """Whether the words before an address's house number are talk: no unit, no building's or place's name (no
+    capitalised word but a sentence's first and "I": "We're moving in with my mom, so it goes to her place,"; not
+    "Unit 12 B," nor "The Willows, building 3,")."""
+    return not any(t.text in UNIT_WORDS for t in said) and not any(
+        t.raw[:1].isupper() and t.text not in I_FORMS and not said[k].ends_sentence
+        for k, t in enumerate(said[1:]))
+
+
+def talk_after_address(toks: list[Token], turn: list[int], k: int) -> bool:
+    """Whether the sentence after a whole address (ending at ``toks[k]``) is talk: three different words or more
+    and no number, or eight words or more with no street, state or zip ("Oh, and sorry, I'm Terrence.", "Yes, we
+    deliver there tomorrow between 2 and 5 PM."; not "215 Oakmont, yes.", nor a misheard rest: "You at 3W
+    -minisota -5582.")."""
+    a = k + 1
+    if a >= len(toks) or turn[a] != turn[k]:
+        return False
+    _, b = sentence(toks, turn, a)
+    said = toks[a:b + 1]
+    if len({t.text for t in said}) < 3:
+        return False
+    return not any(numeral(t.text) is not None or is_number_word(t.text) and t.text not in ("oh", "o", "one")
+                   for t in said) \
+        or (len(said) >= 8 and not address_like(said))

@@ -23,6 +23,10 @@ BACKCHANNEL = FILLERS | {"okay", "ok", "yeah", "yes", "yep", "go", "on", "ahead"
 HOLD = LEAD | NOT_AN_ANSWER | frozenset({"moment", "minute", "hang", "hold", "on", "let", "me", "grab", "find", "get",
                                          "it", "check", "look", "sec", "second", "just", "a", "bear", "with", "wallet",
                                          "purse", "card", "here", "see", "where", "put", "i"})
+# what says there is no value to give ("I don't have it on me", "no idea"), and a yes or a no
+REFUSALS = (("don't", "have"), ("dont", "have"), ("do", "not", "have"), ("don't", "know"), ("dont", "know"),
+            ("don't", "remember"), ("can't", "find"), ("cannot", "find"), ("can't", "remember"), ("no", "idea"))
+YES_NO = frozenset({"yes", "yeah", "yep", "yup", "no", "nope", "correct", "right"})
 # what says the line is held, however the rest of the turn goes ("hang on i gotta find my card")
 HOLDING = frozenset({"hang", "hold", "moment", "minute", "sec", "second", "grab", "find", "bear"})
 GO_AHEAD = BACKCHANNEL | {"take", "your", "time", "no", "rush", "problem", "worries", "whenever", "you're",
@@ -66,3 +70,15 @@ def talks_on(toks: list[Token], turn: list[int], k: int) -> bool:
     """Whether the speaker of ``toks[k]`` says another sentence after the one holding it, in the same turn."""
     _, b = sentence(toks, turn, k)
     return b + 1 < len(toks) and turn[b + 1] == turn[k]
+
+
+def declines(said: list[Token], confirming: bool) -> bool:
+    """Whether an answer with nothing value-like in it gives no value: it says there is none to give ("uh i don't
+    i don't have it on me"), or, to a question that read the value out itself ("Should we still email statements
+    to ap@...?"), it is a yes or a no and talk ("Yes, statements go to the AP inbox")."""
+    words = [t.text for t in said if t.text not in FILLERS]
+    if any(numeral(w) is not None or is_number_word(w) for w in words):
+        return False  # ("Yes. Oh, wait, it's 29 Thornbury, not 27.": a correction)
+    if confirming and words and words[0] in YES_NO:
+        return True
+    return any(tuple(words[i:i + len(p)]) == p for p in REFUSALS for i in range(len(words)))

@@ -34,7 +34,9 @@ ROLE_MAILBOXES = frozenset({
     "tickets", "marketing", "partners", "studentservices", "patientservices", "pharmacy", "compliance", "ap", "ar",
     "payables", "accountspayable", "procurement", "purchasing", "bids", "finance", "vendors", "invoicing",
     "remittance", "treasury", "operations", "ops", "postmaster", "webmaster", "abuse", "security", "quotes",
-    "estimates", "rfq", "tenders", "hiring", "recruiting"})
+    "estimates", "rfq", "tenders", "hiring", "recruiting", "disputes", "collections", "refunds", "complaints",
+    "escalations", "fraud", "repairs", "parts", "loans", "lending", "underwriting", "intake", "referrals",
+    "enrollment", "enrolment", "registrations", "renewals", "subscriptions", "licensing", "permits"})
 # what names a phone number as a business's main line, whoever gives it ("the main switchboard is ...")
 FIRM_LINES = (("main", "line"), ("main", "number"), ("switchboard",), ("front", "desk"), ("main", "office"),
               ("reception",))

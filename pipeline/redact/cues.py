@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import re
 
-from .addresses import NOT_STREET_NAME, STATES, UNIT_WORDS, address_like, house_number, street_word
-from .answers import (BACKCHANNEL, GO_AHEAD, HOLD, HOLDING, LEAD, NOT_AN_ANSWER, after_go_ahead, asks_back,
+from .addresses import STATES, UNIT_WORDS, address_like, address_start, talk_after_address
+from .answers import (BACKCHANNEL, GO_AHEAD, HOLD, HOLDING, LEAD, NOT_AN_ANSWER, after_go_ahead, asks_back, declines,
                       talks_on)
-from .casing import I_FORMS
 from .cue_words import (AFTERWORDS, ANSWER_TOKENS, COPULA, CUE_WORDS, CUES, FUNCTION, FUZZY_DIGITS, GUESS_TOKENS,
                         KEYS, MAX_GAP, MAX_TOKENS, NAMING, NUMBER_KINDS, PHONE_DIGITS, READBACK, TALK, WEAK_CUES,
                         WEEKDAYS, WHOLE)
@@ -83,7 +82,8 @@ def _cue_at(toks: list[Token], turn: list[int], i: int) -> tuple[str | None, int
     kind, n = _longest(toks, i, _WEAK)
     if kind is not None:
         best = (kind, n, False)
-    if best[0] is None and _key_position(toks, turn, i):
+    if best[0] is None and _key_position(toks, turn, i) and toks[i].text not in ORDINALS \
+            and not is_number_word(toks[i].text):  # ("the the twenty fourth": a date, no misheard "birth")
         best = next(((kind, 1, False) for kind, keys in KEYS.items() if any(sounds_like(toks[i].text, k) for k in keys)),
                     best)
     return best
@@ -212,7 +212,7 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
             end = k
             if said >= 5 or len(numeral(toks[k].text) or "") in (5, 9):
                 break  # the zip code ends it
-            if toks[k].ends_sentence and address_like(toks[start:k + 1]) and _talk_after_address(toks, turn, k):
+            if toks[k].ends_sentence and address_like(toks[start:k + 1]) and talk_after_address(toks, turn, k):
                 break  # "1102 Bayou Oaks Drive, Lafayette. Oh, and sorry, I'm Terrence ..."
         elif kind in NUMBER_KINDS:  # a number's answer is the rest of the turn (on a phone line its digits are
             if seen and (k in sums or toks[k].text in REFERENCE_WORDS | WEEKDAYS):  # often misheard as words,
@@ -255,7 +255,7 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
         start = _after_naming(toks, start, last, kind)
         if kind == "EMAIL_ADDRESS" and (toks[last].text in TLDS or "." in toks[last].text):
             at = next((j for j in range(last, start - 1, -1) if toks[j].text == "at" or "@" in toks[j].text), None)
-            if at is not None and not any(spells(toks, j) for j in range(start, at)):
+            if at is not None and not any(spells(toks, j) and toks[j].text not in ("i", "a") for j in range(start, at)):
                 start = max(start, at if "@" in toks[at].text else email_start(toks, at))  # after the talk before
                 # its name ("send it to megorourke at ..."); a name spelled out ("j, as in jelly, w, ...") is all of it
             return start, last
@@ -268,28 +268,26 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
         return _whole(toks, _after_talk(toks, start, last, kind), last, kind)
     direct = direct and len(said) <= ANSWER_TOKENS and not all(t.text in NOT_AN_ANSWER for t in said) \
         and not any(cues[j][0] == kind for j in range(start, end + 1)) \
-        and not (said[-1].is_question and said[0].text in REQUEST_START)
-    # ("Our email is on the website.": talk about the value; "What is this about?": a question back)
+        and not (said[-1].is_question and said[0].text in REQUEST_START) \
+        and not declines(said, any(_valuelike(toks, j, kind) for j in _span(sentence(toks, turn, cue_end))))
+    # ("Our email is on the website.": talk about the value; "What is this about?": a question back; "I don't have
+    # it on me")
     if kind == "STREET_ADDRESS":  # a house number is what tells an address from "it's on our website"
-        if not (address_like(said) or (direct and digits_in(said, identifiers=True))):
-            return None
-        while start < end and numeral(toks[start].text) is None and not is_number_word(toks[start].text) \
-                and (talk_word(toks[start].text) or not toks[start].raw[:1].isupper()
-                     or toks[start].text in NOT_STREET_NAME):
-            start += 1  # "I have 2811 Kessler Avenue", "okay. I'll reissue it to 1903 ...", "From 415 ...": from
-            # the number
-        house = next((j for j in range(start, end + 1) if street_word(toks[j]) and j > start
-                      and (h := house_number(toks, j)) is not None and h >= start), None)
-        if house is not None and house_number(toks, house) - start >= 3 \
-                and _talk_before(toks[start:house_number(toks, house)]):
-            start = house_number(toks, house)  # (not "so delivery is to her place, " before "2204 Shoreline ...")
+        if not (address_like(said) or (direct and digits_in([t for t in said if t.text != "one"], identifiers=True))):
+            return None  # ("I don't have one on file yet. Go ahead.": no number)
+        start = address_start(toks, turn, start, end, talk_word)
         return start, end
     if direct and kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH") and asks(toks, turn, cue_end):
         return start, end  # asked for and answered: the answer is the value, misheard
-    if kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH") or not direct or not 2 <= end - start + 1 <= GUESS_TOKENS:
-        return None
+    if kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH") or not direct or not 2 <= end - start + 1 <= GUESS_TOKENS \
+            or any(_valuelike(toks, j, "EMAIL_ADDRESS") for j in range(start, end + 1)):
+        return None  # (nor is an e-mail address: "Okay, disputes at allied credit partners dot com.")
     # nothing number-like: a misheard number, when short; only its first sentence
     return start, _first_sentence_end(toks, start, end)
+
+
+def _span(ends: tuple[int, int]) -> range:
+    return range(ends[0], ends[1] + 1)
 
 
 def talk_word(w: str) -> bool:
@@ -374,32 +372,6 @@ def _clause_talk(toks: list[Token], turn: list[int], k: int, kind: str) -> bool:
     rest = range(end, next((x for x in range(end, len(toks)) if turn[x] != turn[k]), len(toks)))
     return end - k > 3 and not any(_valuelike(toks, x, kind) for x in range(k + 1, end)) \
         and not any(_valuelike(toks, x, kind) for x in rest)  # ("4485 2710, hang on, let me check, 9934 6021")
-
-
-def _talk_before(said: list[Token]) -> bool:
-    """Whether the words before an address's house number are talk: no unit, no building's or place's name (no
-    capitalised word but a sentence's first and "I": "We're moving in with my mom, so it goes to her place,"; not
-    "Unit 12 B," nor "The Willows, building 3,")."""
-    return not any(t.text in UNIT_WORDS for t in said) and not any(
-        t.raw[:1].isupper() and t.text not in I_FORMS and not said[k].ends_sentence
-        for k, t in enumerate(said[1:]))
-
-
-def _talk_after_address(toks: list[Token], turn: list[int], k: int) -> bool:
-    """Whether the sentence after a whole address (ending at ``toks[k]``) is talk: three different words or more
-    and no number, or eight words or more with no street, state or zip ("Oh, and sorry, I'm Terrence.", "Yes, we
-    deliver there tomorrow between 2 and 5 PM."; not "215 Oakmont, yes.", nor a misheard rest: "You at 3W
-    -minisota -5582.")."""
-    a = k + 1
-    if a >= len(toks) or turn[a] != turn[k]:
-        return False
-    _, b = sentence(toks, turn, a)
-    said = toks[a:b + 1]
-    if len({t.text for t in said}) < 3:
-        return False
-    return not any(numeral(t.text) is not None or is_number_word(t.text) and t.text not in ("oh", "o", "one")
-                   for t in said) \
-        or (len(said) >= 8 and not address_like(said))
 
 
 def _talk_follows(toks: list[Token], turn: list[int], k: int, kind: str) -> bool:

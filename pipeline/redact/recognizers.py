@@ -14,6 +14,7 @@ from collections import Counter
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from .requests import turns
 from .spoken import (ORDINALS, TEENS, TENS, UNITS, Run, Token, _words_value, context, digit_runs, is_sum,
                      luhn, numeral, tokens)
 
@@ -241,12 +242,18 @@ class DateOfBirthRecognizer(_CallRecognizer):
             dates.append((i, *span))
             i = span[0] + 1
         out, taken, births = [], set(), set()
+        turn, listed = turns(text, toks), None  # (the last date of birth's last token)
         for i, end, year, value in dates:
-            near = {t.text for t in toks[max(0, i - 12):i]}
-            if near & BIRTH_WORDS or (year is not None and 1900 <= year <= this_year - 16):
+            near = {t.text.removesuffix("'s") for t in toks[max(0, i - 12):i]}  # ("her birthday's August 3rd")
+            if value and year <= this_year and listed is not None and _listed_after(toks, turn, listed, i):
+                near.add("birth")  # the next in a list of dates of birth: "my wife's Alyssa, 4/11/1984. Then
+                # Caleb, June 2nd, 2012..." (a full date in the past, the same speaker, only names and talk between)
+            if near & BIRTH_WORDS and (year is None or year <= this_year) \
+                    or (year is not None and 1900 <= year <= this_year - 16):  # (never a date to come)
                 out.append(_result("DATE_OF_BIRTH", toks[i].start, toks[end].end,
                                    0.9 if near & BIRTH_WORDS else 0.7, self.name))
                 taken.add(i)
+                listed = end
             if value and {t.text for t in toks[max(0, i - BIRTH_REACH):i]} & BIRTH_WORDS:  # (``near`` is in it)
                 births.add(value)
         said = Counter(value for *_, value in dates)
@@ -254,6 +261,15 @@ class DateOfBirthRecognizer(_CallRecognizer):
             if value in births and said[value] > 1 and i not in taken:  # February 11th, 2013")
                 out.append(_result("DATE_OF_BIRTH", toks[i].start, toks[end].end, 0.8, self.name))
         return out
+
+
+def _listed_after(toks: list[Token], turn: list[int], last: int, i: int) -> bool:
+    """Whether a date at ``toks[i]`` follows the date of birth ending at ``toks[last]`` in one list: the same
+    speaker, at most 20 words on, the other party saying at most "mm-hmm" between, and no longer number between."""
+    between = range(last + 1, i)
+    return i - last <= 20 and (turn[i] - turn[last]) % 2 == 0 and all(
+        (turn[j] - turn[i]) % 2 == 0 or len([x for x in between if turn[x] == turn[j]]) <= 2 for j in between) \
+        and not any(len(numeral(toks[j].text) or "") > 2 for j in between)  # (an age may be: "she's eleven")
 
 
 def _date_at(toks: list[Token], i: int) -> tuple[int, int | None, tuple[int, int, int] | None] | None:

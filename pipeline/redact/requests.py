@@ -141,4 +141,5 @@ def sounds_like(word: str, key: str) -> bool:
 
 # words too common to be taken for a misheard cue however close they sound
 _COMMON = frozenset({"both", "bath", "birds", "cart", "hard", "car", "cars", "fine", "fun", "film", "mail", "male",
-                     "female", "dress", "special", "phones", "cards", "credit", "credits", "model", "models"})
+                     "female", "dress", "special", "phones", "cards", "credit", "credits", "model", "models",
+                     "doing"})

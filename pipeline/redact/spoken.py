@@ -180,6 +180,8 @@ def digit_runs(toks: list[Token]) -> list[Run]:
         while j < n and gap <= MAX_BETWEEN:
             if toks[j].raw.startswith("$"):
                 break  # an amount starts ("three one eight. Okay, $42 is paid"): no group of the digits before
+            if toks[j - 1].ends_sentence and toks[i].raw.startswith("$"):
+                break  # an amount ends with its sentence ("a card for the $60." - "5301 2298 4456 7712.")
             if _digit_token(toks, j):
                 members.append(j)
                 gap = 0
