@@ -898,3 +898,37 @@ def test_dates_of_birth_in_a_list_and_after_birthdays(redactor):
     # an amount ends with its sentence: the card read next is no part of it
     assert ("CARD_NUMBER", "4929 1137 2280 6614.") in _kinds(
         redactor, "pii", ("A", "I'll just need a card for the $45."), ("B", "4929 1137 2280 6614."))
+
+
+def test_a_name_said_with_its_own_date_of_birth_or_phone_is_the_callers_household(redactor):
+    def names(*turns):
+        return {s.rstrip(".,?!") for k, s in _kinds(redactor, "strict", *turns) if k == "PERSON"}
+
+    got = names(("A", "And the boys?"), ("B", "Tariq, 3/9/2011, and Omar, July 4th, 2013."),
+                ("A", "Since Tariq is over twelve he can use the weights."))
+    assert {"Tariq", "Omar"} <= {w.rstrip(",") for s in got for w in s.split()}
+    assert "Ingrid" in names(("A", "And Mom?"), ("B", "Ingrid, 312-555-0144. Same last name."))
+    # a word that is no name before a date stays ("Noted, August 11th, 1975?")
+    assert not names(("A", "Your date of birth?"), ("B", "August 11th, 1975."), ("A", "Noted, August 11th, 1975?"))
+    # ... and the date said right after such a name is a birth date, with no "born" near it
+    said = " ".join(s for k, s in _kinds(redactor, "pii", ("A", "And the boys?"),
+                                         ("B", "Tariq, 3/9/2011, and Omar, July 4th, 2013.")) if k == "DATE_OF_BIRTH")
+    assert "3/9/2011" in said and "July 4th, 2013" in said
+
+
+def test_a_number_taken_and_said_again_bare_is_the_same_value(redactor):
+    got = _kinds(redactor, "pii", ("A", "Can you verify the last four of your social?"), ("B", "Sure, it's 6038."),
+                 ("A", "Great. 6038, okay. And the zip code on file?"))
+    assert ("SSN", "6038,") in got
+    # a zip code said again is no number of the caller's, nor is a price
+    got = _kinds(redactor, "pii", ("A", "Mail it to 12 Birch Lane, Troy, New York 12180."), ("B", "Okay. So the zip is 12180?"),
+                 ("A", "And it's $12.18 a month."))
+    assert not any(k in ("ACCOUNT_NUMBER", "PHONE_NUMBER", "SSN", "CARD_NUMBER") for k, _ in got)
+
+
+def test_words_before_a_whole_phone_number_are_talk(redactor):
+    # ten digits are the whole number: the words before them are no misheard part of it
+    assert _kinds(redactor, "pii", ("A", "What's a good callback number?"), ("B", "Use mine, 503-555-0186.")) \
+        == {("PHONE_NUMBER", "503-555-0186.")}
+    assert _kinds(redactor, "pii", ("A", "Which phone number should we use?"), ("B", "Probably his, 503-555-0147.")) \
+        == {("PHONE_NUMBER", "503-555-0147.")}

@@ -342,17 +342,22 @@ def _whole(toks: list[Token], a: int, z: int, kind: str) -> tuple[int, int]:
     if not runs or sum(len(r.digits) for r in runs) < WHOLE.get(kind, len(toks)):
         return a, z
     first, last = a + runs[0].first, a + runs[-1].last
-    while first > a and (_valuelike(toks, first - 1, kind) or re.fullmatch(r"[a-z]{1,4}", toks[first - 1].text)
+    said = "".join(r.digits for r in runs)
+    whole = len(said) in ({10} | ({11} if said[:1] == "1" else set()) if kind == "PHONE_NUMBER" else {15, 16}
+                          if kind == "CARD_NUMBER" else {9} if kind in ("SSN", "ROUTING_NUMBER") else set())
+    while first > a and not whole and (_valuelike(toks, first - 1, kind) or re.fullmatch(r"[a-z]{1,4}", toks[first - 1].text)
                          and toks[first - 1].raw.strip(",.").isupper()):
         first -= 1  # "B H X 9 0 0 2 ...", "PMA, 30418826": an identifier's letters
     while last < z and toks[last + 1].text in ("oh", "o", "double", "triple"):
         last += 1  # "... five one oh oh."
 
+
     def talk(side: list[Token]) -> bool:
         return len(side) >= 3 or all(talk_word(t.text) or t.text in AFTERWORDS for t in side) or any(
             t.text.removesuffix("'s") in NAMING_WORDS for t in side)  # "a Visa,", "number's"
     # (a sentence of its own before or after the number is talk too: "a Mastercard. Five one oh five, ...")
-    return (first if talk(toks[a:first]) or toks[first - 1].ends_sentence else a), \
+    # (before a number of its whole fixed length no misheard digit is left: "Use mine, 847-555-0131.")
+    return (first if whole or talk(toks[a:first]) or toks[first - 1].ends_sentence else a), \
         (last if talk(toks[last + 1:z + 1]) or toks[last].ends_sentence else z)
 
 

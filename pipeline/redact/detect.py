@@ -148,6 +148,7 @@ class PresidioRedactor:
         from .company import callers_only
 
         found = callers_only(found, text, words, offsets, roles)  # not the company's own line, mailbox, address
+        found += _said_again(found, text)
         if "PERSON" in kinds:
             from .names import buyer_names
 
@@ -182,6 +183,23 @@ def spans_of(found: Iterable[tuple[str, int, int, float, str]], words: Sequence[
         spans.append(Span(kind, keep, min(_start(words[i]) for i in keep), max(_end(words[i]) for i in keep),
                           main, score, name))
     return _joined(sorted(spans, key=lambda s: s.words[0]), words)
+
+
+def _said_again(found: list[tuple[str, int, int, float, str]], text: str) -> list[tuple[str, int, int, float, str]]:
+    """A number taken (four digits or more) said again bare elsewhere in the call is the same value: "4417." -
+    "No problem at all. 4417, okay." (not an amount or a time, nor where a span already lies)."""
+    from .spoken import digit_runs, tokens
+
+    runs = [r for r in digit_runs(tokens(text)) if len(r.digits) >= 4 and not r.amount and not r.time]
+    places = [(a, b) for kind, a, b, *_ in found if kind in ("STREET_ADDRESS", "DATE_OF_BIRTH")]
+    kinds: dict[str, str] = {}
+    for kind, a, b, *_ in found:
+        if kind in NUMBER_KINDS:
+            for r in runs:
+                if a <= r.start and r.end <= b and not any(x < r.end and r.start < y for x, y in places):
+                    kinds.setdefault(r.digits, kind)  # (not a zip code some answer also took)
+    return [(kinds[r.digits], r.start, r.end, 0.6, "SaidAgainRecognizer") for r in runs if r.digits in kinds
+            and not any(a < r.end and r.start < b for _, a, b, *_ in found)]
 
 
 def _misheard_rest(keep: tuple[int, ...], words: Sequence[Any]) -> tuple[int, ...]:

@@ -19,7 +19,7 @@ from .name_words import (
     MONTH_NAMES, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED, LOOKUP, LOOKUP_AFTER,
     RESUME_SKIP, ORIGINS, ROLES, THINGS, OWN_DATA)
 from .casing import given_names, name_like, rare, truecased
-from .household import kin, relation
+from .household import kin, named_with_value, relation
 from .name_checks import bare, business, capital, runs, sound, titled_other
 from .requests import hangs, match, sentence, speakers
 from .spelling import code_run, is_letter, letter_run, nato, spelled_word, spellings, spells_on
@@ -77,6 +77,9 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
                 and not titled_other(toks, i) and i + 1 < len(toks) and turn[i + 1] == turn[i] \
                 and match(toks, i + 1, OWN_DATA):
             found.append({i})  # "can I get Olivia's date of birth?", "Seini's birthday"
+        if capital(toks[i]) and _can_be_name(toks[i], False) and name_like(bare(toks[i].text)) \
+                and named_with_value(toks, turn, i):
+            found.append({i})  # "Diego, 5/8/2008", "Kenji, 206-555-0138": whose the value is
         if mine and _full_name_asked(toks, turn, i):  # "So that's, uh, Bogdan Kovalenko?", "still Adaeze Okafor?"
             found.append({i, i + 1})
         if mine and ((n := match(toks, i, ASK_NAME)) or _asks_name(toks, turn, i) or (

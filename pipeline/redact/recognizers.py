@@ -245,7 +245,8 @@ class DateOfBirthRecognizer(_CallRecognizer):
         turn, listed = turns(text, toks), None  # (the last date of birth's last token)
         for i, end, year, value in dates:
             near = {t.text.removesuffix("'s") for t in toks[max(0, i - 12):i]}  # ("her birthday's August 3rd")
-            if value and year <= this_year and listed is not None and _listed_after(toks, turn, listed, i):
+            if value and year <= this_year and (listed is not None and _listed_after(toks, turn, listed, i)
+                                                or _named_before(toks, turn, i)):
                 near.add("birth")  # the next in a list of dates of birth: "my wife's Alyssa, 4/11/1984. Then
                 # Caleb, June 2nd, 2012..." (a full date in the past, the same speaker, only names and talk between)
             if near & BIRTH_WORDS and (year is None or year <= this_year) \
@@ -261,6 +262,16 @@ class DateOfBirthRecognizer(_CallRecognizer):
             if value in births and said[value] > 1 and i not in taken:  # February 11th, 2013")
                 out.append(_result("DATE_OF_BIRTH", toks[i].start, toks[end].end, 0.8, self.name))
         return out
+
+
+def _named_before(toks: list[Token], turn: list[int], i: int) -> bool:
+    """Whether a name and a comma come right before the date at ``toks[i]``: whose birth date it is ("Diego,
+    5/8/2008, and Andres, ...", answering "And the boys?")."""
+    from .casing import name_like
+
+    t = toks[i - 1] if i > 0 and turn[i - 1] == turn[i] else None
+    return t is not None and t.raw.endswith(",") and t.raw[:1].isupper() and t.text not in MONTHS \
+        and name_like(t.text.removesuffix("'s"))
 
 
 def _listed_after(toks: list[Token], turn: list[int], last: int, i: int) -> bool:
