@@ -921,7 +921,8 @@ def test_a_number_taken_and_said_again_bare_is_the_same_value(redactor):
                  ("A", "Great. 6038, okay. And the zip code on file?"))
     assert ("SSN", "6038,") in got
     # a zip code said again is no number of the caller's, nor is a price
-    got = _kinds(redactor, "pii", ("A", "Mail it to 12 Birch Lane, Troy, New York 12180."), ("B", "Okay. So the zip is 12180?"),
+    got = _kinds(redactor, "pii", ("A", "Mail it to 12 Birch Lane, Troy, New York 12180."),
+                 ("B", "Okay. So the zip is 12180?"),
                  ("A", "And it's $12.18 a month."))
     assert not any(k in ("ACCOUNT_NUMBER", "PHONE_NUMBER", "SSN", "CARD_NUMBER") for k, _ in got)
 
@@ -932,3 +933,25 @@ def test_words_before_a_whole_phone_number_are_talk(redactor):
         == {("PHONE_NUMBER", "503-555-0186.")}
     assert _kinds(redactor, "pii", ("A", "Which phone number should we use?"), ("B", "Probably his, 503-555-0147.")) \
         == {("PHONE_NUMBER", "503-555-0147.")}
+
+
+def test_a_reference_read_back_stays_and_an_address_ends_before_a_confirming_word(redactor):
+    assert not _kinds(redactor, "pii", ("A", "The claim number is 07351946."), ("B", "0 7 3 5 1 9 4 6."))
+    assert _kinds(redactor, "pii", ("A", "And the address is 22 Fenwick Place, correct?"), ("B", "Yes.")) \
+        == {("STREET_ADDRESS", "22 Fenwick Place,")}
+
+
+def test_a_name_asked_for_in_a_turn_written_without_punctuation(redactor):
+    names = {s for k, s in _kinds(redactor, "strict", ("A", "ok and the name"), ("B", "priya raman")) if k == "PERSON"}
+    assert names and all("priya" in s.lower() or "raman" in s.lower() for s in names)
+    names = {s for k, s in _kinds(redactor, "strict", ("A", "and whose name is on the account"), ("B", "tomas leclerc"))
+             if k == "PERSON"}
+    assert names
+
+
+def test_an_address_with_a_street_word_we_do_not_know_and_talk_around_it(redactor):
+    got = _kinds(redactor, "pii", ("A", "And the service address?"),
+                 ("B", "Wait, no. We moved. Ugh. It's 31 Larkin Hollow, Dover, Delaware 19901."))
+    assert got == {("STREET_ADDRESS", "31 Larkin Hollow, Dover, Delaware 19901.")}
+    got = _kinds(redactor, "pii", ("A", "So that's 1904 Birchwood Drive, Apartment 21. I'll fix it on your profile."))
+    assert got == {("STREET_ADDRESS", "1904 Birchwood Drive, Apartment 21.")}

@@ -144,8 +144,10 @@ def _address_tail(toks: list[Token], suffix: int, turn: list[int], caseless: set
                 seen_zip = len(digits) in (5, 9) or after_state
             else:
                 break
-        elif t.raw[:1].isupper() and t.text not in FILLERS | NOT_CITY:
-            end = k  # a city's name
+        elif t.raw[:1].isupper() and t.text not in FILLERS | NOT_CITY | I_FORMS and not (
+                toks[k - 1].ends_sentence and not t.raw.endswith(",") and not (
+                    k + 1 < len(toks) and (toks[k + 1].text in STATES or _numberish(toks[k + 1])))):
+            end = k  # a city's name (after a full stop only as "Boulder, ...": not "Apartment 21. I'll", "Same")
         elif t.text not in FILLERS | {"okay", "ok", "and", "in", "mhm", "mm-hmm", "uh-huh", "yeah", "yes", "yep"}:
             break
         k += 1
@@ -194,6 +196,9 @@ def address_start(toks: list[Token], turn: list[int], start: int, end: int, talk
     start = trim(start)
     house = next((h for j in range(start + 1, end + 1) if street_word(toks[j])
                   and (h := house_number(toks, j)) is not None and h >= start), None)
+    if house is None:  # a street word we don't know ("44 Magnolia Trace"): a number before a capitalised word
+        house = next((j for j in range(start, end) if re.fullmatch(r"\d{1,6}", toks[j].text)
+                      and toks[j + 1].raw[:1].isupper() and turn[j + 1] == turn[j]), None)
     if house is None:
         return start
     b = max((j + 1 for j in range(start, house) if toks[j].ends_sentence or turn[j + 1] != turn[j]), default=start)
@@ -204,9 +209,11 @@ def address_start(toks: list[Token], turn: list[int], start: int, end: int, talk
 
 def _names_place(said: list[Token]) -> bool:
     """Whether words before an address's sentence belong to it: a street word, a state or a number (a unit's, or a
-    building's; "one" aside: "I don't have one on file"; a unit word alone is none: "he runs the floor")."""
-    return any(t.text in STATES or street_word(t) or t.text != "one" and (
-        numeral(t.text) is not None or is_number_word(t.text)) for t in said)
+    building's, "Unit C."; "one" and "oh" aside: "I don't have one on file", "oh wait"; a unit word alone is none:
+    "he runs the floor")."""
+    return any(t.text in STATES or street_word(t) or t.text not in ("one", "oh", "o") and (
+        numeral(t.text) is not None or is_number_word(t.text))
+        or t.text in UNIT_WORDS and k + 1 < len(said) and _unit_id(said[k + 1]) for k, t in enumerate(said))
 
 
 def _talk_before(said: list[Token]) -> bool:

@@ -276,6 +276,9 @@ def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: 
         if not (address_like(said) or (direct and digits_in([t for t in said if t.text != "one"], identifiers=True))):
             return None  # ("I don't have one on file yet. Go ahead.": no number)
         start = address_start(toks, turn, start, end, talk_word)
+        while end > start and (talk_word(toks[end].text) or toks[end].text in AFTERWORDS) \
+                and not toks[end].raw.strip(",.?!").isupper() and not is_number_word(toks[end].text):
+            end -= 1  # "14 Dunmore Place, correct?", "... Quincy? Alright," (not the state in "Tulsa, OK.")
         return start, end
     if direct and kind in ("EMAIL_ADDRESS", "DATE_OF_BIRTH") and asks(toks, turn, cue_end):
         return start, end  # asked for and answered: the answer is the value, misheard
@@ -342,11 +345,14 @@ def _whole(toks: list[Token], a: int, z: int, kind: str) -> tuple[int, int]:
     if not runs or sum(len(r.digits) for r in runs) < WHOLE.get(kind, len(toks)):
         return a, z
     first, last = a + runs[0].first, a + runs[-1].last
-    said = "".join(r.digits for r in runs)
-    whole = len(said) in ({10} | ({11} if said[:1] == "1" else set()) if kind == "PHONE_NUMBER" else {15, 16}
-                          if kind == "CARD_NUMBER" else {9} if kind in ("SSN", "ROUTING_NUMBER") else set())
-    while first > a and not whole and (_valuelike(toks, first - 1, kind) or re.fullmatch(r"[a-z]{1,4}", toks[first - 1].text)
-                         and toks[first - 1].raw.strip(",.").isupper()):
+    fixed = {10, 11} if kind == "PHONE_NUMBER" else {15, 16} if kind == "CARD_NUMBER" else {9} \
+        if kind in ("SSN", "ROUTING_NUMBER") else set()
+    whole = next((r for r in runs if len(r.digits) in fixed and (len(r.digits) != 11 or r.digits[0] == "1")), None)
+    if whole is not None:  # (not "one who takes him. It's 412-555-0139.", nor "The new one is 646-555-0188.")
+        first = a + (whole.last if len(numeral(toks[a + whole.last].text) or "") == 10 else whole.first)
+    while first > a and not whole and (_valuelike(toks, first - 1, kind)
+                                       or re.fullmatch(r"[a-z]{1,4}", toks[first - 1].text)
+                                       and toks[first - 1].raw.strip(",.").isupper()):
         first -= 1  # "B H X 9 0 0 2 ...", "PMA, 30418826": an identifier's letters
     while last < z and toks[last + 1].text in ("oh", "o", "double", "triple"):
         last += 1  # "... five one oh oh."

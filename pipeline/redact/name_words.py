@@ -35,6 +35,8 @@ LOOKUP = (("i", "have", "you", "down", "as"), ("i", "have", "it", "down", "as"),
           ("name", "as"), ("i", "have", "a"), ("i", "have", "an"), ("i", "see", "a"), ("i", "see", "an"),
           ("i've", "got", "a"), ("i", "show", "a"), ("i", "have"), ("i've", "got"), ("i", "see"), ("i", "show"))
 LOOKUP_AFTER = frozenset({"listed", "on", "here", "down", "as", "under", "at"})
+# all that comes before "name" in a request for it with nothing after ("ok and the name", "And the name?")
+ELLIPTIC_NAME = frozenset({"and", "ok", "okay", "so", "the", "your", "um", "uh", "alright", "great", "thanks"})
 ASK_NAME_ALONE = (("who", "are", "you"),)  # a whole question: "Who are you?", not "Who are you paying?"
 # what a speaker says right before the other party's name ("Thanks, Maria", "Is this Priya?")
 VOCATIVE = (("is", "this", "for"), ("is", "it", "for"), ("is", "that", "for"), ("thanks",), ("thank", "you"), ("hi",),
@@ -101,7 +103,7 @@ THINGS = frozenset({"dog", "cat", "pet", "puppy", "kitten", "horse", "website", 
                     "car", "file", "folder", "document", "form", "road", "county", "state"})
 # the word right before "name" when the caller's is asked ("your full name", "the last name"), not "company name"
 NAME_BEFORE = frozenset({"your", "the", "a", "first", "last", "full", "legal", "middle", "maiden", "whole", "given",
-                         "family", "complete", "what", "what's", "which", "and", "that", "same", "sur"})
+                         "family", "complete", "what", "what's", "which", "and", "that", "same", "sur", "whose"})
 # a title that names someone the caller deals with, not the caller ("your appointment with Dr. Patel")
 PROFESSIONAL = frozenset({"dr", "doctor", "officer", "nurse", "professor", "judge", "pastor", "father", "reverend",
                           "coach", "agent", "detective", "sergeant", "captain"})

@@ -15,8 +15,8 @@ from typing import Any, Sequence
 
 from .name_words import (
     INTRO_STRONG, INTRO_WEAK, KIDS, ASK_NAME, ASK_NAME_ALONE, VOCATIVE, REP_INTRO, REP_AFTER, SELF_AFTER, COMPANY_LEAD,
-    NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, OWNERS, OTHERS, NAME_BEFORE, PARTICLES, PROFESSIONAL,
-    MONTH_NAMES, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED, LOOKUP, LOOKUP_AFTER,
+    ELLIPTIC_NAME, NOT_NAME, VOCATIVE_ALONE, HONORIFICS, SPELL_GLUE, OWNERS, OTHERS, NAME_BEFORE, PARTICLES,
+    PROFESSIONAL, MONTH_NAMES, ANSWER_VERBS, STREET_WORDS, MAX_NAME_TOKENS, MIN_PROPAGATED, LOOKUP, LOOKUP_AFTER,
     RESUME_SKIP, ORIGINS, ROLES, THINGS, OWN_DATA)
 from .casing import given_names, name_like, rare, truecased
 from .household import kin, named_with_value, relation
@@ -236,8 +236,9 @@ def _asks_name(toks: list[Token], turn: list[int], i: int) -> bool:
     else:
         owned = before.endswith("'s") or before in ("his", "her") and toks[b].is_question  # "the member's name",
         # "what's his name?" (a son, a wife being added; not "his name is Dave.")
-    asked = i == a and toks[i].text == "name" and toks[b].is_question  # "Name and date of birth?", "Name as it
-    # appears on the card?"
+    asked = i == a and toks[i].text == "name" and toks[b].is_question or before == "whose" or i == b and all(
+        t.text in ELLIPTIC_NAME for t in toks[a:i])  # "Name and date of birth?", "Name as it appears on the card?",
+    # "whose name is on the account", "ok and the name" (a turn written without its question mark)
     if not owned and not asked and not any(t.text in ("your", "what", "what's", "which", "first", "last", "full")
                                            for t in toks[max(a, i - 4):i]) \
             and not any(t.text == "your" for t in toks[i + 1:b + 1]):

@@ -142,7 +142,14 @@ def _names_no_number(toks: list[Token], k: int) -> bool:
 def reference_digits(toks: list[Token]) -> set[str]:
     """The digits of every number the call names as a purchase's or a case's ("the order's 1 1 2 dash 4 4 0 7 7 1
     9"): said again later ("let me pull it up, 112-4407719"), it is the same reference, not a phone number."""
-    return {r.digits for r in digit_runs(toks) if len(r.digits) >= 5 and _reference_named(toks, r.first)}
+    out = set()
+    for r in digit_runs(toks):
+        if len(r.digits) >= 5 and _reference_named(toks, r.first):
+            out.add(r.digits)  # and its first sentence alone, when the other party says it again right after
+            end = next((k for k in range(r.first, r.last) if toks[k].ends_sentence), None)  # (one run: "The
+            if end is not None:  # claim number is 08441722." - "0 8 4 4 1 7 2 2.")
+                out.update(x.digits for x in digit_runs(toks[r.first:end + 1]) if len(x.digits) >= 5)
+    return out
 
 
 def _reference_named(toks: list[Token], first: int) -> bool:
