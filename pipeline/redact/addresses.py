@@ -211,8 +211,7 @@ def _names_place(said: list[Token]) -> bool:
     """Whether words before an address's sentence belong to it: a street word, a state or a number (a unit's, or a
     building's, "Unit C."; "one" and "oh" aside: "I don't have one on file", "oh wait"; a unit word alone is none:
     "he runs the floor")."""
-    return any(t.text in STATES or street_word(t) or t.text not in ("one", "oh", "o") and (
-        numeral(t.text) is not None or is_number_word(t.text))
+    return any(t.text in STATES or street_word(t) or _counts(t)
         or t.text in UNIT_WORDS and k + 1 < len(said) and _unit_id(said[k + 1]) for k, t in enumerate(said))
 
 
@@ -237,6 +236,9 @@ def talk_after_address(toks: list[Token], turn: list[int], k: int) -> bool:
     said = toks[a:b + 1]
     if len({t.text for t in said}) < 3:
         return False
-    return not any(numeral(t.text) is not None or is_number_word(t.text) and t.text not in ("oh", "o", "one")
-                   for t in said) \
-        or (len(said) >= 8 and not address_like(said))
+    return not any(_counts(t) for t in said) or (len(said) >= 8 and not address_like(said))
+
+
+def _counts(t: Token) -> bool:
+    """A number said, not "one" or "oh" as talk ("I don't have one on file", "Oh, and sorry")."""
+    return numeral(t.text) is not None or is_number_word(t.text) and t.text not in ("oh", "o", "one")

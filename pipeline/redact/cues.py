@@ -357,7 +357,6 @@ def _whole(toks: list[Token], a: int, z: int, kind: str) -> tuple[int, int]:
     while last < z and toks[last + 1].text in ("oh", "o", "double", "triple"):
         last += 1  # "... five one oh oh."
 
-
     def talk(side: list[Token]) -> bool:
         return len(side) >= 3 or all(talk_word(t.text) or t.text in AFTERWORDS for t in side) or any(
             t.text.removesuffix("'s") in NAMING_WORDS for t in side)  # "a Visa,", "number's"

@@ -142,13 +142,14 @@ class PresidioRedactor:
         from .recognizers import reference_digits
         from .spoken import digit_runs, tokens
 
-        refs = reference_digits(tokens(text))  # a case's or an order's number said again is the same reference
+        toks = tokens(text)
+        refs = reference_digits(toks)  # a case's or an order's number said again is the same reference
         found = [f for f in found if f[0] not in NUMBER_KINDS or not refs
                  or "".join(r.digits for r in digit_runs(tokens(text[f[1]:f[2]]))) not in refs]
         from .company import callers_only
 
         found = callers_only(found, text, words, offsets, roles)  # not the company's own line, mailbox, address
-        found += _said_again(found, text)
+        found += _said_again(found, digit_runs(toks))
         if "PERSON" in kinds:
             from .names import buyer_names
 
@@ -185,12 +186,11 @@ def spans_of(found: Iterable[tuple[str, int, int, float, str]], words: Sequence[
     return _joined(sorted(spans, key=lambda s: s.words[0]), words)
 
 
-def _said_again(found: list[tuple[str, int, int, float, str]], text: str) -> list[tuple[str, int, int, float, str]]:
-    """A number taken (four digits or more) said again bare elsewhere in the call is the same value: "4417." -
-    "No problem at all. 4417, okay." (not an amount or a time, nor where a span already lies)."""
-    from .spoken import digit_runs, tokens
-
-    runs = [r for r in digit_runs(tokens(text)) if len(r.digits) >= 4 and not r.amount and not r.time]
+def _said_again(found: list[tuple[str, int, int, float, str]], runs: list) -> list[tuple[str, int, int, float, str]]:
+    """A number taken (four digits or more) said again bare elsewhere in the call (``runs``: the call's
+    ``spoken.digit_runs``) is the same value: "4417." - "No problem at all. 4417, okay." (not an amount or a time,
+    nor where a span already lies)."""
+    runs = [r for r in runs if len(r.digits) >= 4 and not r.amount and not r.time]
     places = [(a, b) for kind, a, b, *_ in found if kind in ("STREET_ADDRESS", "DATE_OF_BIRTH")]
     kinds: dict[str, str] = {}
     for kind, a, b, *_ in found:

@@ -4,9 +4,8 @@ Pure rules over ``spoken.tokens``; ``names.py`` takes the names."""
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
 
 from .name_words import KIDS, RELATION_GLUE, RELATIONS
 from .recognizers import _date_at

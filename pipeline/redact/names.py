@@ -77,8 +77,8 @@ def buyer_names(text: str, words: Sequence[Any], offsets: list[tuple[int, int]],
                 and not titled_other(toks, i) and i + 1 < len(toks) and turn[i + 1] == turn[i] \
                 and match(toks, i + 1, OWN_DATA):
             found.append({i})  # "can I get Olivia's date of birth?", "Seini's birthday"
-        if capital(toks[i]) and _can_be_name(toks[i], False) and name_like(bare(toks[i].text)) \
-                and named_with_value(toks, turn, i):
+        if capital(toks[i]) and named_with_value(toks, turn, i) and _can_be_name(toks[i], False) \
+                and name_like(bare(toks[i].text)):
             found.append({i})  # "Diego, 5/8/2008", "Kenji, 206-555-0138": whose the value is
         if mine and _full_name_asked(toks, turn, i):  # "So that's, uh, Bogdan Kovalenko?", "still Adaeze Okafor?"
             found.append({i, i + 1})

@@ -251,15 +251,14 @@ class DateOfBirthRecognizer(_CallRecognizer):
         out, taken, births = [], set(), set()
         turn, listed = turns(text, toks), None  # (the last date of birth's last token)
         for i, end, year, value in dates:
-            near = {t.text.removesuffix("'s") for t in toks[max(0, i - 12):i]}  # ("her birthday's August 3rd")
-            if value and year <= this_year and (listed is not None and _listed_after(toks, turn, listed, i)
-                                                or _named_before(toks, turn, i)):
-                near.add("birth")  # the next in a list of dates of birth: "my wife's Alyssa, 4/11/1984. Then
-                # Caleb, June 2nd, 2012..." (a full date in the past, the same speaker, only names and talk between)
-            if near & BIRTH_WORDS and (year is None or year <= this_year) \
+            # "her birthday's August 3rd"; or the next in a list of dates of birth ("my wife's Alyssa, 4/11/1984.
+            # Then Caleb, June 2nd, 2012...": a full date in the past, the same speaker, only names and talk between)
+            named = bool({t.text.removesuffix("'s") for t in toks[max(0, i - 12):i]} & BIRTH_WORDS) or bool(
+                value and year <= this_year and (listed is not None and _listed_after(toks, turn, listed, i)
+                                                 or _named_before(toks, turn, i)))
+            if named and (year is None or year <= this_year) \
                     or (year is not None and 1900 <= year <= this_year - 16):  # (never a date to come)
-                out.append(_result("DATE_OF_BIRTH", toks[i].start, toks[end].end,
-                                   0.9 if near & BIRTH_WORDS else 0.7, self.name))
+                out.append(_result("DATE_OF_BIRTH", toks[i].start, toks[end].end, 0.9 if named else 0.7, self.name))
                 taken.add(i)
                 listed = end
             if value and {t.text for t in toks[max(0, i - BIRTH_REACH):i]} & BIRTH_WORDS:  # (``near`` is in it)
@@ -275,10 +274,10 @@ def _named_before(toks: list[Token], turn: list[int], i: int) -> bool:
     """Whether a name and a comma come right before the date at ``toks[i]``: whose birth date it is ("Diego,
     5/8/2008, and Andres, ...", answering "And the boys?")."""
     from .casing import name_like
+    from .household import named_with_value
 
-    t = toks[i - 1] if i > 0 and turn[i - 1] == turn[i] else None
-    return t is not None and t.raw.endswith(",") and t.raw[:1].isupper() and t.text not in MONTHS \
-        and name_like(t.text.removesuffix("'s"))
+    return i > 0 and toks[i - 1].raw[:1].isupper() and toks[i - 1].text not in MONTHS \
+        and named_with_value(toks, turn, i - 1) and name_like(toks[i - 1].text.removesuffix("'s"))
 
 
 def _listed_after(toks: list[Token], turn: list[int], last: int, i: int) -> bool:
