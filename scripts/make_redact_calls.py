@@ -2,6 +2,7 @@
 
     python scripts/make_redact_calls.py      # writes redact_calls/{tune,test,dev}/, redact_calls/labels.json and
                                              # redact_calls/harper_labels.json (the four real Harper Valley calls)
+    python scripts/make_redact_calls.py --wide DIR   # the same calls at 16 kHz, no phone line, into DIR
 
 Each recording is a rep and a buyer on the phone for 30-70 s, in which the buyer (and sometimes the rep, reading
 back) says card, account and routing numbers, social security numbers, phone numbers, e-mail addresses, street
@@ -26,6 +27,7 @@ See ``redact_calls/README.md`` for the label format.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import random
@@ -1199,10 +1201,14 @@ def render(script: Script, voices: dict, gaps: random.Random, tmp: Path, cache: 
     return Rendered(tracks, turns, entities, negatives)
 
 
-def write_audio(tracks: np.ndarray, path: Path, stereo: bool, name: str, tmp: Path) -> None:
-    """Phone channel as ``make_outcome_calls.py``: 300-3400 Hz, 8 kHz; mono mu-law or stereo 16-bit FLAC (rep left)."""
+def write_audio(tracks: np.ndarray, path: Path, stereo: bool, name: str, tmp: Path, wide: bool = False) -> None:
+    """Phone channel as ``make_outcome_calls.py``: 300-3400 Hz, 8 kHz; mono mu-law or stereo 16-bit FLAC (rep left).
+    ``wide``: the same mix and noise at 16 kHz with no phone line (16-bit WAV or FLAC), for the wide-band copy."""
     signal = tracks.T if stereo else tracks.sum(axis=0)
     signal = np.clip(signal + seeded_noise(name, signal.size, NOISE_DBFS).reshape(signal.shape), -1, 1)
+    if wide:
+        sf.write(path, signal, MIX_RATE, format="FLAC" if stereo else "WAV", subtype="PCM_16")
+        return
     wide = tmp / "wide.wav"
     sf.write(wide, signal, MIX_RATE, subtype="FLOAT")
     effects = ["sinc", "300-3400", "rate", "-v", "8000"]
@@ -1326,14 +1332,20 @@ def harper_labels() -> dict:
             "CC-BY-4.0; see its NOTICE.txt)", "calls": calls}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--wide", type=Path, metavar="DIR",
+                        help="write the same calls at 16 kHz with no phone line (the voices' own band) into DIR, "
+                             "with the same labels.json: how much of a miss is the phone band's")
+    args = parser.parse_args(argv)
+    out = args.wide or OUT
     labels: dict[str, dict] = {}
     problems = []
     cache: dict = {}
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         for half, calls in CALLS.items():
-            (OUT / half).mkdir(parents=True, exist_ok=True)
+            (out / half).mkdir(parents=True, exist_ok=True)
             h = HALVES[half]
             half_labels = {}
             for i, (name, dialogue) in enumerate(calls):
@@ -1344,8 +1356,8 @@ def main() -> int:
                 file_name = f"{name}_{'stereo.flac' if stereo else 'mono.wav'}"
                 rel = f"{half}/{file_name}"
                 done = render(script, voices, seeded_rng("gaps", half, name), tmp, cache)
-                path = OUT / rel
-                write_audio(done.tracks, path, stereo, rel, tmp)
+                path = out / rel
+                write_audio(done.tracks, path, stereo, rel, tmp, wide=args.wide is not None)
                 info = sf.info(path)
                 half_labels[rel] = {
                     "half": half, "layout": "stereo" if stereo else "mono",
@@ -1353,12 +1365,14 @@ def main() -> int:
                     "rep_channel": "left" if stereo else None, "voices": voices,
                     "entities": done.entities, "negatives": done.negatives, "turns": done.turns,
                 }
-                print(f"redact_calls/{rel}: {info.frames / info.samplerate:.1f} s, {len(done.entities)} entities, "
+                print(f"{out.name}/{rel}: {info.frames / info.samplerate:.1f} s, {len(done.entities)} entities, "
                       f"{len(done.negatives)} negatives, {path.stat().st_size // 1024} KiB")
             problems += check_half(half, half_labels)
             labels.update(half_labels)
-    (OUT / "labels.json").write_text(json.dumps({"version": 1, "calls": labels}, indent=1) + "\n")
-    if HARPER_DIR.is_dir():
+    (out / "labels.json").write_text(json.dumps({"version": 1, "calls": labels}, indent=1) + "\n")
+    if args.wide:
+        pass  # the Harper calls are real recordings: they have no wide-band copy
+    elif HARPER_DIR.is_dir():
         (OUT / "harper_labels.json").write_text(json.dumps(harper_labels(), indent=1) + "\n")
         print("redact_calls/harper_labels.json: written")
     else:

@@ -430,6 +430,43 @@ def test_written_transcripts_are_scored_by_their_labelled_text(redactor, tmp_pat
         score_written(path, redactor)
 
 
+def test_recorded_calls_as_their_scripts_said_them(redactor):
+    """A recorded call's script words in the written format: a value split over turns is one entity per turn, and
+    the other half's calls are left out."""
+    from pipeline.evaluate.written import as_spoken, score_calls
+
+    turn = lambda who, a, b, text: {"speaker": who, "start": a, "end": b, "text": text}  # noqa: E731
+    call = {"half": "tune", "turns": [
+        turn("rep", 0.5, 2.0, "And the account number?"),
+        turn("buyer", 2.5, 6.0, "Okay, the account is six zero six seven, seven eight two three"),
+        turn("rep", 6.5, 7.0, "Okay, go on."), turn("buyer", 7.5, 9.0, "six seven five eight."),
+        turn("rep", 9.5, 11.0, "That's three hundred dollars.")],
+        "entities": [{"kind": "ACCOUNT_NUMBER", "speaker": "buyer", "start": 3.5, "end": 9.0,
+                      "spoken": "six zero six seven, seven eight two three, six seven five eight",
+                      "pieces": [[3.5, 6.0], [7.5, 9.0]]}],
+        "negatives": [{"kind": "price", "speaker": "rep", "start": 9.9, "end": 10.8, "spoken": "three hundred dollars"}]}
+    labels = {"tune/a.wav": call, "test/b.wav": {**call, "half": "test"}}
+    (got,) = as_spoken(labels, "tune")
+    assert got["id"] == "tune/a.wav" and [(e["turn"], e["text"]) for e in got["entities"]] == [
+        (1, "six zero six seven, seven eight two three"), (3, "six seven five eight")]
+    assert got["negatives"] == [{"text": "three hundred dollars", "turn": 4}]
+    scored = score_calls([got], redactor)
+    assert scored["kinds"]["ACCOUNT_NUMBER"]["recall_digits"] == 1.0 and scored["negatives_taken"] == 0
+    call["turns"][3]["text"] = "six seven."  # the script's words must be in the turn
+    with pytest.raises(ValueError):
+        as_spoken(labels, "tune")
+
+
+def test_firms_named_for_a_trade_and_a_lead_in_before_a_birth_date(redactor):
+    names = {said for kind, said in _kinds(
+        redactor, "strict", ("A", "And who's the business?"),
+        ("B", "Fraser and Moir Joinery. I'm Callum."), ("A", "And the invoice contact?"),
+        ("B", "Send it to Delia at Okafor Architects.")) if kind == "PERSON"}
+    assert not any(w in " ".join(names) for w in ("Fraser", "Moir", "Okafor"))
+    spans = _kinds(redactor, "pii", ("A", "And your date of birth?"), ("B", "That'd be April eighth, nineteen sixty six."))
+    assert spans == {("DATE_OF_BIRTH", "April eighth, nineteen sixty six.")}
+
+
 def test_a_reference_said_again_stays_and_the_answer_to_a_name_takes_its_spelling(redactor):
     # an order's number read back bare is the same reference, not a phone number; a ticket with letters before it
     assert _kinds(redactor, "pii", ("B", "the order's 1 1 2 dash 4 4 0 7 7 1 9, in case we get cut off"),

@@ -217,11 +217,13 @@ def evaluate_redaction(folder: Path, options, out: Path, harper: Path | None = N
         for f, v in leaks(out / (tag or "set") / "pii", sorted(set(heard))):  # a missed entity, as Whisper wrote it
             checks.append({"file": f, "half": "heard", "value_found": v})
     sales = sales_calls(folder.parent / "eval_calls", folder.parent / "test_calls", redactor=redactor)
-    from .written import score_sets
+    from .written import as_spoken, score_calls, score_sets
 
     written = score_sets(folder / "written", only, redactor)
+    spoken = {h: score_calls(as_spoken(labelled, h), redactor)
+              for h in sorted({c["half"] for c in labelled.values()}) if only is None or h == only}
     return {"entities": rows, "spans": spans, "checks": checks, "halves": summarise(rows, spans, checks),
-            "sales_calls": sales, "written": written}
+            "sales_calls": sales, "written": written, "spoken": spoken}
 
 
 def sales_calls(*folders: Path, redactor=None) -> dict[str, Any]:
@@ -302,9 +304,14 @@ def redaction_markdown(result: dict[str, Any]) -> str:
             lines.append(f"| {k} | {v['entities']} | {pct(v['recall_digits'])} | {pct(v['recall_words'])} | "
                          f"{pct(v['recall_time'])} | {v['spans']} | {pct(v['precision_words'])} |")
         lines.append("")
-    if result.get("written"):
-        from .written import written_markdown
+    from .written import written_markdown
 
+    if result.get("spoken"):
+        lines += ["The recorded calls' own words (each script's text as the voices were told to say it, as if the "
+                  "recogniser had heard every word; the same rules, by words): what the rules miss on these calls, "
+                  "apart from what Whisper misheard", ""]
+        lines += [written_markdown(name, w, "spoken") for name, w in result["spoken"].items()]
+    if result.get("written"):
         lines += ["Written transcripts (`redact_calls/written/`: what the rules do with the words when the recogniser "
                   "heard them; by words, no time tolerance):", ""]
         lines += [written_markdown(name, w) for name, w in result["written"].items()]

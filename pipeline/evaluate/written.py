@@ -15,7 +15,8 @@ reported, never read for rules).
 Each turn's words are spread over a few seconds (``transcript_from_lines``), ``detect`` runs at ``pii`` (and at
 ``strict`` for the buyer's names), and an entity's words are the whitespace-separated words its text touches, so
 recall and precision are by word with no time tolerance (fillers and "okay"s inside a value do not count, as
-on the recorded set).
+on the recorded set). ``as_spoken`` puts the recorded calls' own script text in the same form, so the recorded
+set's misses split into the rules' (on the words as said) and the recogniser's (the rest).
 """
 
 from __future__ import annotations
@@ -33,12 +34,46 @@ WORD_S = 0.35
 
 
 def load(path: Path) -> list[dict[str, Any]]:
-    calls = json.loads(Path(path).read_text(encoding="utf-8"))["calls"]
+    return _checked(json.loads(Path(path).read_text(encoding="utf-8"))["calls"], path)
+
+
+def _checked(calls: list[dict[str, Any]], where) -> list[dict[str, Any]]:
     for c in calls:
         for x in c.get("entities", []) + c.get("negatives", []):
             if x["text"] not in c["turns"][x["turn"]]["text"]:
-                raise ValueError(f"{path}: call {c['id']}: {x['text']!r} is not in turn {x['turn']}")
+                raise ValueError(f"{where}: call {c['id']}: {x['text']!r} is not in turn {x['turn']}")
     return calls
+
+
+def as_spoken(labels: dict[str, Any], half: str) -> list[dict[str, Any]]:
+    """The recorded calls of one half (``redact_calls/labels.json``) as their scripts said them, in the written
+    format: every word as the voice was told to say it ("five two nine five, zero seven ..."), as if the
+    recogniser had heard each one. Scored like a written file, the recorded set then splits its misses into the
+    rules' (on these words) and the recogniser's (the rest). A value split over turns ("Okay, go on.") is one
+    entity per turn it was said in."""
+    calls = []
+    for name, c in sorted(labels.items()):
+        if c["half"] != half:
+            continue
+        turns = c["turns"]
+
+        def turn_at(speaker: str, a: float, b: float) -> int:
+            return next(i for i, t in enumerate(turns) if t["speaker"] == speaker and t["start"] - 0.01 <= a
+                        and b <= t["end"] + 0.01)
+
+        entities = []
+        for e in c["entities"]:
+            chunks = e["spoken"].split(", ")
+            for a, b in e.get("pieces") or [(e["start"], e["end"])]:
+                i = turn_at(e["speaker"], a, b)
+                k = max(n for n in range(1, len(chunks) + 1) if ", ".join(chunks[:n]) in turns[i]["text"])
+                entities.append({"kind": e["kind"], "text": ", ".join(chunks[:k]), "turn": i})
+                chunks = chunks[k:]
+        negatives = [{"text": n["spoken"], "turn": turn_at(n["speaker"], n["start"], n["end"])}
+                     for n in c["negatives"]]
+        calls.append({"id": name, "turns": [{"speaker": t["speaker"], "text": t["text"]} for t in turns],
+                      "entities": entities, "negatives": negatives})
+    return _checked(calls, half)
 
 
 def call_words(call: dict[str, Any]):
@@ -105,10 +140,15 @@ def score_call(call: dict[str, Any], redactor) -> dict[str, Any]:
 
 def score_written(path: Path, redactor=None) -> dict[str, Any]:
     """Per-call rows and per-kind figures for one written set."""
+    return score_calls(load(path), redactor)
+
+
+def score_calls(calls: list[dict[str, Any]], redactor=None) -> dict[str, Any]:
+    """Per-call rows and per-kind figures for calls in the written format."""
     from ..redact import load_redactor
 
     redactor = redactor or load_redactor()
-    rows = [score_call(c, redactor) for c in load(path)]
+    rows = [score_call(c, redactor) for c in calls]
     ents = [e for r in rows for e in r["entities"]]
     spans = [s for r in rows for s in r["spans"]]
     kinds = {}
@@ -135,11 +175,11 @@ def score_sets(folder: Path, only: str | None = None, redactor=None) -> dict[str
             if only is None or p.stem == only}
 
 
-def written_markdown(name: str, result: dict[str, Any]) -> str:
+def written_markdown(name: str, result: dict[str, Any], where: str = "written") -> str:
     def pct(v):
         return "-" if v is None else f"{v:.2f}"
 
-    lines = [f"**written/{name}** ({len(result['calls'])} transcripts, {result['words']} words): precision "
+    lines = [f"**{where}/{name}** ({len(result['calls'])} transcripts, {result['words']} words): precision "
              f"{pct(result['precision_words'])} by words (pii kinds); {result['negatives_taken']} of "
              f"{result['negatives']} must-stay items (prices, times, order numbers ...) touched at strict", "",
              "| kind | entities | recall (digits) | recall (words) | whole entity | spans | precision (words) |",

@@ -17,7 +17,8 @@ NOT_AN_ANSWER = frozenset({"our", "my", "your", "their", "the", "a", "an", "is",
                            "sounds", "good", "please", "go", "ahead", "absolutely", "of", "course"}) | FILLERS
 LEAD = FILLERS | {"is", "it's", "its", "sure", "yes", "yeah", "okay", "ok", "the", "my", "it", "that's", "number",
                   "so", "and", "oh", "right", "um", "uh", "of", "course", "yep", "are", "was", "be", "would",
-                  "please", "last", "digits", "your", "social", "security", "card", "on", "account"}
+                  "please", "last", "digits", "your", "social", "security", "card", "on", "account", "that",
+                  "that'd", "it'd", "that'll", "it'll"}
 BACKCHANNEL = FILLERS | {"okay", "ok", "yeah", "yes", "yep", "go", "on", "ahead", "right", "mhm", "mm-hmm", "uh-huh",
                          "got", "it", "sure", "and", "alright", "next", "continue", "great"}
 HOLD = LEAD | NOT_AN_ANSWER | frozenset({"moment", "minute", "hang", "hold", "on", "let", "me", "grab", "find", "get",

@@ -33,8 +33,12 @@ def titled_other(toks: list[Token], k: int) -> bool:
 
 def business(toks: list[Token], idx: list[int]) -> bool:
     """Whether the words ``idx`` (or the word after them) name a business ("Johnson Plumbing, "Ortiz Lawn and
-    Garden LLC", "Miller's Auto Body")."""
-    after = [idx[-1] + 1] if idx[-1] + 1 < len(toks) else []
+    Garden LLC", "Miller's Auto Body"; "Fraser and Moir Joinery": past an "and" and one more name)."""
+    k = idx[-1] + 1
+    if k + 2 < len(toks) and toks[k].text in ("and", "&") and not toks[k - 1].ends_sentence \
+            and toks[k + 1].raw[:1].isupper():
+        k += 2
+    after = [k] if k < len(toks) else []
     return any(re.sub(r"[^a-z&]", "", toks[k].text) in BUSINESS for k in idx + after)
 
 

@@ -125,7 +125,10 @@ BUSINESS = frozenset({"plumbing", "landscaping", "lawn", "garden", "llc", "inc",
                       "consulting", "media", "labs", "health", "medical", "veterinary", "vet", "hospital",
                       "academy", "school", "university", "college", "church", "foundation", "trust", "dentistry",
                       "bbq", "grill", "resort", "hotel", "inn", "spa", "fitness", "gym", "bakery", "pizza", "kitchen",
-                      "&"})
+                      "architects", "architecture", "chiropractic", "joinery", "carpentry", "print", "printing",
+                      "engineering", "electrical", "mechanical", "bookkeeping", "florist", "florists", "nursery",
+                      "farms", "winery", "brewery", "photography", "productions", "agency", "sons", "brothers",
+                      "builders", "contractors", "interiors", "optometry", "pediatrics", "physiotherapy", "&"})
 # what an answer to "what name is it under?" may start with before the name ("Put it under Henderson.")
 ANSWER_VERBS = frozenset({"surname", "full", "legal", "put", "let", "make", "use", "try", "just", "book", "list",
                           "file", "save", "write", "spell", "listed", "booked", "should", "probably", "either"})

@@ -183,6 +183,8 @@ def digit_runs(toks: list[Token]) -> list[Run]:
             if toks[j - 1].ends_sentence and toks[i].raw.startswith("$"):
                 break  # an amount ends with its sentence ("a card for the $60." - "5301 2298 4456 7712.")
             if _digit_token(toks, j):
+                if _amount_after_sentence(toks, members[-1], j):
+                    break
                 members.append(j)
                 gap = 0
             elif toks[j].text in BETWEEN:
@@ -193,6 +195,17 @@ def digit_runs(toks: list[Token]) -> list[Run]:
         runs.append(_run(toks, members))
         i = members[-1] + 1
     return runs
+
+
+def _amount_after_sentence(toks: list[Token], last: int, j: int) -> bool:
+    """The number words from ``j`` on are a sum said in a new sentence ("... six seven five eight." - "That's three
+    hundred dollars."): no group of the digits before."""
+    if not any(toks[k].ends_sentence for k in range(last, j)):
+        return False
+    k = j
+    while k < len(toks) and _digit_token(toks, k):
+        k += 1
+    return any(toks[m].text in MAGNITUDES for m in range(j, k)) and k < len(toks) and toks[k].text in AMOUNT_AFTER
 
 
 def _digit_token(toks: list[Token], i: int) -> bool:
