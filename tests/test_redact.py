@@ -467,6 +467,25 @@ def test_firms_named_for_a_trade_and_a_lead_in_before_a_birth_date(redactor):
     assert spans == {("DATE_OF_BIRTH", "April eighth, nineteen sixty six.")}
 
 
+def test_the_answer_to_a_question_for_a_reference_is_no_personal_number(redactor):
+    assert _kinds(redactor, "pii", ("A", "What's the citation number?"), ("B", "It's, um, 4 4 0 0 1 8 7 3 2.")) == set()
+    assert _kinds(redactor, "pii", ("A", "Do you have the order number handy?"),
+                  ("B", "Uh, yeah, one sec. It's H F 2 0 4 4 7 1 9.")) == set()
+    # a question that names a reference only in passing ("in case")
+    assert {k for k, _ in _kinds(redactor, "pii", ("A", "And a direct number in case the link gives you trouble?"),
+                                 ("B", "Sure, 757-555-0114."))} == {"PHONE_NUMBER"}
+
+
+def test_a_year_and_a_mailbox_are_no_answer_to_a_cue(redactor):
+    # "account" said by the rep; the caller's year is no account number
+    assert _kinds(redactor, "pii", ("A", "The payment bounced, the bank says that account is closed."),
+                  ("B", "Ah, I switched banks in twenty twenty four. Let me tell you about it.")) == set()
+    # "send the paperwork to" an e-mail: the rep's next turn is no address
+    got = _kinds(redactor, "pii", ("B", "And send the paperwork to gareth at hughesprint dot com."),
+                 ("A", "Will do. Your setup reference is one nine, five five, nine nine."))
+    assert {k for k, _ in got} == {"EMAIL_ADDRESS"}
+
+
 def test_a_reference_said_again_stays_and_the_answer_to_a_name_takes_its_spelling(redactor):
     # an order's number read back bare is the same reference, not a phone number; a ticket with letters before it
     assert _kinds(redactor, "pii", ("B", "the order's 1 1 2 dash 4 4 0 7 7 1 9, in case we get cut off"),

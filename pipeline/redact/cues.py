@@ -28,7 +28,7 @@ from .answers import (BACKCHANNEL, GO_AHEAD, HOLD, HOLDING, LEAD, NOT_AN_ANSWER,
 from .cue_words import (AFTERWORDS, ANSWER_TOKENS, COPULA, CUE_WORDS, CUES, FUNCTION, FUZZY_DIGITS, GUESS_TOKENS,
                         KEYS, MAX_GAP, MAX_TOKENS, NAMING, NUMBER_KINDS, PHONE_DIGITS, READBACK, TALK, WEAK_CUES,
                         WEEKDAYS, WHOLE)
-from .emails import TLDS, email_start, spells
+from .emails import TLDS, _domain_end, email_start, spells
 from .recognizers import MONTHS, NAMING_WORDS, REFERENCE_WORDS, _CallRecognizer, _result
 from .requests import (REQUEST_START, REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request,
                        sounds_like,
@@ -53,6 +53,9 @@ class CueRecognizer(_CallRecognizer):
                 i += 1
                 continue
             last_kind = kind
+            if kind == "STREET_ADDRESS" and _mailbox_given(toks, turn, i + n - 1):
+                i += n  # "send the paperwork to gareth, at hughes print shop dot com": an e-mail, not an address
+                continue
             span = _answer(toks, turn, cues, i + n - 1, kind, readback, sure)
             if span is not None and kind == "PHONE_NUMBER" and n == 1 and sure \
                     and digits_in(toks[span[0]:span[1] + 1]) < PHONE_DIGITS:
@@ -143,6 +146,8 @@ def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
                    for j in (k - 1, k + 1) if 0 <= j < len(toks))
     if kind == "DATE_OF_BIRTH" and len(numeral(w) or "") > 8:
         return False  # a phone number said after talk is no date ("... call my cell. 808-555-0116.")
+    if kind in NUMBER_KINDS and _year_said(toks, k):
+        return False
     if numeral(w) is not None or is_number_word(w) or w in ("double", "triple"):
         return True
     if kind == "DATE_OF_BIRTH":
@@ -154,6 +159,28 @@ def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
     # a letter of an identifier ("K 2 2 0 0"), beside its digits: not "I" or "a" in talk
     return any(numeral(toks[j].text) is not None or is_number_word(toks[j].text)
                for j in (k - 1, k + 1) if 0 <= j < len(toks))
+
+
+def _mailbox_given(toks: list[Token], turn: list[int], cue_end: int) -> bool:
+    """Whether the rest of the cue's sentence gives an e-mail address (where to send something by mail or mail)."""
+    _, b = sentence(toks, turn, cue_end)
+    return any("@" in toks[k].text or toks[k].text == "at" and _domain_end(toks, k + 1) is not None
+               for k in range(cue_end + 1, b + 1))
+
+
+def _year_said(toks: list[Token], k: int) -> bool:
+    """Whether ``toks[k]`` is part of a year said after "in", "since" ... ("I switched banks in twenty twenty
+    four."): no digit of a number."""
+    a = b = k
+    while a > 0 and k - a < 3 and (numeral(toks[a - 1].text) is not None or is_number_word(toks[a - 1].text)) \
+            and not toks[a - 1].ends_sentence:
+        a -= 1
+    while b + 1 < len(toks) and b - k < 3 and not toks[b].ends_sentence \
+            and (numeral(toks[b + 1].text) is not None or is_number_word(toks[b + 1].text)):
+        b += 1
+    runs = digit_runs(toks[a:b + 1])
+    return a > 0 and toks[a - 1].text in ("in", "since", "until", "till", "from") and len(runs) == 1 \
+        and re.fullmatch(r"(19|20)\d\d", runs[0].digits) is not None
 
 
 def _answer(toks: list[Token], turn: list[int], cues: list, cue_end: int, kind: str,

@@ -30,10 +30,14 @@ ROUTING_WORDS = {"routing", "aba", "transit", "sort"}
 SSN_WORDS = {"social", "ssn", "security", "itin"}
 PHONE_WORDS = {"phone", "cell", "mobile", "call", "reach", "callback", "text", "landline", "extension", "ring",
                "dial", "fax", "line"}
+# a question for a reference alone ("What's the citation number?"): its answer is no personal number
+ASKED_REFERENCES = REFERENCE_WORDS | {"citation", "application", "permit", "report"}
 # one- and two-letter words that are words, not an identifier's letters written lower case
 SHORT_WORDS = frozenset("a i an as at be by do go he if in is it me my no of oh ok on or so to up us we".split())
 BIRTH_REACH = 60  # a date this many words after "born" / "date of birth" may be one, said again in another form
 BIRTH_WORDS = {"born", "birth", "birthday", "dob", "d.o.b", "birthdate"}
+ASKED_PERSONAL = CARD_WORDS | CARD_EXTRA_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS | PHONE_WORDS | BIRTH_WORDS | {
+    "email", "e-mail", "address", "zip", "license", "licence", "passport", "name"}
 MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                       "september", "october", "november", "december"), 1)}
 MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
@@ -144,12 +148,32 @@ def reference_digits(toks: list[Token]) -> set[str]:
     9"): said again later ("let me pull it up, 112-4407719"), it is the same reference, not a phone number."""
     out = set()
     for r in digit_runs(toks):
-        if len(r.digits) >= 5 and _reference_named(toks, r.first):
+        if len(r.digits) >= 5 and (_reference_named(toks, r.first) or _answers_reference(toks, r.first)):
             out.add(r.digits)  # and its first sentence alone, when the other party says it again right after
             end = next((k for k in range(r.first, r.last) if toks[k].ends_sentence), None)  # (one run: "The
             if end is not None:  # claim number is 08441722." - "0 8 4 4 1 7 2 2.")
                 out.update(x.digits for x in digit_runs(toks[r.first:end + 1]) if len(x.digits) >= 5)
     return out
+
+
+def _answers_reference(toks: list[Token], first: int) -> bool:
+    """Whether the number at ``toks[first]`` answers a question that asks for a reference and nothing personal
+    ("Do you have the order number handy?" - "Uh, yeah, one sec. It's H F 2 0 4 4 7 1 9."; "What's the citation
+    number?" - "It's, um, 4 4 0 0 1 8 7 3 2."): only a lead-in, a held line or an identifier's letters between."""
+    from .answers import HOLD
+
+    k = first - 1
+    while k >= 0 and first - k <= 8 and not toks[k].raw.rstrip("\"')").endswith("?") and (
+            toks[k].text in HOLD or re.fullmatch(r"[a-z]{1,2}", toks[k].text) and toks[k].raw[:1].isupper()):
+        k -= 1
+    if k < 0 or first - k > 8 or not toks[k].raw.rstrip("\"')").endswith("?"):
+        return False
+    j = k
+    while j > 0 and k - j < 15 and not toks[j - 1].ends_sentence:
+        j -= 1
+    asked = {t.text.removesuffix("'s") for t in toks[j:k + 1]}  # ("a direct number in case ...?": no reference)
+    return any(toks[m].text.removesuffix("'s") in ASKED_REFERENCES and not _names_no_number(toks, m)
+               for m in range(j, k + 1)) and not asked & ASKED_PERSONAL
 
 
 def _reference_named(toks: list[Token], first: int) -> bool:
