@@ -484,6 +484,14 @@ def test_a_year_and_a_mailbox_are_no_answer_to_a_cue(redactor):
     got = _kinds(redactor, "pii", ("B", "And send the paperwork to gareth at hughesprint dot com."),
                  ("A", "Will do. Your setup reference is one nine, five five, nine nine."))
     assert {k for k, _ in got} == {"EMAIL_ADDRESS"}
+    # an e-mail the asker gives in the same turn: the other party's next words are no answer ...
+    got = _kinds(redactor, "pii", ("B", "And the email, can you update that too? It's elena.m93@gmail.com now."),
+                 ("A", "Updated. I've opened a change request, reference number N C 6 6 2 0 1."))
+    assert got == {("EMAIL_ADDRESS", "elena.m93@gmail.com")}
+    # ... unless it was given to be confirmed, and the other party corrects it
+    got = _kinds(redactor, "pii", ("A", "I'll send it to the email on file, t nguyen 0 4 at yahoo dot com?"),
+                 ("B", "Uh, it's t dot nguyen zero four. There's a dot after the t."))
+    assert any(k == "EMAIL_ADDRESS" and "t dot nguyen zero four" in said for k, said in got)
 
 
 def test_a_reference_said_again_stays_and_the_answer_to_a_name_takes_its_spelling(redactor):

@@ -28,7 +28,7 @@ from .answers import (BACKCHANNEL, GO_AHEAD, HOLD, HOLDING, LEAD, NOT_AN_ANSWER,
 from .cue_words import (AFTERWORDS, ANSWER_TOKENS, COPULA, CUE_WORDS, CUES, FUNCTION, FUZZY_DIGITS, GUESS_TOKENS,
                         KEYS, MAX_GAP, MAX_TOKENS, NAMING, NUMBER_KINDS, PHONE_DIGITS, READBACK, TALK, WEAK_CUES,
                         WEEKDAYS, WHOLE)
-from .emails import TLDS, _domain_end, email_start, spells
+from .emails import TLDS, email_start, mailbox_given, spells, turn_last
 from .recognizers import MONTHS, NAMING_WORDS, REFERENCE_WORDS, _CallRecognizer, _result
 from .requests import (REQUEST_START, REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request,
                        sounds_like,
@@ -53,10 +53,12 @@ class CueRecognizer(_CallRecognizer):
                 i += 1
                 continue
             last_kind = kind
-            if kind == "STREET_ADDRESS" and _mailbox_given(toks, turn, i + n - 1):
-                i += n  # "send the paperwork to gareth, at hughes print shop dot com": an e-mail, not an address
-                continue
-            span = _answer(toks, turn, cues, i + n - 1, kind, readback, sure)
+            given = kind in ("STREET_ADDRESS", "EMAIL_ADDRESS") and mailbox_given(toks, turn, i + n - 1, kind)
+            if given and not (kind == "EMAIL_ADDRESS" and toks[turn_last(turn, i)].is_question):
+                i += n  # "send the paperwork to gareth, at hughes print shop dot com": an e-mail, not an address;
+                continue  # "And the email, can you update that too? It's elena.m@gmail.com now.": given, not asked
+            # (given to be confirmed, "the email on file, t nguyen 0 4 at yahoo dot com?": a correction may follow)
+            span = _answer(toks, turn, cues, i + n - 1, kind, readback, sure and not given)
             if span is not None and kind == "PHONE_NUMBER" and n == 1 and sure \
                     and digits_in(toks[span[0]:span[1] + 1]) < PHONE_DIGITS:
                 span = None
@@ -159,13 +161,6 @@ def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
     # a letter of an identifier ("K 2 2 0 0"), beside its digits: not "I" or "a" in talk
     return any(numeral(toks[j].text) is not None or is_number_word(toks[j].text)
                for j in (k - 1, k + 1) if 0 <= j < len(toks))
-
-
-def _mailbox_given(toks: list[Token], turn: list[int], cue_end: int) -> bool:
-    """Whether the rest of the cue's sentence gives an e-mail address (where to send something by mail or mail)."""
-    _, b = sentence(toks, turn, cue_end)
-    return any("@" in toks[k].text or toks[k].text == "at" and _domain_end(toks, k + 1) is not None
-               for k in range(cue_end + 1, b + 1))
 
 
 def _year_said(toks: list[Token], k: int) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .recognizers import _CallRecognizer, _result
+from .requests import sentence
 from .spelling import spelled_word
 from .spoken import FILLERS, Token
 
@@ -117,3 +118,15 @@ def _domain_end(toks: list[Token], j: int) -> int | None:
     if j < len(toks) and toks[j].text in PROVIDERS and toks[j].raw[-1:] in ".,?!":
         return j  # "farah.almasri at gmail?": the provider said, its ending not
     return None
+
+
+def turn_last(turn: list[int], i: int) -> int:
+    """The index of the last token of the turn ``i`` is in (``turn``: each token's turn number)."""
+    return next((k - 1 for k in range(i + 1, len(turn)) if turn[k] != turn[i]), len(turn) - 1)
+
+
+def mailbox_given(toks: list[Token], turn: list[int], cue_end: int, kind: str) -> bool:
+    """Whether the rest of the cue's sentence (an e-mail's cue: of its turn) gives an e-mail address."""
+    b = turn_last(turn, cue_end) if kind == "EMAIL_ADDRESS" else sentence(toks, turn, cue_end)[1]
+    return any("@" in toks[k].text or toks[k].text == "at" and _domain_end(toks, k + 1) is not None
+               for k in range(cue_end + 1, b + 1))

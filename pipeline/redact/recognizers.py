@@ -36,8 +36,8 @@ ASKED_REFERENCES = REFERENCE_WORDS | {"citation", "application", "permit", "repo
 SHORT_WORDS = frozenset("a i an as at be by do go he if in is it me my no of oh ok on or so to up us we".split())
 BIRTH_REACH = 60  # a date this many words after "born" / "date of birth" may be one, said again in another form
 BIRTH_WORDS = {"born", "birth", "birthday", "dob", "d.o.b", "birthdate"}
-ASKED_PERSONAL = CARD_WORDS | CARD_EXTRA_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS | PHONE_WORDS | BIRTH_WORDS | {
-    "email", "e-mail", "address", "zip", "license", "licence", "passport", "name"}
+ASKED_PERSONAL = CARD_WORDS | CARD_EXTRA_WORDS | ACCOUNT_WORDS | ROUTING_WORDS | SSN_WORDS | PHONE_WORDS \
+    | BIRTH_WORDS | {"email", "e-mail", "address", "zip", "license", "licence", "passport", "name"}
 MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                       "september", "october", "november", "december"), 1)}
 MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
