@@ -494,6 +494,14 @@ def test_a_year_and_a_mailbox_are_no_answer_to_a_cue(redactor):
     assert any(k == "EMAIL_ADDRESS" and "t dot nguyen zero four" in said for k, said in got)
 
 
+def test_the_last_four_counts_digits_and_is_none_of_them(redactor):
+    got = _kinds(redactor, "pii", ("A", "Can I get your date of birth and the last four of your social?"),
+                 ("B", "Sure, May 27th, 1993, and the last four is 5 0 6 1."))
+    assert ("SSN", "5 0 6 1.") in got and any(k == "DATE_OF_BIRTH" and "1993," in said for k, said in got)
+    assert _kinds(redactor, "pii", ("A", "And the last four of the card?"), ("B", "Last four are 2 6 5 0.")) == {
+        ("CARD_NUMBER", "2 6 5 0.")}
+
+
 def test_a_reference_said_again_stays_and_the_answer_to_a_name_takes_its_spelling(redactor):
     # an order's number read back bare is the same reference, not a phone number; a ticket with letters before it
     assert _kinds(redactor, "pii", ("B", "the order's 1 1 2 dash 4 4 0 7 7 1 9, in case we get cut off"),

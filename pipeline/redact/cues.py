@@ -33,7 +33,7 @@ from .recognizers import MONTHS, NAMING_WORDS, REFERENCE_WORDS, _CallRecognizer,
 from .requests import (REQUEST_START, REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request,
                        sounds_like,
                        turns)
-from .spoken import ORDINALS, Token, digit_runs, digits_in, is_number_word, numeral, priced
+from .spoken import ORDINALS, Token, digit_runs, digits_in, how_many, is_number_word, numeral, priced
 
 
 class CueRecognizer(_CallRecognizer):
@@ -148,7 +148,7 @@ def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
                    for j in (k - 1, k + 1) if 0 <= j < len(toks))
     if kind == "DATE_OF_BIRTH" and len(numeral(w) or "") > 8:
         return False  # a phone number said after talk is no date ("... call my cell. 808-555-0116.")
-    if kind in NUMBER_KINDS and _year_said(toks, k):
+    if kind in NUMBER_KINDS and _year_said(toks, k) or how_many(toks, k):
         return False
     if numeral(w) is not None or is_number_word(w) or w in ("double", "triple"):
         return True

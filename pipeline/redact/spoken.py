@@ -208,8 +208,16 @@ def _amount_after_sentence(toks: list[Token], last: int, j: int) -> bool:
     return any(toks[m].text in MAGNITUDES for m in range(j, k)) and k < len(toks) and toks[k].text in AMOUNT_AFTER
 
 
+def how_many(toks: list[Token], i: int) -> bool:
+    """Whether ``toks[i]`` counts digits ("the last four is 5 0 6 1", "the first 3"), not one of them."""
+    return i > 0 and toks[i - 1].text in ("last", "first") and toks[i].text in (
+        "two", "three", "four", "five", "six", "2", "3", "4", "5", "6")
+
+
 def _digit_token(toks: list[Token], i: int) -> bool:
     t = toks[i].text
+    if how_many(toks, i):
+        return False
     if t in ("oh", "o"):  # "oh" is a zero only between digits
         near = [k for k in (i - 1, i + 1) if 0 <= k < len(toks)]
         return any(toks[k].text not in ("oh", "o") and _digit_token(toks, k) for k in near)
