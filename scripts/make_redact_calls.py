@@ -1209,16 +1209,16 @@ def write_audio(tracks: np.ndarray, path: Path, stereo: bool, name: str, tmp: Pa
     if wide:
         sf.write(path, signal, MIX_RATE, format="FLAC" if stereo else "WAV", subtype="PCM_16")
         return
-    wide = tmp / "wide.wav"
-    sf.write(wide, signal, MIX_RATE, subtype="FLOAT")
+    mixed = tmp / "mixed.wav"
+    sf.write(mixed, signal, MIX_RATE, subtype="FLOAT")
     effects = ["sinc", "300-3400", "rate", "-v", "8000"]
     if stereo:
         narrow = tmp / "narrow.wav"
-        run(["sox", "-D", str(wide), "-e", "floating-point", "-b", "32", str(narrow), *effects])
+        run(["sox", "-D", str(mixed), "-e", "floating-point", "-b", "32", str(narrow), *effects])
         data, rate = sf.read(narrow, dtype="float32")
         sf.write(path, np.clip(data, -1, 1), rate, format="FLAC", subtype="PCM_16", compression_level=1.0)
     else:
-        run(["sox", "-D", str(wide), "-e", "u-law", "-b", "8", str(path), *effects])
+        run(["sox", "-D", str(mixed), "-e", "u-law", "-b", "8", str(path), *effects])
 
 
 def check_half(half: str, calls: dict) -> list[str]:
@@ -1370,8 +1370,8 @@ def main(argv: list[str] | None = None) -> int:
             problems += check_half(half, half_labels)
             labels.update(half_labels)
     (out / "labels.json").write_text(json.dumps({"version": 1, "calls": labels}, indent=1) + "\n")
-    if args.wide:
-        pass  # the Harper calls are real recordings: they have no wide-band copy
+    if args.wide:  # the Harper calls are real recordings: they have no wide-band copy
+        print(f"{out}/labels.json: written (no harper_labels.json)")
     elif HARPER_DIR.is_dir():
         (OUT / "harper_labels.json").write_text(json.dumps(harper_labels(), indent=1) + "\n")
         print("redact_calls/harper_labels.json: written")

@@ -28,11 +28,10 @@ from .answers import (BACKCHANNEL, GO_AHEAD, HOLD, HOLDING, LEAD, NOT_AN_ANSWER,
 from .cue_words import (AFTERWORDS, ANSWER_TOKENS, COPULA, CUE_WORDS, CUES, FUNCTION, FUZZY_DIGITS, GUESS_TOKENS,
                         KEYS, MAX_GAP, MAX_TOKENS, NAMING, NUMBER_KINDS, PHONE_DIGITS, READBACK, TALK, WEAK_CUES,
                         WEEKDAYS, WHOLE)
-from .emails import TLDS, email_start, mailbox_given, spells, turn_last
+from .emails import TLDS, email_start, mailbox_given, spells
 from .recognizers import MONTHS, NAMING_WORDS, REFERENCE_WORDS, _CallRecognizer, _result
 from .requests import (REQUEST_START, REQUEST_TOKENS, asks, is_request, match, said_as_verb, sentence, short_request,
-                       sounds_like,
-                       turns)
+                       sounds_like, turn_last, turns)
 from .spoken import ORDINALS, Token, digit_runs, digits_in, how_many, is_number_word, numeral, priced
 
 
@@ -148,7 +147,7 @@ def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
                    for j in (k - 1, k + 1) if 0 <= j < len(toks))
     if kind == "DATE_OF_BIRTH" and len(numeral(w) or "") > 8:
         return False  # a phone number said after talk is no date ("... call my cell. 808-555-0116.")
-    if kind in NUMBER_KINDS and _year_said(toks, k) or how_many(toks, k):
+    if (kind in NUMBER_KINDS and _year_said(toks, k)) or how_many(toks, k):
         return False
     if numeral(w) is not None or is_number_word(w) or w in ("double", "triple"):
         return True
@@ -166,6 +165,8 @@ def _valuelike(toks: list[Token], k: int, kind: str) -> bool:
 def _year_said(toks: list[Token], k: int) -> bool:
     """Whether ``toks[k]`` is part of a year said after "in", "since" ... ("I switched banks in twenty twenty
     four."): no digit of a number."""
+    if numeral(toks[k].text) is None and not is_number_word(toks[k].text):
+        return False
     a = b = k
     while a > 0 and k - a < 3 and (numeral(toks[a - 1].text) is not None or is_number_word(toks[a - 1].text)) \
             and not toks[a - 1].ends_sentence:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .recognizers import _CallRecognizer, _result
-from .requests import sentence
+from .requests import sentence, turn_last
 from .spelling import spelled_word
 from .spoken import FILLERS, Token
 
@@ -118,11 +118,6 @@ def _domain_end(toks: list[Token], j: int) -> int | None:
     if j < len(toks) and toks[j].text in PROVIDERS and toks[j].raw[-1:] in ".,?!":
         return j  # "farah.almasri at gmail?": the provider said, its ending not
     return None
-
-
-def turn_last(turn: list[int], i: int) -> int:
-    """The index of the last token of the turn ``i`` is in (``turn``: each token's turn number)."""
-    return next((k - 1 for k in range(i + 1, len(turn)) if turn[k] != turn[i]), len(turn) - 1)
 
 
 def mailbox_given(toks: list[Token], turn: list[int], cue_end: int, kind: str) -> bool:

@@ -163,10 +163,10 @@ def _answers_reference(toks: list[Token], first: int) -> bool:
     from .answers import HOLD
 
     k = first - 1
-    while k >= 0 and first - k <= 8 and not toks[k].raw.rstrip("\"')").endswith("?") and (
+    while k >= 0 and first - k <= 8 and not toks[k].is_question and (
             toks[k].text in HOLD or re.fullmatch(r"[a-z]{1,2}", toks[k].text) and toks[k].raw[:1].isupper()):
         k -= 1
-    if k < 0 or first - k > 8 or not toks[k].raw.rstrip("\"')").endswith("?"):
+    if k < 0 or first - k > 8 or not toks[k].is_question:
         return False
     j = k
     while j > 0 and k - j < 15 and not toks[j - 1].ends_sentence:

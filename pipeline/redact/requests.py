@@ -42,6 +42,11 @@ def turns(text: str, toks: list[Token]) -> list[int]:
     return out
 
 
+def turn_last(turn: list[int], i: int) -> int:
+    """The index of the last token in the turn of token ``i`` (``turn``: each token's turn number)."""
+    return next((k - 1 for k in range(i + 1, len(turn)) if turn[k] != turn[i]), len(turn) - 1)
+
+
 def speakers(toks: list[Token], words: Sequence[Any], offsets: list[tuple[int, int]]) -> list:
     """Each token's speaker: that of the word (``offsets``: each word's character span in the text) it lies in."""
     starts = [a for a, _ in offsets]
